@@ -1,0 +1,6 @@
+export * from './common';
+export * from './fields';
+export * from './gateway';
+export * from './parse-env';
+export * from './web';
+export * from './worker';

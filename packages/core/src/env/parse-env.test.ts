@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EnvError, gatewayEnv, loadEnvOrExit, parseEnv, webEnv, workerEnv } from './index';
+
+const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+const problems = (fn: () => unknown): readonly string[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof EnvError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected an EnvError');
+};
+
+describe('parseEnv', () => {
+  it('applies defaults', () => {
+    const env = parseEnv('gateway', gatewayEnv, base);
+    expect(env).toMatchObject({ GATEWAY_PORT: 3001, LOG_LEVEL: 'info', PUBLIC_GATEWAY_URL: 'http://localhost:3001' });
+    expect(parseEnv('worker', workerEnv, base).WORKER_PORT).toBe(3002);
+  });
+
+  it('names every missing variable', () => {
+    expect(problems(() => parseEnv('web', webEnv, {}))).toEqual([
+      'DATABASE_URL: is required but not set',
+      'REDIS_URL: is required but not set',
+      'ADMIN_TOKEN: is required but not set',
+      'AUTH_SECRET: is required but not set',
+    ]);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(problems(() => parseEnv('gateway', gatewayEnv, { ...base, REDIS_URL: '' }))).toEqual(['REDIS_URL: is required but not set']);
+    expect(parseEnv('gateway', gatewayEnv, { ...base, GATEWAY_PORT: '' }).GATEWAY_PORT).toBe(3001);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL: must be a URL starting with postgres:// or postgresql://'],
+    ['REDIS_URL', 'not a url', 'REDIS_URL: must be a URL starting with redis:// or rediss://'],
+    ['GATEWAY_PORT', 'eighty', 'GATEWAY_PORT: must be a port number'],
+    ['GATEWAY_PORT', '70000', 'GATEWAY_PORT: must be between 1 and 65535'],
+    ['GATEWAY_PORT', '80.5', 'GATEWAY_PORT: must be a whole number'],
+    ['PUBLIC_GATEWAY_URL', 'ftp://x', 'PUBLIC_GATEWAY_URL: must be a URL starting with http:// or https://'],
+  ])('explains a malformed %s', (name, value, message) => {
+    expect(problems(() => parseEnv('gateway', gatewayEnv, { ...base, [name]: value }))).toEqual([message]);
+  });
+
+  it('explains an unknown log level', () => {
+    expect(problems(() => parseEnv('gateway', gatewayEnv, { ...base, LOG_LEVEL: 'loud' }))[0]).toMatch(/^LOG_LEVEL: /);
+  });
+
+  it('never echoes a value back, since it may be a secret', () => {
+    const error = (() => {
+      try {
+        parseEnv('web', webEnv, { ...base, ADMIN_TOKEN: 'short-secret-value', AUTH_SECRET: 'x'.repeat(40) });
+      } catch (e) {
+        return e as EnvError;
+      }
+    })();
+    expect(error?.message).toContain('ADMIN_TOKEN: must be at least 24 characters');
+    expect(error?.message).not.toContain('short-secret-value');
+    expect(error?.message).toMatch(/^web: invalid environment/);
+  });
+
+  it('strips a trailing slash from public URLs', () => {
+    expect(parseEnv('gateway', gatewayEnv, { ...base, PUBLIC_GATEWAY_URL: 'https://gw.example.com/' }).PUBLIC_GATEWAY_URL).toBe(
+      'https://gw.example.com',
+    );
+  });
+});
+
+describe('loadEnvOrExit', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('prints the problems and exits with EX_CONFIG', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      throw new Error(`exit ${code}`);
+    }) as never);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(() => loadEnvOrExit('worker', workerEnv, {})).toThrow('exit 78');
+    expect(exit).toHaveBeenCalledWith(78);
+    expect(String(write.mock.calls[0]?.[0])).toContain('DATABASE_URL: is required but not set');
+  });
+
+  it('returns the parsed environment when it is good', () => {
+    expect(loadEnvOrExit('worker', workerEnv, base).REDIS_URL).toBe(base.REDIS_URL);
+  });
+});

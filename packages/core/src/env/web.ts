@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { commonEnv } from './common';
+import { httpUrl, port, secret } from './fields';
+
+export const webEnv = commonEnv.extend({
+  // Port the dashboard and REST API listen on.
+  WEB_PORT: port.default(3000),
+  // Interface to bind; 0.0.0.0 serves every interface.
+  HOST: z.string().default('0.0.0.0'),
+  // Bearer secret for /api/v1/admin/*; compared in constant time.
+  ADMIN_TOKEN: secret(24),
+  // Secret that signs dashboard sessions (next-auth).
+  AUTH_SECRET: secret(32),
+  // Public URL of the dashboard, used in links and sign-in callbacks.
+  PUBLIC_WEB_URL: httpUrl.default('http://localhost:3000'),
+});
+
+export type WebEnv = z.infer<typeof webEnv>;

@@ -1,0 +1,5 @@
+export * from './binaries';
+export * from './child';
+export * from './free-port';
+export * from './postgres';
+export * from './redis';
