@@ -12,7 +12,8 @@ export interface ServerProcess {
 
 export function startServerProcess(command: string, args: string[], logFile: string, options: SpawnOptions = {}): ServerProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a Ctrl-C in the terminal reaches only the orchestrator, which stops servers in order.
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => {

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations } from '@gguf/db';
+import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, type LocalPostgres, type LocalRedis, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
 import { TEST_ENV } from './test-env';
 

@@ -1,0 +1,3 @@
+export { seedPlatformAdmin } from '../bootstrap/seed-platform-admin';
+export { applyMigrations } from './apply-migrations';
+export { createMigration, diffSchemaAgainstMigrations } from './create-migration';

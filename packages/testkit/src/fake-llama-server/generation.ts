@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Exchange } from './context';
+
+/** llama-server's per-request performance report, included with final results. */
+export interface Timings {
+  prompt_n: number;
+  prompt_ms: number;
+  prompt_per_token_ms: number;
+  prompt_per_second: number;
+  predicted_n: number;
+  predicted_ms: number;
+  predicted_per_token_ms: number;
+  predicted_per_second: number;
+}
+
+function timings(promptN: number, promptMs: number, predictedN: number, predictedMs: number): Timings {
+  // Avoid infinities when the fake is faster than the clock's resolution.
+  const promptTime = Math.max(promptMs, 0.001);
+  const predictedTime = Math.max(predictedMs, 0.001);
+  return {
+    prompt_n: promptN,
+    prompt_ms: promptMs,
+    prompt_per_token_ms: promptN ? promptTime / promptN : 0,
+    prompt_per_second: (promptN * 1000) / promptTime,
+    predicted_n: predictedN,
+    predicted_ms: predictedMs,
+    predicted_per_token_ms: predictedN ? predictedTime / predictedN : 0,
+    predicted_per_second: (predictedN * 1000) / predictedTime,
+  };
+}
+
+const EXIT_AFTER_TOKENS_LINES = ['llama/src/llama-context.cpp:1012: GGML_ASSERT(n_tokens_all <= cparams.n_batch) failed'];
+
+/** Waits in line for a free slot, then runs `body` in it; skips `body` when the client gave up while queued. */
+export async function withSlot(ex: Exchange, body: () => Promise<void>): Promise<void> {
+  const slot = await ex.server.slots.acquire(ex.signal);
+  if (slot === undefined) return;
+  try {
+    await body();
+  } finally {
+    ex.server.slots.release(slot);
+  }
+}
+
+/**
+ * "Generates" the given tokens: waits the token delay before each, hands it to `emit`, and applies the
+ * fault knobs. Returns the timings when all tokens were produced, or undefined when the exchange ended
+ * early (client gone, connection killed, process crashed) and the caller must not write anything more.
+ */
+export async function generate(ex: Exchange, promptTokens: number, pieces: string[], emit: (piece: string, index: number) => void): Promise<Timings | undefined> {
+  const { tokenDelayMs, dieAfterTokens, exitAfterTokens } = ex.knobs;
+  const generationStart = performance.now();
+  const promptMs = generationStart - ex.startedAt;
+  ex.server.stats.promptTokens += promptTokens;
+  for (let produced = 0; ; produced++) {
+    if (produced === dieAfterTokens) {
+      await ex.kill();
+      return undefined;
+    }
+    if (produced === exitAfterTokens) {
+      ex.server.crash(EXIT_AFTER_TOKENS_LINES);
+      return undefined;
+    }
+    const piece = pieces[produced];
+    if (piece === undefined) break;
+    if (tokenDelayMs > 0) await sleep(tokenDelayMs, undefined, { signal: ex.signal }).catch(() => undefined);
+    if (ex.signal.aborted) return undefined;
+    emit(piece, produced);
+    ex.server.stats.predictedTokens++;
+  }
+  return timings(promptTokens, promptMs, pieces.length, performance.now() - generationStart);
+}
+
+/** Refusals llama-server makes before generating anything. Returns true when it has answered the request. */
+export function refuseGeneration(ex: Exchange, promptTokens: number): boolean {
+  if (ex.server.args.embeddings) {
+    ex.fail(501, 'This server does not support completions. Start it without `--embeddings`');
+    return true;
+  }
+  if (promptTokens > ex.server.slotContext) {
+    ex.fail(400, 'the request exceeds the available context size, try increasing it', {
+      type: 'exceed_context_size_error',
+      n_prompt_tokens: promptTokens,
+      n_ctx: ex.server.slotContext,
+    });
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,194 @@
+import { BUILD_INFO } from './args';
+import type { Exchange, Route } from './context';
+import { isRecord, openAiTurns, promptTokenCount } from './conversation';
+import { EMBEDDING_DIMENSIONS, embed, toBase64 } from './embedding';
+import { generate, refuseGeneration, withSlot } from './generation';
+import { randomId, unixSeconds } from './ids';
+import { limitsFrom, limitText, planReply, replyText, type ToolChoice, type ToolDef } from './reply';
+import { endOpenAiStream, startEventStream, writeData } from './sse';
+import { countTokens, type Vocabulary } from './tokenizer';
+
+/** OpenAI-compatible routes, in the shapes llama-server gives them (ids, system_fingerprint, timings). */
+
+function openAiTools(tools: unknown): ToolDef[] {
+  if (!Array.isArray(tools)) return [];
+  return tools.flatMap((tool) => {
+    const fn = isRecord(tool) && isRecord(tool.function) ? tool.function : undefined;
+    return fn && typeof fn.name === 'string' ? [{ name: fn.name, schema: isRecord(fn.parameters) ? fn.parameters : {} }] : [];
+  });
+}
+
+function openAiToolChoice(choice: unknown): ToolChoice {
+  if (choice === 'none') return { mode: 'none' };
+  if (choice === 'required') return { mode: 'any' };
+  if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === 'string') return { mode: 'named', name: choice.function.name };
+  return { mode: 'auto' };
+}
+
+function includeUsage(body: Record<string, unknown>): boolean {
+  return isRecord(body.stream_options) && body.stream_options.include_usage === true;
+}
+
+function usage(promptTokens: number, completionTokens: number) {
+  return { completion_tokens: completionTokens, prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens };
+}
+
+async function chatCompletions(ex: Exchange): Promise<void> {
+  const { body, res } = ex;
+  const messages = body.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return ex.fail(400, "'messages' is required and must be a non-empty array");
+  if (!messages.every((m): m is Record<string, unknown> => isRecord(m) && typeof m.role === 'string')) {
+    return ex.fail(400, "Each message must be an object with a string 'role'");
+  }
+  if (typeof body.n === 'number' && body.n !== 1) return ex.fail(400, 'Only one completion choice is allowed');
+  const turns = openAiTurns(messages);
+  const promptTokens = promptTokenCount(turns, body.tools);
+  if (refuseGeneration(ex, promptTokens)) return;
+
+  const plan = planReply({
+    model: ex.server.model,
+    turns,
+    tools: openAiTools(body.tools),
+    toolChoice: openAiToolChoice(body.tool_choice),
+    limits: limitsFrom(body.max_completion_tokens ?? body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos),
+    fixedReply: ex.knobs.reply,
+  });
+  const finishReason = plan.kind === 'tool' ? 'tool_calls' : plan.finish;
+  const toolCallId = randomId('call_');
+  const base = { created: unixSeconds(), id: randomId('chatcmpl-'), model: ex.server.model, system_fingerprint: BUILD_INFO };
+
+  await withSlot(ex, async () => {
+    if (body.stream !== true) {
+      const timings = await generate(ex, promptTokens, plan.pieces, () => undefined);
+      if (!timings) return;
+      const message =
+        plan.kind === 'tool'
+          ? { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: plan.name, arguments: plan.argumentsJson }, id: toolCallId }] }
+          : { role: 'assistant', content: plan.pieces.join('') };
+      ex.json(200, {
+        choices: [{ finish_reason: finishReason, index: 0, message }],
+        ...base,
+        object: 'chat.completion',
+        usage: usage(promptTokens, plan.pieces.length),
+        timings,
+      });
+      return;
+    }
+
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+      choices: [{ finish_reason: finish, index: 0, delta }],
+      ...base,
+      object: 'chat.completion.chunk',
+    });
+    startEventStream(res);
+    writeData(res, chunk({ role: 'assistant', content: null }));
+    if (plan.kind === 'tool') {
+      writeData(res, chunk({ tool_calls: [{ index: 0, id: toolCallId, type: 'function', function: { name: plan.name, arguments: '' } }] }));
+    }
+    const timings = await generate(ex, promptTokens, plan.pieces, (piece) =>
+      writeData(res, chunk(plan.kind === 'tool' ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece })),
+    );
+    if (!timings) return;
+    writeData(res, { ...chunk({}, finishReason), timings });
+    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'chat.completion.chunk', usage: usage(promptTokens, plan.pieces.length) });
+    endOpenAiStream(res);
+  });
+}
+
+/** A prompt (or embedding input): a string, a token array, or a list of either. Undefined when malformed. */
+function textInputs(input: unknown, vocab: Vocabulary): string[] | undefined {
+  if (typeof input === 'string') return [input];
+  if (!Array.isArray(input)) return undefined;
+  if (input.every((item) => typeof item === 'number')) return [vocab.decode(input)];
+  const texts: string[] = [];
+  for (const item of input) {
+    if (typeof item === 'string') texts.push(item);
+    else if (Array.isArray(item) && item.every((token) => typeof token === 'number')) texts.push(vocab.decode(item));
+    else return undefined;
+  }
+  return texts;
+}
+
+async function completions(ex: Exchange): Promise<void> {
+  const { body, res } = ex;
+  if (body.prompt === undefined) return ex.fail(400, '"prompt" must be provided');
+  const prompts = textInputs(body.prompt, ex.server.vocab);
+  if (!prompts || prompts.length === 0) return ex.fail(400, '"prompt" must be a string, a list of tokens, or a list of prompts');
+  const promptSizes = prompts.map(countTokens);
+  const promptTokens = promptSizes.reduce((sum, n) => sum + n, 0);
+  if (refuseGeneration(ex, Math.max(...promptSizes))) return;
+
+  const limits = limitsFrom(body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos);
+  const replies = prompts.map((prompt) => limitText(replyText(ex.server.model, prompt, ex.knobs.reply), limits));
+  const completionTokens = replies.reduce((sum, reply) => sum + reply.pieces.length, 0);
+  const base = { created: unixSeconds(), id: randomId('chatcmpl-'), model: ex.server.model, system_fingerprint: BUILD_INFO };
+  const choice = (index: number, text: string, finish: string | null) => ({ text, index, logprobs: null, finish_reason: finish });
+
+  await withSlot(ex, async () => {
+    const stream = body.stream === true;
+    if (stream) startEventStream(res);
+    let timings;
+    for (const [index, reply] of replies.entries()) {
+      timings = await generate(ex, promptSizes[index] ?? 0, reply.pieces, (piece) => {
+        if (stream) writeData(res, { choices: [choice(index, piece, null)], ...base, object: 'text_completion' });
+      });
+      if (!timings) return;
+      if (stream) writeData(res, { choices: [choice(index, '', reply.finish)], ...base, object: 'text_completion', timings });
+    }
+    if (!stream) {
+      const choices = replies.map((reply, index) => choice(index, reply.pieces.join(''), reply.finish));
+      ex.json(200, { choices, ...base, object: 'text_completion', usage: usage(promptTokens, completionTokens), timings });
+      return;
+    }
+    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'text_completion', usage: usage(promptTokens, completionTokens) });
+    endOpenAiStream(res);
+  });
+}
+
+async function embeddings(ex: Exchange): Promise<void> {
+  const { body } = ex;
+  if (!ex.server.args.embeddings) return ex.fail(501, 'This server does not support embeddings. Start it with `--embeddings`');
+  const input = body.input ?? body.content;
+  if (input === undefined) return ex.fail(400, '"input" or "content" must be provided');
+  const texts = textInputs(input, ex.server.vocab);
+  if (!texts || texts.length === 0) return ex.fail(400, '"input" must be a string, a list of tokens, or a list of strings');
+  if (texts.some((text) => text === '')) return ex.fail(400, 'Input content cannot be empty');
+  const format = body.encoding_format ?? 'float';
+  if (format !== 'float' && format !== 'base64') return ex.fail(400, 'The format to return the embeddings in. Can be either float or base64');
+  const promptTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
+
+  await withSlot(ex, async () => {
+    if (!(await generate(ex, promptTokens, [], () => undefined))) return;
+    ex.json(200, {
+      model: ex.server.model,
+      object: 'list',
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+      data: texts.map((text, index) => {
+        const vector = embed(text);
+        return { embedding: format === 'base64' ? toBase64(vector) : vector, index, object: 'embedding' };
+      }),
+    });
+  });
+}
+
+function models(ex: Exchange): void {
+  ex.json(200, {
+    object: 'list',
+    data: [
+      {
+        id: ex.server.model,
+        object: 'model',
+        created: unixSeconds(),
+        owned_by: 'llamacpp',
+        meta: { vocab_type: 2, n_vocab: 32000, n_ctx_train: ex.server.slotContext, n_embd: EMBEDDING_DIMENSIONS, n_params: 1_000_000, size: 1_048_576 },
+      },
+    ],
+  });
+}
+
+export const openAiRoutes: Route[] = [
+  { method: 'GET', paths: ['/v1/models', '/models'], handler: models },
+  { method: 'POST', paths: ['/v1/chat/completions', '/chat/completions'], handler: chatCompletions, inference: true },
+  { method: 'POST', paths: ['/v1/completions', '/completions'], handler: completions, inference: true },
+  { method: 'POST', paths: ['/v1/embeddings', '/embeddings'], handler: embeddings, inference: true },
+];

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { httpUrl, port, postgresUrl, redisUrl } from '@gguf/core';
+import { z } from 'zod';
+
+/** What `npm start` reads from its environment; the apps read their own on top (README lists all). */
+export const startEnv = z.object({
+  // Where local PostgreSQL and Redis keep their data, and where generated secrets are stored.
+  DATA_DIR: z.string().optional(),
+  // Use these instead of starting a local PostgreSQL / Redis.
+  DATABASE_URL: postgresUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
+  // Ports of the embedded PostgreSQL and Redis (127.0.0.1 only).
+  LOCAL_POSTGRES_PORT: port.default(54329),
+  LOCAL_REDIS_PORT: port.default(63790),
+  WEB_PORT: port.default(3000),
+  GATEWAY_PORT: port.default(3001),
+  WORKER_PORT: port.default(3002),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_GATEWAY_URL: httpUrl.default('http://localhost:3001'),
+  PUBLIC_WEB_URL: httpUrl.optional(),
+  // The platform admin seeded on first start; the password is generated and printed once when unset.
+  ADMIN_EMAIL: z.email('must be an email address').default('admin@localhost.localdomain'),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  // Bearer secret of the admin API; generated, stored in DATA_DIR and printed when unset.
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type StartEnv = z.infer<typeof startEnv>;
+
+export function dataDirOf(env: StartEnv, root: string): string {
+  return env.DATA_DIR ?? join(root, '.data');
+}

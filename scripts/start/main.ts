@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createDatabase } from '@gguf/db';
+import { applyMigrations, seedPlatformAdmin } from '@gguf/db/migrate';
+import { parseEnv, EnvError } from '@gguf/core';
+import { appSpecs, type RunningApp, startApp, stopApp, waitHealthy } from './apps';
+import { dataDirOf, startEnv } from './config';
+import { type Infrastructure, startInfrastructure } from './infrastructure';
+import { loadOrCreateSecrets } from './secrets';
+import { ROOT } from '../lib/ensure-deps.mjs';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const env = parseEnv('npm start', startEnv);
+  const dataDir = dataDirOf(env, ROOT);
+  // 0755: when run as root, PostgreSQL runs as the postgres user and must reach its own directory below.
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const { secrets, created } = await loadOrCreateSecrets(dataDir);
+
+  const infra = await startInfrastructure(env, dataDir, secrets);
+  const apps: RunningApp[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nStopping…');
+    await Promise.allSettled(apps.map((app) => stopApp(app)));
+    await infra.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const applied = await applyMigrations(infra.databaseUrl);
+    say(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+    const adminPassword = env.ADMIN_PASSWORD ?? secrets.adminPassword;
+    const db = createDatabase(infra.databaseUrl, { poolSize: 1 });
+    const admin = await seedPlatformAdmin(db, env.ADMIN_EMAIL, adminPassword, env.ADMIN_PASSWORD !== undefined);
+    await db.$disconnect();
+
+    build();
+
+    const appEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: infra.databaseUrl,
+      REDIS_URL: infra.redisUrl,
+      ADMIN_TOKEN: env.ADMIN_TOKEN ?? secrets.adminToken,
+      AUTH_SECRET: env.AUTH_SECRET ?? secrets.authSecret,
+      NEXTAUTH_SECRET: env.AUTH_SECRET ?? secrets.authSecret,
+      PUBLIC_GATEWAY_URL: env.PUBLIC_GATEWAY_URL,
+      PUBLIC_WEB_URL: env.PUBLIC_WEB_URL ?? `http://localhost:${env.WEB_PORT}`,
+      NEXTAUTH_URL: env.PUBLIC_WEB_URL ?? `http://localhost:${env.WEB_PORT}`,
+      WEB_PORT: String(env.WEB_PORT),
+      GATEWAY_PORT: String(env.GATEWAY_PORT),
+      WORKER_PORT: String(env.WORKER_PORT),
+      HOST: env.HOST,
+      DATA_DIR: dataDir,
+    };
+    for (const spec of appSpecs(ROOT, { web: env.WEB_PORT, gateway: env.GATEWAY_PORT, worker: env.WORKER_PORT }, env.HOST)) {
+      const app = startApp(spec, appEnv);
+      apps.push(app);
+      void app.exited.then((code) => {
+        if (stopping) return;
+        say(`\n${spec.name} exited unexpectedly (code ${code}); stopping everything.`);
+        void stopAll(1);
+      });
+    }
+    await Promise.all(apps.map((app) => waitHealthy(app)));
+
+    say('');
+    say('GGUF Cloud is running.');
+    say(`  Dashboard and REST API  http://localhost:${env.WEB_PORT}`);
+    say(`  Gateway (SDK base)      ${env.PUBLIC_GATEWAY_URL}/api/gguf/{deployment_id}`);
+    say(`  Worker health           http://localhost:${env.WORKER_PORT}/healthz`);
+    say(`  PostgreSQL              ${infra.describe.postgres}`);
+    say(`  Redis                   ${infra.describe.redis}`);
+    say(`  Admin sign-in           ${admin.email}`);
+    if (created && !env.ADMIN_PASSWORD) say(`  Admin password          ${adminPassword}   (generated; shown once, also in ${join(dataDir, 'secrets.json')})`);
+    if (!env.ADMIN_TOKEN) say(`  ADMIN_TOKEN             ${created ? secrets.adminToken : `(generated earlier; in ${join(dataDir, 'secrets.json')})`}`);
+    say('Press Ctrl-C to stop.');
+  } catch (error) {
+    say(`\nnpm start failed: ${(error as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+function build(): void {
+  say('Building web, gateway and worker (cached when unchanged)…');
+  const turbo = join(ROOT, 'node_modules', 'turbo', 'bin', 'turbo');
+  const result = spawnSync(process.execPath, [turbo, 'run', 'build', '--filter=@gguf/web', '--filter=@gguf/gateway', '--filter=@gguf/worker', '--output-logs=errors-only'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1', NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error('the build failed (see above)');
+}
+
+main().catch((error: unknown) => {
+  say(error instanceof EnvError ? error.message : `npm start failed: ${(error as Error).message}`);
+  process.exit(error instanceof EnvError ? 78 : 1);
+});
