@@ -1,5 +1,6 @@
 export * from './api-keys';
 export * from './deployment-state';
+export * from './deployments/index';
 export * from './env/index';
 export * from './health';
 export * from './http-health';

@@ -1,2 +1,5 @@
 export * from './channels';
 export * from './connection';
+export * from './jobs';
+export * from './logs';
+export * from './publish';

@@ -1,0 +1,3 @@
+export * from './llama-args';
+export * from './model-source';
+export * from './server-args';
