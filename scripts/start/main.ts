@@ -6,7 +6,7 @@ import { applyMigrations, seedPlatformAdmin } from '@gguf/db/migrate';
 import { parseEnv, EnvError } from '@gguf/core';
 import { appSpecs, type RunningApp, startApp, stopApp, waitHealthy } from './apps';
 import { dataDirOf, startEnv } from './config';
-import { type Infrastructure, startInfrastructure } from './infrastructure';
+import { startInfrastructure } from './infrastructure';
 import { loadOrCreateSecrets } from './secrets';
 import { ROOT } from '../lib/ensure-deps.mjs';
 

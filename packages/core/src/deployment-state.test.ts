@@ -90,7 +90,14 @@ describe('deployment state machine', () => {
     const reachable = (from: DeploymentStatus) => {
       const seen = new Set<DeploymentStatus>([from]);
       const queue = [from];
-      while (queue.length) for (const next of nextStatuses(queue.shift()!)) if (!seen.has(next)) seen.add(next) && queue.push(next);
+      while (queue.length) {
+        for (const next of nextStatuses(queue.shift()!)) {
+          if (!seen.has(next)) {
+            seen.add(next);
+            queue.push(next);
+          }
+        }
+      }
       return seen;
     };
     for (const status of DEPLOYMENT_STATUSES)

@@ -1,7 +1,7 @@
 import { newId } from '@gguf/core';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma } from './generated/client';
+import { type Prisma } from './generated/client';
 
 let t: TestDatabase;
 beforeAll(async () => {

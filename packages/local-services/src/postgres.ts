@@ -55,7 +55,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     try {
       await run(initdb, ['-D', clusterDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions'], runAs);
     } catch (error) {
-      throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`);
+      throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`, { cause: error });
     } finally {
       await rm(pwfile, { force: true });
     }

@@ -1,7 +1,7 @@
 import { checkHealth } from '@gguf/core';
 import { pingDatabase } from '@gguf/db';
 import { pingRedis } from '@gguf/redis';
-import { serverContext } from '@/lib/server/context';
+import { serverContext } from '../../lib/server/context';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** Raised at boot when the environment is missing or malformed; the message names every variable at fault. */
 export class EnvError extends Error {

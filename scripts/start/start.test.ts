@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@gguf/local-services';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../lib/ensure-deps.mjs';
+
+/**
+ * `npm start` end to end, on embedded defaults: no DATABASE_URL or REDIS_URL, so it runs its own
+ * PostgreSQL and Redis under DATA_DIR; builds and starts the three apps; Ctrl-C stops everything;
+ * a second start finds the same data.
+ */
+let dataDir: string;
+const running: ChildProcess[] = [];
+afterAll(async () => {
+  for (const child of running) child.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 240_000;
+  while (!output.includes('Press Ctrl-C to stop.')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, output: () => output, exited };
+}
+
+async function healthz(port: number) {
+  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+  return { status: res.status, body: (await res.json()) as { status: string } };
+}
+
+describe('npm start', () => {
+  it('runs the whole product on embedded defaults, stops on Ctrl-C and keeps its data', { timeout: 600_000 }, async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'gguf-start-'));
+    await chmod(dataDir, 0o755);
+    const [web, gateway, worker, postgres, redis] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const { DATABASE_URL: _d, REDIS_URL: _r, ADMIN_PASSWORD: _p, ADMIN_TOKEN: _t, ...inherited } = process.env;
+    const env = {
+      ...inherited,
+      DATA_DIR: dataDir,
+      WEB_PORT: String(web),
+      GATEWAY_PORT: String(gateway),
+      WORKER_PORT: String(worker),
+      LOCAL_POSTGRES_PORT: String(postgres),
+      LOCAL_REDIS_PORT: String(redis),
+      HOST: '127.0.0.1',
+      ADMIN_EMAIL: 'ops@example.com',
+      NODE_ENV: 'production',
+    };
+
+    const first = await start(env);
+    for (const port of [web, gateway, worker]) expect(await healthz(port)).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
+    expect(first.output()).toContain(`Admin password          ${secrets.adminPassword}`);
+    expect(first.output()).toContain(`ADMIN_TOKEN             ${secrets.adminToken}`);
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    for (const port of [web, gateway, worker, postgres, redis]) await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+
+    const second = await start(env);
+    for (const port of [web, gateway, worker]) expect((await healthz(port)).status).toBe(200);
+    expect(second.output()).not.toContain('Admin password');
+    expect(second.output()).toContain('Database schema is up to date.');
+    const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${postgres}/gguf` });
+    await client.connect();
+    const { rows } = await client.query('SELECT email, is_platform_admin FROM users');
+    await client.end();
+    expect(rows).toEqual([{ email: 'ops@example.com', is_platform_admin: true }]);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
