@@ -15,75 +15,58 @@ const CHAT_TEMPLATES = [
 const int = (min: number, max: number) => z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 const num = (min: number, max: number) => z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
+/** How an option becomes llama-server flags. */
+type Flag = { kind: 'value'; flag: string } | { kind: 'switch'; flag: string } | { kind: 'toggle'; on: string; off: string };
+const value = (flag: string): Flag => ({ kind: 'value', flag });
+const onlyWhenTrue = (flag: string): Flag => ({ kind: 'switch', flag });
+const toggle = (on: string, off: string): Flag => ({ kind: 'toggle', on, off });
+const option = <S extends z.ZodType>(schema: S, flag: Flag) => ({ schema, flag });
+
+// One row per option: its type and bounds, and its flag.
+const OPTIONS = {
+  flash_attn: option(z.enum(['on', 'off', 'auto']), value('--flash-attn')),
+  cache_type_k: option(z.enum(CACHE_TYPES), value('--cache-type-k')),
+  cache_type_v: option(z.enum(CACHE_TYPES), value('--cache-type-v')),
+  n_gpu_layers: option(int(0, 999), value('--n-gpu-layers')),
+  reasoning_format: option(z.enum(['none', 'deepseek', 'deepseek-legacy', 'auto']), value('--reasoning-format')),
+  reasoning_budget: option(int(-1, 1_000_000), value('--reasoning-budget')),
+  chat_template: option(z.enum(CHAT_TEMPLATES), value('--chat-template')),
+  jinja: option(z.boolean(), toggle('--jinja', '--no-jinja')),
+  threads: option(int(1, 256), value('--threads')),
+  batch_size: option(int(1, 65_536), value('--batch-size')),
+  ubatch_size: option(int(1, 65_536), value('--ubatch-size')),
+  n_predict: option(int(-1, 1_000_000), value('--n-predict')),
+  mlock: option(z.boolean(), onlyWhenTrue('--mlock')),
+  no_mmap: option(z.boolean(), onlyWhenTrue('--no-mmap')),
+  cont_batching: option(z.boolean(), toggle('--cont-batching', '--no-cont-batching')),
+  cache_reuse: option(int(0, 1_000_000), value('--cache-reuse')),
+  context_shift: option(z.boolean(), toggle('--context-shift', '--no-context-shift')),
+  temperature: option(num(0, 2), value('--temp')),
+  top_k: option(int(0, 1000), value('--top-k')),
+  top_p: option(num(0, 1), value('--top-p')),
+  min_p: option(num(0, 1), value('--min-p')),
+  repeat_penalty: option(num(0, 10), value('--repeat-penalty')),
+  seed: option(int(-1, 2 ** 31 - 1), value('--seed')),
+};
+
+type Shape = { [K in keyof typeof OPTIONS]: z.ZodOptional<(typeof OPTIONS)[K]['schema']> };
+
 export const llamaArgs = z
-  .object({
-    flash_attn: z.enum(['on', 'off', 'auto']).optional(),
-    cache_type_k: z.enum(CACHE_TYPES).optional(),
-    cache_type_v: z.enum(CACHE_TYPES).optional(),
-    n_gpu_layers: int(0, 999).optional(),
-    reasoning_format: z.enum(['none', 'deepseek', 'deepseek-legacy', 'auto']).optional(),
-    reasoning_budget: int(-1, 1_000_000).optional(),
-    chat_template: z.enum(CHAT_TEMPLATES).optional(),
-    jinja: z.boolean().optional(),
-    threads: int(1, 256).optional(),
-    batch_size: int(1, 65_536).optional(),
-    ubatch_size: int(1, 65_536).optional(),
-    n_predict: int(-1, 1_000_000).optional(),
-    mlock: z.boolean().optional(),
-    no_mmap: z.boolean().optional(),
-    cont_batching: z.boolean().optional(),
-    cache_reuse: int(0, 1_000_000).optional(),
-    context_shift: z.boolean().optional(),
-    temperature: num(0, 2).optional(),
-    top_k: int(0, 1000).optional(),
-    top_p: num(0, 1).optional(),
-    min_p: num(0, 1).optional(),
-    repeat_penalty: num(0, 10).optional(),
-    seed: int(-1, 2 ** 31 - 1).optional(),
-  })
+  .object(Object.fromEntries(Object.entries(OPTIONS).map(([name, { schema }]) => [name, schema.optional()])) as Shape)
   .strict();
 
 export type LlamaArgs = z.infer<typeof llamaArgs>;
 
-type Flag = { flag: string; kind: 'value' } | { flag: string; kind: 'switch' } | { on: string; off: string; kind: 'toggle' };
-
-// One row per option: how it becomes llama-server flags.
-const FLAGS: { [K in keyof Required<LlamaArgs>]: Flag } = {
-  flash_attn: { flag: '--flash-attn', kind: 'value' },
-  cache_type_k: { flag: '--cache-type-k', kind: 'value' },
-  cache_type_v: { flag: '--cache-type-v', kind: 'value' },
-  n_gpu_layers: { flag: '--n-gpu-layers', kind: 'value' },
-  reasoning_format: { flag: '--reasoning-format', kind: 'value' },
-  reasoning_budget: { flag: '--reasoning-budget', kind: 'value' },
-  chat_template: { flag: '--chat-template', kind: 'value' },
-  jinja: { on: '--jinja', off: '--no-jinja', kind: 'toggle' },
-  threads: { flag: '--threads', kind: 'value' },
-  batch_size: { flag: '--batch-size', kind: 'value' },
-  ubatch_size: { flag: '--ubatch-size', kind: 'value' },
-  n_predict: { flag: '--n-predict', kind: 'value' },
-  mlock: { flag: '--mlock', kind: 'switch' },
-  no_mmap: { flag: '--no-mmap', kind: 'switch' },
-  cont_batching: { on: '--cont-batching', off: '--no-cont-batching', kind: 'toggle' },
-  cache_reuse: { flag: '--cache-reuse', kind: 'value' },
-  context_shift: { on: '--context-shift', off: '--no-context-shift', kind: 'toggle' },
-  temperature: { flag: '--temp', kind: 'value' },
-  top_k: { flag: '--top-k', kind: 'value' },
-  top_p: { flag: '--top-p', kind: 'value' },
-  min_p: { flag: '--min-p', kind: 'value' },
-  repeat_penalty: { flag: '--repeat-penalty', kind: 'value' },
-  seed: { flag: '--seed', kind: 'value' },
-};
-
 /** llama-server flags for validated options, in a stable order. */
 export function llamaArgsToFlags(args: LlamaArgs): string[] {
   const out: string[] = [];
-  for (const [name, spec] of Object.entries(FLAGS) as [keyof LlamaArgs, Flag][]) {
-    const value = args[name];
-    if (value === undefined) continue;
-    if (spec.kind === 'value') out.push(spec.flag, String(value));
-    else if (spec.kind === 'switch') {
-      if (value === true) out.push(spec.flag);
-    } else out.push(value ? spec.on : spec.off);
+  for (const [name, { flag }] of Object.entries(OPTIONS)) {
+    const given = args[name as keyof LlamaArgs];
+    if (given === undefined) continue;
+    if (flag.kind === 'value') out.push(flag.flag, String(given));
+    else if (flag.kind === 'switch') {
+      if (given === true) out.push(flag.flag);
+    } else out.push(given ? flag.on : flag.off);
   }
   return out;
 }
