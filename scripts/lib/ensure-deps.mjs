@@ -21,8 +21,10 @@ export function ensureDependencies() {
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   const lockfile = join(ROOT, 'package-lock.json');
   if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lockfile).mtimeMs) {
-    console.log('Installing dependencies (npm ci)…');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    // `npm install`, not `npm ci`: the registry mirror this project is built against lacks some
+    // other platforms' optional packages (turbo's), which `npm ci` insists on finding in the lockfile.
+    console.log('Installing dependencies (npm install)…');
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
   ensurePrismaClient();
 }

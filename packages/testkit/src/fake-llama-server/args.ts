@@ -31,7 +31,6 @@ export interface ServerArgs {
   reasoningFormat: string;
   chatTemplate?: string;
   threads: number;
-  timeout: number;
   logDisable: boolean;
 }
 
@@ -132,7 +131,7 @@ const FLAGS: FlagSpec[] = [
   ignoredValue(['-lv', '--verbosity', '--log-verbosity'], 'N', 'log verbosity'),
   ignoredFlag(['--log-prefix'], 'log prefix'),
   ignoredFlag(['--log-timestamps'], 'log timestamps'),
-  { names: ['-to', '--timeout'], env: 'LLAMA_ARG_TIMEOUT', value: 'N', help: 'server read/write timeout in seconds', apply: (a, v) => (a.timeout = int(v)) },
+  ignoredValue(['-to', '--timeout'], 'N', 'server read/write timeout in seconds'),
   ignoredValue(['-n', '--predict', '--n-predict'], 'N', 'tokens to predict'),
   ignoredValue(['-b', '--batch-size'], 'N', 'logical batch size'),
   ignoredValue(['-ub', '--ubatch-size'], 'N', 'physical batch size'),
@@ -206,7 +205,6 @@ function defaults(): ServerArgs {
     jinja: false,
     reasoningFormat: 'auto',
     threads: -1,
-    timeout: 600,
     logDisable: false,
   };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { ServerArgs } from './args';
 import type { ErrorFlavor } from './errors';
 import type { RequestKnobs } from './knobs';
@@ -14,19 +14,17 @@ export interface ServerContext {
   args: ServerArgs;
   /** The name responses carry (see modelName in model-loader.ts). */
   model: string;
-  /** Context available to one request: the total context split across the slots. */
+  /** Context one request may use (see slotLayout). */
   slotContext: number;
   stats: FakeStats;
   vocab: Vocabulary;
   slots: SlotPool;
-  log: Logger;
   /** Simulates the process dying: logs the lines, then the process exits (or, in-process, the server goes away). */
   crash(lines: string[]): void;
 }
 
 /** One request being answered. */
 export interface Exchange {
-  req: IncomingMessage;
   res: ServerResponse;
   server: ServerContext;
   /** Parsed JSON body of a POST route (always an object); empty for GET routes. */

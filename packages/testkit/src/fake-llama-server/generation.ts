@@ -47,7 +47,7 @@ export async function withSlot(ex: Exchange, body: () => Promise<void>): Promise
  * fault knobs. Returns the timings when all tokens were produced, or undefined when the exchange ended
  * early (client gone, connection killed, process crashed) and the caller must not write anything more.
  */
-export async function generate(ex: Exchange, promptTokens: number, pieces: string[], emit: (piece: string, index: number) => void): Promise<Timings | undefined> {
+export async function generate(ex: Exchange, promptTokens: number, pieces: string[], emit: (piece: string) => void): Promise<Timings | undefined> {
   const { tokenDelayMs, dieAfterTokens, exitAfterTokens } = ex.knobs;
   const generationStart = performance.now();
   const promptMs = generationStart - ex.startedAt;
@@ -65,7 +65,7 @@ export async function generate(ex: Exchange, promptTokens: number, pieces: strin
     if (piece === undefined) break;
     if (tokenDelayMs > 0) await sleep(tokenDelayMs, undefined, { signal: ex.signal }).catch(() => undefined);
     if (ex.signal.aborted) return undefined;
-    emit(piece, produced);
+    emit(piece);
     ex.server.stats.predictedTokens++;
   }
   return timings(promptTokens, promptMs, pieces.length, performance.now() - generationStart);
@@ -73,7 +73,8 @@ export async function generate(ex: Exchange, promptTokens: number, pieces: strin
 
 /** Refusals llama-server makes before generating anything. Returns true when it has answered the request. */
 export function refuseGeneration(ex: Exchange, promptTokens: number): boolean {
-  if (ex.server.args.embeddings) {
+  // --reranking makes llama-server an embedding server too (rank pooling), so it refuses generation as well.
+  if (ex.server.args.embeddings || ex.server.args.reranking) {
     ex.fail(501, 'This server does not support completions. Start it without `--embeddings`');
     return true;
   }

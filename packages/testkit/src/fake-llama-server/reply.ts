@@ -48,10 +48,10 @@ export function replyText(model: string, subject: string, fixedReply: string | u
 }
 
 export function limitText(text: string, limits: Limits): TextReply {
-  let full = text;
-  if (limits.ignoreEos && limits.maxTokens > 0 && full.trim() !== '') {
-    while (splitPieces(full).length < limits.maxTokens) full = `${full} ${text}`;
-  }
+  const unit = splitPieces(text).length;
+  // Joining copies can merge whitespace at the seams, so one spare copy guarantees enough tokens.
+  const copies = limits.ignoreEos && limits.maxTokens > 0 && text.trim() !== '' ? Math.ceil(limits.maxTokens / unit) + 1 : 1;
+  const full = Array.from({ length: copies }, () => text).join(' ');
   let stopSequence: string | undefined;
   let stopAt = full.length;
   for (const stop of limits.stop) {

@@ -110,7 +110,6 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
     stats,
     vocab: new Vocabulary(),
     slots: new SlotPool(layout.slotCount),
-    log,
     crash,
   };
 
@@ -152,7 +151,6 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
     const route = ROUTES.get(`${req.method} ${path}`);
     const perRequest = requestKnobs(knobs, req.headers);
     const ex: Exchange = {
-      req,
       res,
       server: ctx,
       body: {},
@@ -214,9 +212,13 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
 
   function crash(lines: string[]): void {
     if (state === 'closed') return;
+    state = 'closed';
     for (const line of lines) log('error', line);
-    void close();
-    onCrash?.();
+    // A real process has already sent the tokens it wrote; ours sit corked until the next tick, so let them out.
+    setImmediate(() => {
+      void close();
+      onCrash?.();
+    });
   }
 
   log('info', `build: 6000 (fake0000) with node ${process.version} for ${process.platform} ${process.arch} (fake-llama-server)`);

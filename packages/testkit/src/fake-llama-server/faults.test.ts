@@ -1,0 +1,128 @@
+import OpenAI, { type APIError } from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFakeLlamaServer, type FakeLlamaServer } from './index';
+
+const API_KEY = 'upstream-key';
+const messages = [{ role: 'user' as const, content: 'Say something long enough to stream.' }];
+
+let fake: FakeLlamaServer;
+let client: OpenAI;
+
+beforeAll(async () => {
+  fake = await startFakeLlamaServer({ args: ['--api-key', API_KEY, '-np', '1', '-c', '256', '--metrics'], env: { FAKE_LLAMA_LOAD_MS: '0' } });
+  await fake.ready;
+  client = new OpenAI({ apiKey: API_KEY, baseURL: `${fake.url}/v1`, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+beforeEach(() => fake.resetStats());
+
+function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${fake.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers }, body });
+}
+
+describe('auth', () => {
+  it('refuses a wrong key with llama-server’s 401 but leaves /health open', async () => {
+    const stranger = new OpenAI({ apiKey: 'wrong', baseURL: `${fake.url}/v1`, maxRetries: 0 });
+    const error = await stranger.models.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as APIError).error).toEqual({ code: 401, message: 'Invalid API Key', type: 'authentication_error' });
+    expect((await fetch(`${fake.url}/health`)).status).toBe(200);
+    expect((await fetch(`${fake.url}/v1/models`, { headers: { 'x-api-key': API_KEY } })).status).toBe(200);
+  });
+});
+
+describe('error shapes', () => {
+  it('answers unknown routes and bad JSON like llama-server, and Anthropic routes in Anthropic’s shape', async () => {
+    const missing = await fetch(`${fake.url}/v1/nope`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
+
+    const badJson = await post('/v1/chat/completions', '{not json');
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toMatchObject({ error: { code: 400, type: 'invalid_request_error' } });
+
+    const badAnthropic = await post('/v1/messages', '{not json');
+    expect(badAnthropic.status).toBe(400);
+    expect(await badAnthropic.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+  });
+
+  it('refuses prompts larger than a slot’s context', async () => {
+    const response = await post('/v1/chat/completions', JSON.stringify({ messages: [{ role: 'user', content: 'word '.repeat(300) }] }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 400, type: 'exceed_context_size_error', n_ctx: 256 } });
+  });
+});
+
+describe('per-request fault headers', () => {
+  it('x-fake-fail-status forces an error status with a llama-server body', async () => {
+    const error = await client.chat.completions.create({ model: 'm', messages }, { headers: { 'x-fake-fail-status': '503' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as APIError).status).toBe(503);
+    expect((error as APIError).error).toMatchObject({ code: 503, type: 'unavailable_error' });
+  });
+
+  it('x-fake-first-byte-delay-ms holds back the response headers', async () => {
+    const started = performance.now();
+    await client.chat.completions.create({ model: 'm', messages }, { headers: { 'x-fake-first-byte-delay-ms': '200' } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('x-fake-die-after-tokens cuts the connection mid-stream', async () => {
+    const stream = await client.chat.completions.create({ model: 'm', messages, stream: true }, { headers: { 'x-fake-die-after-tokens': '2' } });
+    const received: string[] = [];
+    const consume = async () => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    };
+    await expect(consume()).rejects.toThrow();
+    expect(received.join('')).toBe('This is');
+    // The fake cut the connection itself: that is not a client abort.
+    await vi.waitFor(() => expect(fake.stats()).toMatchObject({ active: 0, aborted: 0 }));
+  });
+});
+
+describe('client disconnects', () => {
+  it('stops generating and counts the request as aborted', async () => {
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'm', messages, stream: true },
+      { headers: { 'x-fake-token-delay-ms': '50' }, signal: controller.signal },
+    );
+    // Depending on timing the SDK either throws an abort error or just ends the iteration.
+    await (async () => {
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) controller.abort();
+    })().catch(() => undefined);
+    await vi.waitFor(() => expect(fake.stats()).toMatchObject({ aborted: 1, active: 0 }));
+    const produced = fake.stats().predictedTokens;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(fake.stats().predictedTokens).toBe(produced);
+    expect(produced).toBeLessThan(3);
+  });
+});
+
+describe('stats', () => {
+  it('records what reached the upstream: headers, body and URL of the last request', async () => {
+    await (await post('/v1/chat/completions?trace=1', JSON.stringify({ messages }), { 'x-request-id': 'abc' })).json();
+    const stats = (await (await fetch(`${fake.url}/fake/stats`)).json()) as Record<string, unknown>;
+    expect(stats).toMatchObject({ requests: 1, inferenceRequests: 1, aborted: 0, active: 0, lastUrl: '/v1/chat/completions?trace=1', lastBody: { messages } });
+    expect(stats.lastHeaders).toMatchObject({ authorization: `Bearer ${API_KEY}`, 'x-request-id': 'abc' });
+  });
+});
+
+describe('slots', () => {
+  it('queues requests beyond -np and reports them as deferred', async () => {
+    const slow = { headers: { 'x-fake-token-delay-ms': '20' } };
+    const first = client.chat.completions.create({ model: 'm', messages }, slow);
+    const second = client.chat.completions.create({ model: 'm', messages }, slow);
+    await vi.waitFor(async () => {
+      const metrics = await (await fetch(`${fake.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+      expect(metrics).toContain('llamacpp:requests_processing 1\n');
+      expect(metrics).toContain('llamacpp:requests_deferred 1\n');
+    });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.choices[0]?.message.content).toBe(b.choices[0]?.message.content);
+  });
+});
