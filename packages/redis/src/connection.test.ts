@@ -18,4 +18,15 @@ describe('redis connection', () => {
     await closeRedis(redis);
     expect(redis.status).toBe('end');
   });
+
+  it('closes while waiting to reconnect, and then stops trying', async () => {
+    const redis = createRedis('redis://127.0.0.1:1', 'test');
+    await new Promise((resolve) => redis.once('reconnecting', resolve));
+    await closeRedis(redis);
+    const attempts: unknown[] = [];
+    redis.on('reconnecting', () => attempts.push(1));
+    redis.on('error', () => attempts.push(1));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(attempts).toEqual([]);
+  });
 });

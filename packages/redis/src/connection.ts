@@ -35,6 +35,12 @@ export async function pingRedis(redis: Redis): Promise<void> {
 /** Closes gracefully when connected; drops the connection (and its reconnect loop) when not. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;
+  if (redis.status === 'reconnecting') {
+    // Between attempts there is no socket: disconnect() only cancels the pending retry, and ioredis
+    // emits no 'end' for that, so there is nothing to wait for.
+    redis.disconnect();
+    return;
+  }
   const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
   if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
   else redis.disconnect();

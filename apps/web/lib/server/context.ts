@@ -1,12 +1,16 @@
-import { loadEnvOrExit, webEnv, type WebEnv } from '@gguf/core';
+import type { ApiDeps } from '@gguf/api';
+import { createLogger, loadEnvOrExit, webEnv, type Logger, type WebEnv } from '@gguf/core';
 import { createDatabase, type Database } from '@gguf/db';
-import { createRedis, type Redis } from '@gguf/redis';
+import { createDeploymentQueue, createRedis, type Redis } from '@gguf/redis';
 
 /** Process-wide server dependencies, created once (and kept across dev-server reloads). */
 export interface ServerContext {
   env: WebEnv;
   db: Database;
   redis: Redis;
+  logger: Logger;
+  /** What the control plane's domain functions (@gguf/api) take. */
+  deps: ApiDeps;
 }
 
 const holder = globalThis as typeof globalThis & { __ggufServerContext?: ServerContext };
@@ -14,11 +18,16 @@ const holder = globalThis as typeof globalThis & { __ggufServerContext?: ServerC
 export function serverContext(): ServerContext {
   if (!holder.__ggufServerContext) {
     const env = loadEnvOrExit('web', webEnv);
-    holder.__ggufServerContext = {
-      env,
-      db: createDatabase(env.DATABASE_URL, { applicationName: 'gguf-web' }),
-      redis: createRedis(env.REDIS_URL, 'gguf-web'),
-    };
+    const db = createDatabase(env.DATABASE_URL, { applicationName: 'gguf-web' });
+    const redis = createRedis(env.REDIS_URL, 'gguf-web');
+    const logger = createLogger('web', env.LOG_LEVEL);
+    const queue = createDeploymentQueue(redis);
+    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL } };
   }
   return holder.__ggufServerContext;
+}
+
+/** Lets tests run the real route handlers against their own database, Redis and queue. */
+export function setServerContextForTests(context: ServerContext | undefined): void {
+  holder.__ggufServerContext = context;
 }

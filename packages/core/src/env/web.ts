@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonEnv } from './common';
-import { httpUrl, port, secret } from './fields';
+import { httpUrl, port, positiveInt, secret } from './fields';
 
 export const webEnv = commonEnv.extend({
   // Port the dashboard and REST API listen on.
@@ -13,6 +13,8 @@ export const webEnv = commonEnv.extend({
   AUTH_SECRET: secret(32),
   // Public URL of the dashboard, used in links and sign-in callbacks.
   PUBLIC_WEB_URL: httpUrl.default('http://localhost:3000'),
+  // Requests per minute one caller (API key, user session or the admin token) may make to /api/v1; beyond it, 429.
+  API_RATE_LIMIT_RPM: positiveInt.default(600),
 });
 
 export type WebEnv = z.infer<typeof webEnv>;

@@ -1,0 +1,45 @@
+import { type AdminScope, ApiError, authenticateApiKey, isAdminToken, type OrgScope, resolveSessionAdminScope, resolveSessionOrgScope } from '@gguf/api';
+import { isWellFormedApiKey } from '@gguf/core';
+import { assertSameOrigin } from '../auth/csrf';
+import { ORG_COOKIE, readCookie, readSessionToken } from '../auth/session-cookie';
+import type { ServerContext } from '../server/context';
+
+const MISSING = 'Missing credentials: send Authorization: Bearer <key>, or sign in to the dashboard.';
+
+function bearer(request: Request): string | null {
+  const header = request.headers.get('authorization');
+  if (header === null) return null;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new ApiError('authentication_error', 'Malformed Authorization header: expected "Bearer <key>".');
+  return match[1];
+}
+
+/** A tenant: an organization API key, or a dashboard session (then in its current organization). */
+export async function authenticateOrg(request: Request, ctx: ServerContext, requestId: string): Promise<OrgScope> {
+  const token = bearer(request);
+  if (token !== null) return authenticateApiKey(ctx.deps, token, requestId);
+  const session = await readSessionToken(request, ctx.env.AUTH_SECRET);
+  if (!session) throw new ApiError('authentication_error', MISSING);
+  assertSameOrigin(request, ctx.env.PUBLIC_WEB_URL);
+  return resolveSessionOrgScope(ctx.db, { userId: session.userId, orgId: readCookie(request, ORG_COOKIE) }, requestId);
+}
+
+/**
+ * An operator: the ADMIN_TOKEN, or a platform admin's session. A valid tenant key is recognised
+ * and refused with 403 (it authenticated, it just may not do this); anything else is a 401.
+ */
+export async function authenticateAdmin(request: Request, ctx: ServerContext, requestId: string): Promise<AdminScope> {
+  const token = bearer(request);
+  if (token !== null) {
+    if (isAdminToken(token, ctx.env.ADMIN_TOKEN)) return { actor: { type: 'admin_token', id: null }, requestId };
+    if (isWellFormedApiKey(token)) {
+      await authenticateApiKey(ctx.deps, token, requestId);
+      throw new ApiError('permission_denied', 'Organization API keys cannot use the admin API; use the admin token.');
+    }
+    throw new ApiError('authentication_error', 'Invalid admin token.');
+  }
+  const session = await readSessionToken(request, ctx.env.AUTH_SECRET);
+  if (!session) throw new ApiError('authentication_error', MISSING);
+  assertSameOrigin(request, ctx.env.PUBLIC_WEB_URL);
+  return resolveSessionAdminScope(ctx.db, { userId: session.userId }, requestId);
+}

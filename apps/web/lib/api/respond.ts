@@ -1,0 +1,34 @@
+import { ApiError, fromZodError, toErrorBody } from '@gguf/api';
+import { describeError, type Logger } from '@gguf/core';
+import { z } from 'zod';
+
+const BASE_HEADERS = { 'cache-control': 'no-store' };
+
+export function jsonResponse(body: unknown, status: number, requestId: string, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...BASE_HEADERS, ...headers, 'x-request-id': requestId } });
+}
+
+/**
+ * The one place an error becomes a response. Anything that is not an ApiError is our fault: it is
+ * logged with its details and the client gets a generic 500 with the request id, never a stack.
+ */
+export function errorResponse(error: unknown, requestId: string, logger: Logger): Response {
+  const apiError = toApiError(error);
+  if (apiError) {
+    const headers: Record<string, string> = apiError.retryAfterSeconds ? { 'retry-after': String(apiError.retryAfterSeconds) } : {};
+    return jsonResponse(toErrorBody(apiError, requestId), apiError.status, requestId, headers);
+  }
+  logger.error({ requestId, err: describeError(error), stack: error instanceof Error ? error.stack : undefined }, 'unhandled error in an API route');
+  const internal = new ApiError('internal_error', `Something went wrong on our side. If it keeps happening, report request id ${requestId}.`);
+  return jsonResponse(toErrorBody(internal, requestId), internal.status, requestId);
+}
+
+function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof z.ZodError) return fromZodError(error);
+  // Two requests racing for the same unique value (a slug, a name): the loser gets a conflict.
+  if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002') {
+    return new ApiError('conflict', 'This conflicts with an object that was created at the same time; retry the request.');
+  }
+  return null;
+}

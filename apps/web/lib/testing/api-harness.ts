@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { type AdminScope, createOrganization, createOrganizationApiKey, type CreateOrganizationInput } from '@gguf/api';
+import { createLogger, newId, parseEnv, webEnv } from '@gguf/core';
+import { closeRedis, createRedis, DEPLOYMENT_QUEUE } from '@gguf/redis';
+import { createTestDatabase, testEnv } from '@gguf/testkit';
+import { Queue } from 'bullmq';
+import { encode } from 'next-auth/jwt';
+import { type ServerContext, setServerContextForTests } from '../server/context';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const AUTH_SECRET = 'test-auth-secret-0123456789abcdef0123456789';
+export const GATEWAY_URL = 'http://gateway.test:3001';
+export const WEB_URL = 'http://localhost:3000';
+
+type RouteHandler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+export interface CallOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string is sent as is. */
+  body?: unknown;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  // Parsed JSON; tests index into it freely.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+/**
+ * The real route handlers on a fresh migrated Postgres database, the test Redis and a BullMQ queue
+ * under a prefix of its own (so no worker elsewhere picks the jobs up and the test can read them).
+ */
+export async function createApiHarness() {
+  const database = await createTestDatabase();
+  const redis = createRedis(testEnv('redisUrl'), 'web-test');
+  // Notifications and rate limits are skipped while Redis is not ready; tests assert on them.
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  const queue = new Queue(DEPLOYMENT_QUEUE, { connection: redis, prefix: `test-${randomBytes(6).toString('hex')}` });
+  const logger = createLogger('web-test', 'silent');
+  const env = parseEnv('web', webEnv, {
+    DATABASE_URL: database.url,
+    REDIS_URL: testEnv('redisUrl'),
+    ADMIN_TOKEN,
+    AUTH_SECRET,
+    PUBLIC_GATEWAY_URL: GATEWAY_URL,
+    PUBLIC_WEB_URL: WEB_URL,
+    // Out of the way: test files share one Redis (and the admin token's counter); the limit has its own test.
+    API_RATE_LIMIT_RPM: '1000000',
+  });
+  const context: ServerContext = { env, db: database.db, redis, logger, deps: { db: database.db, redis, queue, logger, publicGatewayUrl: GATEWAY_URL } };
+  setServerContextForTests(context);
+  const system: AdminScope = { actor: { type: 'system', id: null }, requestId: newId('request') };
+
+  async function call(handler: RouteHandler, path: string, options: CallOptions = {}): Promise<CallResult> {
+    const url = new URL(path, WEB_URL);
+    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+    const headers = new Headers(options.headers);
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+    const response = await handler(new Request(url, { method: options.method ?? 'GET', headers, body }), { params: Promise.resolve(options.params ?? {}) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, json: parseJson(text) };
+  }
+
+  /** An organization with one unrestricted key, made through the domain functions. */
+  async function createTenant(input: Partial<CreateOrganizationInput> = {}) {
+    const org = await createOrganization(context.deps, system, { name: input.name ?? 'Tenant', ...input });
+    const { key, id: apiKeyId } = await createOrganizationApiKey(context.deps, system, org.id, { name: 'bootstrap' });
+    return { orgId: org.id, key, apiKeyId, auth: { authorization: `Bearer ${key}` } };
+  }
+
+  /** A dashboard session cookie for a user, signed like next-auth signs it. */
+  async function sessionCookie(userId: string, isPlatformAdmin = false): Promise<string> {
+    const token = await encode({ token: { sub: userId, isPlatformAdmin }, secret: AUTH_SECRET });
+    return `next-auth.session-token=${token}`;
+  }
+
+  async function jobsFor(deploymentId: string) {
+    const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active']);
+    return jobs.filter((job) => job.data.deploymentId === deploymentId).map((job) => ({ id: job.id, ...job.data }));
+  }
+
+  async function close(): Promise<void> {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await closeRedis(redis);
+    await database.drop();
+    setServerContextForTests(undefined);
+  }
+
+  return { db: database.db, redis, queue, context, system, call, createTenant, sessionCookie, jobsFor, close };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export type ApiHarness = Awaited<ReturnType<typeof createApiHarness>>;

@@ -1,0 +1,45 @@
+import type { DesiredState } from '@gguf/db';
+import { writeAuditLog } from '../audit/write-audit-log';
+import type { OrgScope } from '../auth/principal';
+import type { ApiDeps } from '../deps';
+import { announceDeployment } from './announce-deployment';
+import { findDeployment } from './find-deployment';
+import { recordDeploymentEvent } from './record-event';
+import type { DeploymentObject } from './schemas';
+import { serializeDeployment } from './serialize-deployment';
+
+export type DeploymentAction = 'start' | 'stop' | 'restart' | 'delete';
+
+/**
+ * What each action asks of the worker. The API only records the wish (desired state, and for a
+ * restart a new generation); the observed status is the worker's to move through the state machine.
+ */
+const ACTIONS: { [A in DeploymentAction]: { desiredState: DesiredState; bump: boolean; message: string } } = {
+  start: { desiredState: 'running', bump: false, message: 'Start requested' },
+  stop: { desiredState: 'stopped', bump: false, message: 'Stop requested' },
+  restart: { desiredState: 'running', bump: true, message: 'Restart requested' },
+  delete: { desiredState: 'deleted', bump: false, message: 'Deletion requested' },
+};
+
+export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: string, action: DeploymentAction): Promise<DeploymentObject> {
+  const spec = ACTIONS[action];
+  const row = await deps.db.$transaction(async (tx) => {
+    const current = await findDeployment(tx, scope.orgId, id, { lock: true });
+    // Starting a failed deployment is a fresh attempt: a new generation, so the worker does not
+    // skip it as work it already gave up on.
+    const bump = spec.bump || (action === 'start' && current.status === 'failed');
+    const updated = await tx.deployment.update({
+      where: { id },
+      data: { desiredState: spec.desiredState, ...(bump ? { generation: { increment: 1 } } : {}) },
+    });
+    await recordDeploymentEvent(tx, id, spec.message, { generation: updated.generation });
+    await writeAuditLog(tx, { ...scope, action: `deployment.${action}`, targetType: 'deployment', targetId: id, details: { generation: updated.generation } });
+    return updated;
+  });
+  await announceDeployment(deps, { id, generation: row.generation, desiredState: row.desiredState, reason: spec.message.toLowerCase() });
+  return serializeDeployment(row, deps.publicGatewayUrl);
+}
+
+export const startDeployment = (deps: ApiDeps, scope: OrgScope, id: string) => changeDeploymentState(deps, scope, id, 'start');
+export const stopDeployment = (deps: ApiDeps, scope: OrgScope, id: string) => changeDeploymentState(deps, scope, id, 'stop');
+export const restartDeployment = (deps: ApiDeps, scope: OrgScope, id: string) => changeDeploymentState(deps, scope, id, 'restart');

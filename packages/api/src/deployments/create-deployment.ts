@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '@gguf/core';
+import { writeAuditLog } from '../audit/write-audit-log';
+import type { OrgScope } from '../auth/principal';
+import type { ApiDeps } from '../deps';
+import { type Idempotency, runIdempotent } from '../idempotency/run-idempotent';
+import { checkDeploymentQuota } from '../quotas/check-deployment-quota';
+import { announceDeployment } from './announce-deployment';
+import { recordDeploymentEvent } from './record-event';
+import type { CreateDeploymentInput, DeploymentObject } from './schemas';
+import { modelColumns, serializeDeployment } from './serialize-deployment';
+
+export interface CreateDeploymentResult {
+  deployment: DeploymentObject;
+  replayed: boolean;
+}
+
+/** Saves a new deployment (pending, to run) and hands it to the worker once the row is committed. */
+export async function createDeployment(
+  deps: ApiDeps,
+  scope: OrgScope,
+  input: CreateDeploymentInput,
+  options: { idempotency?: Idempotency } = {},
+): Promise<CreateDeploymentResult> {
+  const { value, replayed } = await runIdempotent(deps, scope.orgId, options.idempotency, 201, async (tx) => {
+    await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 1, addGpus: input.gpu.count });
+    const id = newId('deployment');
+    const row = await tx.deployment.create({
+      data: {
+        id,
+        orgId: scope.orgId,
+        name: input.name,
+        ...modelColumns(input.model),
+        gpuCount: input.gpu.count,
+        gpuType: input.gpu.type ?? null,
+        contextSize: input.context_size,
+        parallel: input.parallel,
+        embeddings: input.embeddings,
+        llamaArgs: input.llama_args,
+        status: 'pending',
+        desiredState: 'running',
+        generation: 1,
+        upstreamSecret: randomBytes(32).toString('base64url'),
+        createdById: scope.actor.type === 'user' ? scope.actor.id : null,
+      },
+    });
+    await recordDeploymentEvent(tx, id, 'Deployment created');
+    await writeAuditLog(tx, {
+      ...scope,
+      action: 'deployment.create',
+      targetType: 'deployment',
+      targetId: id,
+      details: { name: input.name, model: input.model, gpu: input.gpu },
+    });
+    return serializeDeployment(row, deps.publicGatewayUrl);
+  });
+  if (!replayed) await announceDeployment(deps, { id: value.id, generation: 1, desiredState: 'running', reason: 'created' });
+  return { deployment: value, replayed };
+}

@@ -1,0 +1,55 @@
+import { type LlamaArgs, type ModelSource } from '@gguf/core';
+import type { Deployment } from '@gguf/db';
+import type { AdminDeploymentObject, DeploymentObject } from './schemas';
+
+/** The model reference as columns, and back: the API shows the same union the request took. */
+export function modelColumns(model: ModelSource) {
+  return {
+    modelSource: model.source,
+    modelRepo: model.source === 'huggingface' ? model.repo : null,
+    modelFile: model.source === 'huggingface' ? model.file : null,
+    modelUrl: model.source === 'url' ? model.url : null,
+    modelPath: model.source === 'local' ? model.path : null,
+  };
+}
+
+function modelOf(row: Deployment): ModelSource {
+  switch (row.modelSource) {
+    case 'huggingface':
+      return { source: 'huggingface', repo: row.modelRepo ?? '', file: row.modelFile ?? '' };
+    case 'url':
+      return { source: 'url', url: row.modelUrl ?? '' };
+    case 'local':
+      return { source: 'local', path: row.modelPath ?? '' };
+  }
+}
+
+export function deploymentBaseUrl(publicGatewayUrl: string, id: string): string {
+  return `${publicGatewayUrl}/api/gguf/${id}`;
+}
+
+export function serializeDeployment(row: Deployment, publicGatewayUrl: string): DeploymentObject {
+  const baseUrl = deploymentBaseUrl(publicGatewayUrl, row.id);
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    desired_state: row.desiredState,
+    status_message: row.statusMessage,
+    model: modelOf(row),
+    gpu: { count: row.gpuCount, type: row.gpuType },
+    context_size: row.contextSize,
+    parallel: row.parallel,
+    embeddings: row.embeddings,
+    llama_args: row.llamaArgs as LlamaArgs,
+    generation: row.generation,
+    base_url: baseUrl,
+    openai_base_url: `${baseUrl}/v1`,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export function serializeAdminDeployment(row: Deployment, publicGatewayUrl: string): AdminDeploymentObject {
+  return { ...serializeDeployment(row, publicGatewayUrl), org_id: row.orgId, node_id: row.nodeId };
+}

@@ -1,0 +1,50 @@
+import { writeAuditLog } from '../audit/write-audit-log';
+import type { OrgScope } from '../auth/principal';
+import type { ApiDeps } from '../deps';
+import { checkDeploymentQuota } from '../quotas/check-deployment-quota';
+import { announceDeployment } from './announce-deployment';
+import { findDeployment } from './find-deployment';
+import { recordDeploymentEvent } from './record-event';
+import { type DeploymentObject, SETTINGS_FIELDS, type UpdateDeploymentInput } from './schemas';
+import { modelColumns, serializeDeployment } from './serialize-deployment';
+
+/**
+ * Renames a deployment and/or changes its settings. A settings change bumps the generation, so the
+ * worker redeploys and ignores any job still carrying the old one; a rename alone touches nothing
+ * that runs.
+ */
+export async function updateDeployment(deps: ApiDeps, scope: OrgScope, id: string, input: UpdateDeploymentInput): Promise<DeploymentObject> {
+  const changed = SETTINGS_FIELDS.filter((field) => input[field] !== undefined);
+  const redeploy = changed.length > 0;
+  const row = await deps.db.$transaction(async (tx) => {
+    const current = await findDeployment(tx, scope.orgId, id, { lock: true });
+    if (input.gpu && input.gpu.count > current.gpuCount) {
+      await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 0, addGpus: input.gpu.count, excludeDeploymentId: id });
+    }
+    const updated = await tx.deployment.update({
+      where: { id },
+      data: {
+        name: input.name,
+        ...(input.model ? modelColumns(input.model) : {}),
+        gpuCount: input.gpu?.count,
+        ...(input.gpu ? { gpuType: input.gpu.type ?? null } : {}),
+        contextSize: input.context_size,
+        parallel: input.parallel,
+        embeddings: input.embeddings,
+        llamaArgs: input.llama_args,
+        ...(redeploy ? { generation: { increment: 1 } } : {}),
+      },
+    });
+    if (redeploy) await recordDeploymentEvent(tx, id, `Settings changed (${changed.join(', ')}); redeploying`, { generation: updated.generation });
+    await writeAuditLog(tx, {
+      ...scope,
+      action: 'deployment.update',
+      targetType: 'deployment',
+      targetId: id,
+      details: { changed: [...(input.name !== undefined ? ['name'] : []), ...changed], generation: updated.generation },
+    });
+    return updated;
+  });
+  if (redeploy) await announceDeployment(deps, { id, generation: row.generation, desiredState: row.desiredState, reason: 'settings changed' });
+  return serializeDeployment(row, deps.publicGatewayUrl);
+}

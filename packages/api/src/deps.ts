@@ -1,0 +1,16 @@
+import type { Logger } from '@gguf/core';
+import type { Database } from '@gguf/db';
+import type { createDeploymentQueue, Redis } from '@gguf/redis';
+
+/** What every domain function needs: injected, so tests and the dashboard pass their own. */
+export interface ApiDeps {
+  db: Database;
+  redis: Redis;
+  queue: ReturnType<typeof createDeploymentQueue>;
+  logger: Logger;
+  /** PUBLIC_GATEWAY_URL without a trailing slash: deployments are reached at {it}/api/gguf/{id}. */
+  publicGatewayUrl: string;
+}
+
+/** A Prisma transaction client, as handed to `db.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];

@@ -1,0 +1,91 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { name } from '../shared/fields';
+import { listOf } from '../shared/pagination';
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** A host name or an IP address, nothing else: it ends up in URLs the gateway and worker dial. */
+export const host = z.string().refine((value) => isIP(value) !== 0 || HOSTNAME.test(value), 'must be a host name or an IP address');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/**
+ * The Docker engine of a remote node: `tcp://host:port` (TLS required: a plain-TCP engine is root
+ * on the node for anyone on the network) or `ssh://user@host[:port]`. The API only records it;
+ * the worker is what connects.
+ */
+export const dockerEndpoint = z.string().refine((value) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const plain = url.pathname === '' || url.pathname === '/';
+  if (url.protocol === 'tcp:') return host.safeParse(hostname).success && port.safeParse(url.port).success && plain && !url.username;
+  if (url.protocol === 'ssh:') return host.safeParse(hostname).success && /^[a-z_][a-z0-9_.-]{0,31}$/i.test(url.username) && !url.password && plain;
+  return false;
+}, 'must be tcp://host:port or ssh://user@host');
+
+const pem = (what: string) =>
+  z
+    .string()
+    .max(20_000, 'must be at most 20000 characters')
+    .regex(/^-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----\s*$/, `must be a PEM-encoded ${what}`);
+
+const gpu = z.strictObject({
+  index: z.number().int('must be a whole number').min(0, 'must be at least 0').max(63, 'must be at most 63'),
+  type: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  memory_mb: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000_000, 'must be at most 10000000'),
+  uuid: z.string().max(100, 'must be at most 100 characters').optional(),
+});
+
+export const registerNodeBody = z
+  .strictObject({
+    name,
+    docker_endpoint: dockerEndpoint,
+    /** Client certificate material for tcp:// endpoints; never returned by the API. */
+    docker_tls: z.strictObject({ ca: pem('certificate'), cert: pem('certificate'), key: pem('private key') }).optional(),
+    /** Host the gateway dials to reach servers on this node. */
+    address: host,
+    network_mode: z.enum(['host', 'bridge'], { error: 'must be "host" or "bridge"' }).default('host'),
+    port_range: z
+      .strictObject({ start: port, end: port })
+      .refine((range) => range.start <= range.end, { message: 'start must not be above end', path: ['start'] })
+      .default({ start: 20000, end: 20999 }),
+    cpu_slots: z.number().int('must be a whole number').min(0, 'must be at least 0').max(1024, 'must be at most 1024').default(4),
+    gpus: z
+      .array(gpu)
+      .max(64, 'must list at most 64 GPUs')
+      .refine((gpus) => new Set(gpus.map((g) => g.index)).size === gpus.length, 'GPU indexes must be unique')
+      .default([]),
+  })
+  .refine((body) => !body.docker_endpoint.startsWith('tcp:') || body.docker_tls, {
+    message: 'is required for a tcp:// endpoint (CA, client certificate and key)',
+    path: ['docker_tls'],
+  });
+export type RegisterNodeInput = z.infer<typeof registerNodeBody>;
+
+export const node = z.object({
+  id: z.string(),
+  name: z.string(),
+  runtime_kind: z.enum(['docker', 'process']),
+  docker_endpoint: z.string().nullable(),
+  /** Whether TLS material is stored; the material itself never leaves the database. */
+  docker_tls: z.boolean(),
+  address: z.string(),
+  network_mode: z.enum(['host', 'bridge']),
+  port_range: z.object({ start: z.number().int(), end: z.number().int() }),
+  cpu_slots: z.number().int(),
+  status: z.enum(['ready', 'unreachable']),
+  cordoned: z.boolean(),
+  draining_at: z.iso.datetime().nullable(),
+  heartbeat_at: z.iso.datetime().nullable(),
+  gpus: z.array(z.object({ index: z.number().int(), type: z.string(), memory_mb: z.number().int(), uuid: z.string().nullable(), deployment_id: z.string().nullable() })),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+export type NodeObject = z.infer<typeof node>;
+export const nodeList = listOf(node);

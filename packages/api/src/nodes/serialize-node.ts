@@ -1,0 +1,29 @@
+import type { GpuAllocation, Node, NodeGpu } from '@gguf/db';
+import { iso } from '../shared/fields';
+import type { NodeObject } from './schemas';
+
+export const NODE_INCLUDE = { gpus: { include: { allocation: true }, orderBy: { index: 'asc' } } } as const;
+
+type NodeRow = Node & { gpus: (NodeGpu & { allocation: GpuAllocation | null })[] };
+
+/** dockerTls holds a private key: only whether it is set is ever shown. */
+export function serializeNode(row: NodeRow): NodeObject {
+  return {
+    id: row.id,
+    name: row.name,
+    runtime_kind: row.runtimeKind,
+    docker_endpoint: row.dockerEndpoint,
+    docker_tls: row.dockerTls !== null,
+    address: row.address,
+    network_mode: row.networkMode,
+    port_range: { start: row.portRangeStart, end: row.portRangeEnd },
+    cpu_slots: row.cpuSlots,
+    status: row.status,
+    cordoned: row.cordoned,
+    draining_at: iso(row.drainingAt),
+    heartbeat_at: iso(row.heartbeatAt),
+    gpus: row.gpus.map((g) => ({ index: g.index, type: g.type, memory_mb: g.memoryMb, uuid: g.uuid, deployment_id: g.allocation?.deploymentId ?? null })),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,16 @@
+import type { Organization } from '@gguf/db';
+import type { OrganizationObject } from './schemas';
+
+export function serializeOrganization(row: Organization): OrganizationObject {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    max_deployments: row.maxDeployments,
+    max_gpus: row.maxGpus,
+    rate_limit_rpm: row.rateLimitRpm,
+    max_concurrent_streams: row.maxConcurrentStreams,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
