@@ -2,25 +2,35 @@ import { once } from 'node:events';
 import { createLogger, gatewayEnv, loadEnvOrExit, onShutdown } from '@gguf/core';
 import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
-import { createGatewayServer } from './server';
+import pino from 'pino';
+import { createGateway } from './gateway';
 
 const env = loadEnvOrExit('gateway', gatewayEnv);
-const logger = createLogger('gateway', env.LOG_LEVEL);
+// One line per request: buffered writes keep a write(2) per line off the hot path; flushed on shutdown.
+const logDestination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+const logger = createLogger('gateway', env.LOG_LEVEL, logDestination);
+const flushInterval = setInterval(() => logDestination.flush(), 1_000);
+flushInterval.unref();
+
 const db = createDatabase(env.DATABASE_URL, { applicationName: 'gguf-gateway' });
 const redis = createRedis(env.REDIS_URL, 'gguf-gateway');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 
 await waitForDatabase(db, logger);
-const server = createGatewayServer({
+const gateway = await createGateway({
+  db,
+  redis,
+  env,
   logger,
   healthChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
 });
-server.listen(env.GATEWAY_PORT, env.HOST);
-await once(server, 'listening');
+gateway.server.listen(env.GATEWAY_PORT, env.HOST);
+await once(gateway.server, 'listening');
 logger.info({ port: env.GATEWAY_PORT, host: env.HOST }, 'gateway listening');
 
 onShutdown(async () => {
-  server.close();
-  server.closeIdleConnections();
+  // In-flight streams get the shutdown timeout to finish; usage is written before the connections close.
+  await gateway.close();
   await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
+  logDestination.flushSync();
 }, logger);

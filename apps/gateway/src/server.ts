@@ -1,23 +1,54 @@
-import { createServer, type Server } from 'node:http';
-import { type HealthCheck, isHealthRequest, type Logger, serveHealth } from '@gguf/core';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { digestsEqual, hashApiKey, type HealthCheck, isHealthRequest, newId, serveHealth } from '@gguf/core';
+import type { GatewayContext } from './context';
+import { gatewayError, sendError } from './http/errors';
+import { handleDeploymentRequest } from './proxy/handle-deployment-request';
+import { parseTarget } from './routes';
 
-export interface GatewayDeps {
-  logger: Logger;
-  healthChecks: Record<string, HealthCheck>;
+function isMetricsRequest(req: IncomingMessage): boolean {
+  return req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?') === true);
 }
 
-/** The gateway's HTTP server. */
-export function createGatewayServer({ logger, healthChecks }: GatewayDeps): Server {
-  return createServer((req, res) => {
+async function serveMetrics(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const token = ctx.env.GATEWAY_METRICS_TOKEN;
+  const presented = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
+  if (token !== undefined && !digestsEqual(hashApiKey(presented), hashApiKey(token))) {
+    return sendError(res, 'openai', gatewayError(401, 'invalid_metrics_token', 'A valid metrics token is required.'));
+  }
+  const body = await ctx.metrics.registry.metrics();
+  res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/** The gateway's HTTP server: health, metrics, and every deployment's API under /api/gguf/{id}/. */
+export function createGatewayServer(ctx: GatewayContext, healthChecks: Record<string, HealthCheck>): Server {
+  const { env, logger } = ctx;
+  const server = createServer((req, res) => {
+    // A caller that vanished mid-write is routine for a proxy, not an error worth a stack trace.
+    res.on('error', () => undefined);
     if (isHealthRequest(req)) {
-      serveHealth(res, 'gateway', healthChecks).catch((error: unknown) => {
-        logger.error({ err: error }, 'health check failed to answer');
-        res.destroy();
-      });
+      serveHealth(res, 'gateway', healthChecks).catch(() => res.destroy());
       return;
     }
-    const body = JSON.stringify({ error: { message: `Unknown route: ${req.method} ${req.url?.split('?')[0]}`, type: 'invalid_request_error', param: null, code: 'not_found' } });
-    res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    if (isMetricsRequest(req)) {
+      serveMetrics(ctx, req, res).catch(() => res.destroy());
+      return;
+    }
+    const requestId = newId('request');
+    const target = parseTarget(req.method ?? 'GET', req.url ?? '/');
+    if (!target) {
+      const path = (req.url ?? '/').split('?')[0];
+      sendError(res, 'openai', gatewayError(404, 'route_not_found', `Unknown route: ${req.method} ${path}. Deployments are served under /api/gguf/{deployment_id}/.`), { 'x-request-id': requestId });
+      return;
+    }
+    handleDeploymentRequest(ctx, req, res, target, requestId, performance.now()).catch((error: unknown) => {
+      logger.error({ requestId, err: error instanceof Error ? error.message : String(error) }, 'request handling failed');
+      if (res.headersSent) res.destroy();
+      else sendError(res, 'openai', gatewayError(500, 'internal_error', 'The gateway failed to handle the request.'), { 'x-request-id': requestId });
+    });
   });
+  server.headersTimeout = env.GATEWAY_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = Math.max(env.GATEWAY_REQUEST_TIMEOUT_MS, env.GATEWAY_HEADERS_TIMEOUT_MS);
+  server.keepAliveTimeout = env.GATEWAY_KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }

@@ -1,0 +1,18 @@
+import type { GatewayEnv, Logger } from '@gguf/core';
+import type { Agent } from 'undici';
+import type { Directory } from './auth/directory';
+import type { RateLimiter } from './limits/rate-limiter';
+import type { Meter } from './metering/meter';
+import type { Metrics } from './metrics';
+
+/** Everything a request handler needs; built once by createGateway. */
+export interface GatewayContext {
+  env: GatewayEnv;
+  logger: Logger;
+  directory: Directory;
+  limiter: RateLimiter;
+  meter: Meter;
+  metrics: Metrics;
+  /** Keep-alive connection pools, one per llama-server origin. */
+  agent: Agent;
+}

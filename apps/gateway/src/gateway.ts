@@ -1,0 +1,71 @@
+import type { GatewayEnv, HealthCheck, Logger } from '@gguf/core';
+import type { Database } from '@gguf/db';
+import { closeRedis, type Redis } from '@gguf/redis';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { Agent } from 'undici';
+import { Directory } from './auth/directory';
+import { subscribeToChanges } from './auth/invalidation';
+import type { GatewayContext } from './context';
+import { RateLimiter } from './limits/rate-limiter';
+import { Meter } from './metering/meter';
+import { createMetrics } from './metrics';
+import { createGatewayServer } from './server';
+
+export interface GatewayDeps {
+  db: Database;
+  /** Connection settings to copy: the gateway opens its own connections for change notifications and rate limits. */
+  redis: Redis;
+  env: GatewayEnv;
+  logger: Logger;
+  healthChecks?: Record<string, HealthCheck>;
+}
+
+export interface Gateway {
+  /** Not yet listening: call `listen`. */
+  server: Server;
+  context: GatewayContext;
+  /** Stops accepting requests, writes pending usage and closes the gateway's own connections (not `db` or `redis`). */
+  close(): Promise<void>;
+}
+
+/** Builds a gateway: caches subscribed to change notifications, limiter, meter, metrics and the HTTP server. */
+export async function createGateway({ db, redis, env, logger, healthChecks = {} }: GatewayDeps): Promise<Gateway> {
+  const metrics = createMetrics();
+  const directory = new Directory(db, { ttlMs: env.GATEWAY_CACHE_TTL_MS, negativeTtlMs: env.GATEWAY_NEGATIVE_CACHE_TTL_MS, maxEntries: env.GATEWAY_CACHE_MAX_ENTRIES });
+  const subscriber = redis.duplicate({ connectionName: 'gguf-gateway-changes' });
+  // Rate-limit checks of concurrent requests share one write to Redis (auto-pipelining) on a connection of their own.
+  const limiterRedis = redis.duplicate({ connectionName: 'gguf-gateway-limits', enableAutoPipelining: true });
+  limiterRedis.on('error', (error) => logger.warn({ err: error.message }, 'rate-limit connection error'));
+  subscriber.on('error', (error) => logger.warn({ err: error.message }, 'change-notification connection error'));
+  // Both wait for Redis: a gateway that cannot hear about revocations must not start serving.
+  await subscribeToChanges(subscriber, directory, logger);
+  if (limiterRedis.status !== 'ready') await once(limiterRedis, 'ready');
+  const context: GatewayContext = {
+    env,
+    logger,
+    directory,
+    metrics,
+    limiter: new RateLimiter(limiterRedis, env.GATEWAY_RATE_LIMIT_PREFIX, logger, () => metrics.limiterFailOpen.inc()),
+    meter: new Meter(db, logger, { flushMs: env.GATEWAY_METER_FLUSH_MS, flushRows: env.GATEWAY_METER_FLUSH_ROWS, lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS }),
+    agent: new Agent({
+      connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
+      connect: { timeout: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },
+      keepAliveTimeout: 30_000,
+    }),
+  };
+  const server = createGatewayServer(context, healthChecks);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      context.limiter.close();
+      await context.meter.close();
+      await Promise.allSettled([context.agent.close(), closeRedis(subscriber), closeRedis(limiterRedis)]);
+    })());
+  return { server, context, close };
+}

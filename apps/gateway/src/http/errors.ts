@@ -1,0 +1,71 @@
+import type { ServerResponse } from 'node:http';
+import type { Protocol } from '../routes';
+
+/** A refusal the gateway answers itself; rendered in the caller's protocol by `sendError`. */
+export interface GatewayError {
+  status: number;
+  /** Machine-readable reason, OpenAI's `code` (e.g. `invalid_api_key`). */
+  code: string;
+  message: string;
+  /** Seconds, for 429 and 503. */
+  retryAfter?: number;
+}
+
+export const gatewayError = (status: number, code: string, message: string, retryAfter?: number): GatewayError => ({ status, code, message, retryAfter });
+
+function anthropicType(status: number): string {
+  switch (status) {
+    case 400:
+    case 405:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error';
+  }
+}
+
+function openAiType(status: number): string {
+  switch (status) {
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 429:
+      return 'rate_limit_error';
+    default:
+      return status >= 500 ? 'server_error' : 'invalid_request_error';
+  }
+}
+
+/** The error body each protocol's SDK parses into its exception classes. */
+export function errorBody(protocol: Protocol, status: number, code: string, message: string): string {
+  if (protocol === 'anthropic') return JSON.stringify({ type: 'error', error: { type: anthropicType(status), message } });
+  return JSON.stringify({ error: { message, type: openAiType(status), param: null, code } });
+}
+
+/** A terminal SSE event for a stream that failed after its headers went out. */
+export function streamErrorEvent(protocol: Protocol, message: string): string {
+  if (protocol === 'anthropic') return `event: error\ndata: ${errorBody('anthropic', 500, 'upstream_error', message)}\n\n`;
+  return `data: ${errorBody('openai', 502, 'upstream_error', message)}\n\n`;
+}
+
+export function sendError(res: ServerResponse, protocol: Protocol, error: GatewayError, headers: Record<string, string> = {}): void {
+  const body = errorBody(protocol, error.status, error.code, error.message);
+  const retry = error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) };
+  res.writeHead(error.status, { ...headers, ...retry, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

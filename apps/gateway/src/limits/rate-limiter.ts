@@ -1,0 +1,212 @@
+import type { Logger } from '@gguf/core';
+import type { Redis } from '@gguf/redis';
+import { ACQUIRE_SCRIPT, COUNT_SCRIPT, RENEW_SCRIPT } from './limit-script';
+import { RequestWindow } from './request-window';
+
+export interface Limits {
+  keyRpm: number;
+  orgRpm: number;
+  keyMaxStreams: number;
+  orgMaxStreams: number;
+}
+
+export interface LimitRequest {
+  requestId: string;
+  apiKeyId: string;
+  orgId: string;
+  streamed: boolean;
+  limits: Limits;
+}
+
+export type Refusal = 'key_rpm' | 'org_rpm' | 'key_streams' | 'org_streams';
+
+export interface LimitDecision {
+  allowed: boolean;
+  refusedBy?: Refusal;
+  /** The tighter of the key's and the organization's request limits, for x-ratelimit-* headers; absent when neither applies. */
+  requests?: { limit: number; remaining: number; resetSeconds: number };
+  /** Frees the concurrency slot of an admitted stream; safe to call more than once. */
+  release: () => void;
+}
+
+const WINDOW_MS = 60_000;
+const LEASE_MS = 60_000;
+/** Redis answers in well under a millisecond; past this a stream is let through rather than stalled. */
+const DECISION_TIMEOUT_MS = 250;
+const FAIL_OPEN_WARN_INTERVAL_MS = 10_000;
+
+type LimitCommands = {
+  ggufCount(...args: (string | number)[]): Promise<[number, number, number, number]>;
+  ggufAcquire(...args: (string | number)[]): Promise<number>;
+  ggufRenew(...args: (string | number)[]): Promise<number>;
+};
+
+const noop = () => undefined;
+
+/**
+ * Per-key and per-organization limits shared by every gateway instance through Redis.
+ *
+ * Requests per minute are decided from each subject's window in memory (see RequestWindow) and counted in
+ * Redis in the background, so an ordinary request waits for no round trip. Concurrent streams take a lease in
+ * Redis before they start: a stream lasts seconds, one round trip is nothing next to it, and the count must be
+ * exact across instances. When Redis is down or slow the gateway fails open and says so in its log and
+ * metrics: limits protect capacity, they are not what keeps tenants apart.
+ */
+export class RateLimiter {
+  private readonly redis: Redis & LimitCommands;
+  private readonly windows = new Map<string, RequestWindow>();
+  private readonly leases = new Map<string, string[]>();
+  private readonly timer: NodeJS.Timeout;
+  private lastWarnedAt = 0;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+    private readonly onFailOpen: () => void = noop,
+  ) {
+    redis.defineCommand('ggufCount', { numberOfKeys: 4, lua: COUNT_SCRIPT });
+    redis.defineCommand('ggufAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand('ggufRenew', { lua: RENEW_SCRIPT });
+    this.redis = redis as Redis & LimitCommands;
+    this.timer = setInterval(() => this.housekeeping(), LEASE_MS / 3);
+    this.timer.unref();
+  }
+
+  async check(request: LimitRequest): Promise<LimitDecision> {
+    const { limits } = request;
+    const now = Date.now();
+    const keyWindow = limits.keyRpm > 0 ? this.window(`key:${request.apiKeyId}`) : undefined;
+    const orgWindow = limits.orgRpm > 0 ? this.window(`org:${request.orgId}`) : undefined;
+    const keyUsed = keyWindow?.used(now) ?? 0;
+    const orgUsed = orgWindow?.used(now) ?? 0;
+    const resetSeconds = Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
+    const requests = tightest(limits, keyUsed, orgUsed, resetSeconds);
+    if (keyWindow && keyUsed >= limits.keyRpm) return { allowed: false, refusedBy: 'key_rpm', requests, release: noop };
+    if (orgWindow && orgUsed >= limits.orgRpm) return { allowed: false, refusedBy: 'org_rpm', requests, release: noop };
+
+    let release: () => void = noop;
+    if (request.streamed && (limits.keyMaxStreams > 0 || limits.orgMaxStreams > 0)) {
+      const slot = await this.acquireStream(request, now);
+      if (slot.refusedBy) return { allowed: false, refusedBy: slot.refusedBy, requests, release: noop };
+      release = slot.release;
+    }
+    if (keyWindow || orgWindow) this.count(request, now, keyWindow, orgWindow);
+    const admitted = requests && { ...requests, remaining: Math.max(0, requests.remaining - 1) };
+    return { allowed: true, requests: admitted, release };
+  }
+
+  private window(subject: string): RequestWindow {
+    let window = this.windows.get(subject);
+    if (!window) {
+      window = new RequestWindow();
+      this.windows.set(subject, window);
+    }
+    return window;
+  }
+
+  /** Counts the request in memory now and in Redis in the background; the reply updates both windows. */
+  private count(request: LimitRequest, now: number, keyWindow: RequestWindow | undefined, orgWindow: RequestWindow | undefined): void {
+    const keyMinute = keyWindow?.count(now) ?? 0;
+    const orgMinute = orgWindow?.count(now) ?? 0;
+    if (this.redis.status !== 'ready') {
+      keyWindow?.confirm(keyMinute, undefined, undefined);
+      orgWindow?.confirm(orgMinute, undefined, undefined);
+      return this.failOpen('redis is not connected');
+    }
+    const minute = Math.floor(now / WINDOW_MS);
+    const p = this.prefix;
+    this.redis
+      .ggufCount(
+        `${p}:rpm:key:${request.apiKeyId}:${minute}`,
+        `${p}:rpm:key:${request.apiKeyId}:${minute - 1}`,
+        `${p}:rpm:org:${request.orgId}:${minute}`,
+        `${p}:rpm:org:${request.orgId}:${minute - 1}`,
+        keyWindow ? 1 : 0,
+        orgWindow ? 1 : 0,
+      )
+      .then(
+        ([keyCurrent, keyPrevious, orgCurrent, orgPrevious]) => {
+          keyWindow?.confirm(keyMinute, keyCurrent, keyPrevious);
+          orgWindow?.confirm(orgMinute, orgCurrent, orgPrevious);
+        },
+        (error: unknown) => {
+          keyWindow?.confirm(keyMinute, undefined, undefined);
+          orgWindow?.confirm(orgMinute, undefined, undefined);
+          this.failOpen(error instanceof Error ? error.message : String(error));
+        },
+      );
+  }
+
+  private async acquireStream(request: LimitRequest, now: number): Promise<{ refusedBy?: Refusal; release: () => void }> {
+    if (this.redis.status !== 'ready') {
+      this.failOpen('redis is not connected');
+      return { release: noop };
+    }
+    const keys = [`${this.prefix}:streams:key:${request.apiKeyId}`, `${this.prefix}:streams:org:${request.orgId}`];
+    const { limits } = request;
+    let refused: number;
+    try {
+      refused = await withTimeout(this.redis.ggufAcquire(keys[0]!, keys[1]!, limits.keyMaxStreams, limits.orgMaxStreams, now, now + LEASE_MS, request.requestId));
+    } catch (error) {
+      this.failOpen(error instanceof Error ? error.message : String(error));
+      return { release: noop };
+    }
+    if (refused === 1) return { refusedBy: 'key_streams', release: noop };
+    if (refused === 2) return { refusedBy: 'org_streams', release: noop };
+
+    this.leases.set(request.requestId, keys);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.leases.delete(request.requestId);
+      if (this.redis.status !== 'ready') return;
+      this.redis
+        .multi()
+        .zrem(keys[0]!, request.requestId)
+        .zrem(keys[1]!, request.requestId)
+        .exec()
+        .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'could not release a stream slot; its lease will expire'));
+    };
+    return { release };
+  }
+
+  /** Renews the leases of running streams and forgets windows nobody used for two minutes. */
+  private housekeeping(): void {
+    const now = Date.now();
+    for (const [subject, window] of this.windows) if (now - window.lastUsedAt > 2 * WINDOW_MS) this.windows.delete(subject);
+    if (this.leases.size === 0 || this.redis.status !== 'ready') return;
+    const pipeline = this.redis.pipeline() as unknown as LimitCommands & { exec(): Promise<unknown> };
+    for (const [member, keys] of this.leases) pipeline.ggufRenew(keys.length, ...keys, now + LEASE_MS, ...keys.map(() => member));
+    pipeline.exec().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'could not renew stream leases'));
+  }
+
+  private failOpen(reason: string): void {
+    this.onFailOpen();
+    // Once per interval: during an outage every request would otherwise add a line.
+    const now = Date.now();
+    if (now - this.lastWarnedAt < FAIL_OPEN_WARN_INTERVAL_MS) return;
+    this.lastWarnedAt = now;
+    this.logger.warn({ reason }, 'rate limiter cannot reach redis; letting requests through');
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
+
+function tightest(limits: Limits, keyUsed: number, orgUsed: number, resetSeconds: number): LimitDecision['requests'] {
+  const key = limits.keyRpm > 0 ? { limit: limits.keyRpm, remaining: Math.max(0, limits.keyRpm - keyUsed), resetSeconds } : undefined;
+  const org = limits.orgRpm > 0 ? { limit: limits.orgRpm, remaining: Math.max(0, limits.orgRpm - orgUsed), resetSeconds } : undefined;
+  if (!key || !org) return key ?? org;
+  return org.remaining < key.remaining ? org : key;
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from redis within ${DECISION_TIMEOUT_MS} ms`)), DECISION_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

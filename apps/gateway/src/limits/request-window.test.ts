@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { RequestWindow } from './request-window';
+
+const MINUTE = 60_000;
+const start = 1_000 * MINUTE;
+
+describe('RequestWindow', () => {
+  it('counts local requests at once and learns the other instances’ counts from Redis', () => {
+    const window = new RequestWindow();
+    const minute = window.count(start);
+    expect(window.used(start)).toBe(1);
+    window.confirm(minute, 7, 0);
+    expect(window.used(start)).toBe(7);
+  });
+
+  it('weighs the previous minute by how much of it is still inside the window', () => {
+    const window = new RequestWindow();
+    for (let i = 0; i < 10; i++) window.count(start);
+    expect(window.used(start + MINUTE)).toBe(10);
+    expect(window.used(start + MINUTE + MINUTE / 2)).toBe(5);
+    expect(window.used(start + 3 * MINUTE)).toBe(0);
+  });
+
+  it('ignores a late reply about a minute that has passed', () => {
+    const window = new RequestWindow();
+    const minute = window.count(start);
+    window.count(start + MINUTE);
+    window.confirm(minute, 100, 100);
+    expect(window.used(start + MINUTE)).toBe(2);
+  });
+});

@@ -1,0 +1,34 @@
+import { newId } from '@gguf/core';
+import { describe, expect, it } from 'vitest';
+import { presentedKey } from './auth/credentials';
+import { parseTarget } from './routes';
+
+const id = newId('deployment');
+
+describe('parseTarget', () => {
+  it('maps a deployment route to its upstream path, keeping the query string', () => {
+    expect(parseTarget('POST', `/api/gguf/${id}/v1/messages?beta=true`)).toMatchObject({ kind: 'route', deploymentId: id, upstreamPath: '/v1/messages?beta=true', route: { name: 'messages', protocol: 'anthropic' } });
+    expect(parseTarget('GET', `/api/gguf/${id}/health`)).toMatchObject({ kind: 'route', upstreamPath: '/health' });
+    expect(parseTarget('POST', `/api/gguf/${id}/v1/chat/completions/`)).toMatchObject({ kind: 'route', upstreamPath: '/v1/chat/completions' });
+  });
+
+  it('refuses malformed ids, unknown paths and wrong methods in the right protocol', () => {
+    expect(parseTarget('GET', '/api/gguf/dep_x/v1/models')).toEqual({ kind: 'bad-deployment', protocol: 'openai' });
+    expect(parseTarget('POST', '/api/gguf/../v1/messages')).toEqual({ kind: 'bad-deployment', protocol: 'anthropic' });
+    expect(parseTarget('GET', `/api/gguf/${id}/props`)).toEqual({ kind: 'unknown-route', protocol: 'openai', path: '/props' });
+    expect(parseTarget('GET', `/api/gguf/${id}/v1/messages/batches`)).toMatchObject({ kind: 'unknown-route', protocol: 'anthropic' });
+    expect(parseTarget('GET', `/api/gguf/${id}/v1/messages`)).toMatchObject({ kind: 'wrong-method', protocol: 'anthropic' });
+    expect(parseTarget('GET', `/api/gguf/${id}`)).toMatchObject({ kind: 'unknown-route', path: '' });
+    expect(parseTarget('GET', '/healthz')).toBeUndefined();
+  });
+});
+
+describe('presentedKey', () => {
+  it('reads the three headers the docs name', () => {
+    expect(presentedKey({ authorization: 'Bearer abc' })).toBe('abc');
+    expect(presentedKey({ authorization: 'bearer  abc ' })).toBe('abc');
+    expect(presentedKey({ 'x-api-key': 'abc' })).toBe('abc');
+    expect(presentedKey({ key: 'abc' })).toBe('abc');
+    expect(presentedKey({})).toBeUndefined();
+  });
+});
