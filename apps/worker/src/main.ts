@@ -1,22 +1,43 @@
 import { once } from 'node:events';
-import { createLogger, loadEnvOrExit, onShutdown, workerEnv } from '@gguf/core';
+import { createLogger, describeError, loadEnvOrExit, onShutdown, workerEnv } from '@gguf/core';
 import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
+import { setupFromEnv } from './config';
 import { createHealthServer } from './health-server';
+import { startWorker } from './worker';
 
 const env = loadEnvOrExit('worker', workerEnv);
 const logger = createLogger('worker', env.LOG_LEVEL);
 const db = createDatabase(env.DATABASE_URL, { applicationName: 'gguf-worker' });
-const redis = createRedis(env.REDIS_URL, 'gguf-worker');
+const redis = createRedis(env.REDIS_URL, 'gguf-worker-health');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+
+let setup;
+try {
+  setup = await setupFromEnv(env);
+} catch (error) {
+  // A malformed NODE_GPUS, an unreadable TLS certificate: configuration errors, exit like loadEnvOrExit does.
+  process.stderr.write(`worker: invalid configuration\n  - ${describeError(error)}\n`);
+  process.exit(78);
+}
+for (const note of setup.notes) logger.info(note);
 
 await waitForDatabase(db, logger);
 const health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) });
 health.listen(env.WORKER_PORT, env.HOST);
 await once(health, 'listening');
-logger.info({ port: env.WORKER_PORT }, 'worker ready');
 
-onShutdown(async () => {
-  health.close();
-  await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
-}, logger);
+const worker = await startWorker({ db, redisUrl: env.REDIS_URL, logger, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
+logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: worker.runtime.description }, 'worker ready');
+
+// SIGTERM: stop taking jobs, hand back the ones waiting on a server (the next worker resumes them);
+// servers keep running for the next worker of this node, or stop with it (SERVERS_ON_SHUTDOWN).
+onShutdown(
+  async () => {
+    health.close();
+    await worker.stop();
+    await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
+  },
+  logger,
+  30_000,
+);

@@ -1,12 +1,99 @@
 import { z } from 'zod';
 import { commonEnv } from './common';
-import { port } from './fields';
+import { booleanFlag, durationMs, port, positiveInt } from './fields';
+
+const portRange = z
+  .string()
+  .regex(/^\d{1,5}-\d{1,5}$/, 'must be a range like 20000-20999')
+  .transform((value) => value.split('-').map(Number) as [number, number])
+  .refine(([start, end]) => start >= 1 && end <= 65535 && start <= end, 'must be a range of ports, low-high, within 1-65535');
+
+const csvList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 export const workerEnv = commonEnv.extend({
   // Port of the worker's own health and metrics endpoint.
   WORKER_PORT: port.default(3002),
   // Interface to bind for that endpoint.
   HOST: z.string().default('0.0.0.0'),
+  // Where local state lives when MODELS_DIR / WORKER_STATE_DIR are not given (npm start passes its .data directory).
+  DATA_DIR: z.string().default('.data'),
+
+  // --- This node -------------------------------------------------------------------------------
+  // How llama-server runs here: docker, process, or auto (docker when an engine answers, else process).
+  RUNTIME: z.enum(['auto', 'docker', 'process']).default('auto'),
+  // Unique name of this node; the worker registers (or updates) the node of that name. Defaults to the host name.
+  NODE_NAME: z.string().min(1).max(100).optional(),
+  // Address gateways dial to reach servers on this node (upstream URLs are http://NODE_ADDRESS:port).
+  NODE_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  // Ports handed to llama-server on this node, low-high inclusive.
+  NODE_PORT_RANGE: portRange.default([20000, 20999]),
+  // How many CPU-only deployments (gpu.count 0) this node accepts.
+  NODE_CPU_SLOTS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'cannot be negative').default(4),
+  // GPUs of this node when nvidia-smi cannot tell (remote engines, tests): "index:name:memoryMb" comma-separated,
+  // e.g. "0:NVIDIA L4:23034,1:NVIDIA L4:23034"; "none" declares a node without GPUs. Unset: ask nvidia-smi.
+  NODE_GPUS: z.string().optional(),
+  // Docker networking for servers: host (llama-server binds the port on the host) or bridge (Docker publishes it).
+  NODE_NETWORK_MODE: z.enum(['host', 'bridge']).default('host'),
+  // Address llama-server's port is bound to; defaults to 127.0.0.1 when NODE_ADDRESS is loopback, else 0.0.0.0.
+  SERVER_BIND_HOST: z.string().optional(),
+
+  // --- Runtimes --------------------------------------------------------------------------------
+  // Docker engine: unix:///var/run/docker.sock (default), tcp://host:2376 (with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH) or ssh://user@host.
+  DOCKER_HOST: z.string().optional(),
+  // Use TLS and verify the engine's certificate (tcp:// endpoints).
+  DOCKER_TLS_VERIFY: booleanFlag.optional(),
+  // Directory with ca.pem, cert.pem and key.pem for a TLS engine.
+  DOCKER_CERT_PATH: z.string().optional(),
+  // Private key for ssh:// engines; the SSH agent (SSH_AUTH_SOCK) is used when unset.
+  DOCKER_SSH_KEY: z.string().optional(),
+  // llama-server image for every deployment; default: the llama.cpp CUDA server image for GPU deployments, its CPU image otherwise.
+  LLAMA_SERVER_IMAGE: z.string().optional(),
+  // Image for CPU-only deployments when it should differ from LLAMA_SERVER_IMAGE.
+  LLAMA_SERVER_CPU_IMAGE: z.string().optional(),
+  // Process runtime: the llama-server executable; `llama-server` on PATH when unset.
+  LLAMA_SERVER_BIN: z.string().optional(),
+  // The node's model store: local models are files here, Hugging Face and URL downloads are cached here. Default DATA_DIR/models.
+  MODELS_DIR: z.string().optional(),
+  // Process runtime state (pid files, server logs). Default DATA_DIR/worker.
+  WORKER_STATE_DIR: z.string().optional(),
+  // Hugging Face token for gated or private repositories; given to llama-server's environment only, never logged.
+  HF_TOKEN: z.string().optional(),
+  // Names of this worker's environment variables to pass to llama-server as they are (e.g. GGML_CUDA_ENABLE_UNIFIED_MEMORY).
+  SERVER_ENV_PASSTHROUGH: csvList.default([]),
+  // On a graceful stop: keep llama-server running for the next worker to adopt, or stop it with the worker.
+  // Default: stop for the process runtime (single-box installs), keep for Docker.
+  SERVERS_ON_SHUTDOWN: z.enum(['keep', 'stop']).optional(),
+  // Per-container limits (docker runtime): max processes, and memory in MiB (default: 90% of the engine's memory).
+  CONTAINER_PIDS_LIMIT: positiveInt.default(4096),
+  CONTAINER_MEMORY_MB: positiveInt.optional(),
+
+  // --- Timing ----------------------------------------------------------------------------------
+  // How often desired state is compared with what runs (cluster and node reconcile loops).
+  RECONCILE_INTERVAL_MS: durationMs.default(5_000),
+  // How often this node reports that it is alive.
+  HEARTBEAT_INTERVAL_MS: durationMs.default(5_000),
+  // A node silent for this long is marked unreachable and its deployments are placed elsewhere.
+  NODE_STALE_AFTER_MS: durationMs.default(30_000),
+  // How long a server may take to answer /health with 200 (downloads included) before the deployment fails.
+  SERVER_READY_TIMEOUT_MS: durationMs.default(30 * 60_000),
+  // Grace period between SIGTERM and SIGKILL when a server is stopped.
+  SERVER_STOP_TIMEOUT_MS: durationMs.default(10_000),
+  // First delay before restarting a crashed server; doubles per consecutive crash (with jitter) up to the maximum.
+  RESTART_BACKOFF_MS: durationMs.default(2_000),
+  RESTART_BACKOFF_MAX_MS: durationMs.default(120_000),
+  // Consecutive crashes after which a deployment is failed instead of restarted.
+  CRASH_LOOP_LIMIT: positiveInt.default(5),
+  // A server that ran this long before crashing starts a fresh crash count.
+  CRASH_RESET_AFTER_MS: durationMs.default(10 * 60_000),
+  // Deployment jobs this worker runs at once.
+  JOB_CONCURRENCY: positiveInt.default(8),
+  // Lock on a running job; when a worker dies, its jobs are taken over after about this long.
+  JOB_LOCK_MS: positiveInt.default(30_000),
 });
 
 export type WorkerEnv = z.infer<typeof workerEnv>;

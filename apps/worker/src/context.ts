@@ -1,0 +1,68 @@
+import type { Logger } from '@gguf/core';
+import type { Database } from '@gguf/db';
+import type { Redis } from '@gguf/redis';
+import type { Queue } from 'bullmq';
+import type { Runtime } from '@gguf/runtime';
+import type { LogShipper } from './logs/shipper';
+import type { GpuSpec } from './node/gpus';
+
+/** How this worker's node is described to the rest of the cluster. */
+export interface NodeSettings {
+  name: string;
+  /** Address gateways (and this worker's readiness probes) dial. */
+  address: string;
+  networkMode: 'host' | 'bridge';
+  portRange: [number, number];
+  cpuSlots: number;
+  /** Declared (NODE_GPUS) or detected (nvidia-smi). */
+  gpus: GpuSpec[];
+  runtimeKind: 'docker' | 'process';
+  /** For docker nodes: the engine endpoint recorded on the node. */
+  dockerEndpoint?: string;
+}
+
+export interface Timing {
+  reconcileIntervalMs: number;
+  heartbeatIntervalMs: number;
+  nodeStaleAfterMs: number;
+  readyTimeoutMs: number;
+  stopTimeoutMs: number;
+  restartBackoffMs: number;
+  restartBackoffMaxMs: number;
+  crashLoopLimit: number;
+  crashResetAfterMs: number;
+  jobLockMs: number;
+  jobConcurrency: number;
+}
+
+export const DEFAULT_TIMING: Timing = {
+  reconcileIntervalMs: 5_000,
+  heartbeatIntervalMs: 5_000,
+  nodeStaleAfterMs: 30_000,
+  readyTimeoutMs: 30 * 60_000,
+  stopTimeoutMs: 10_000,
+  restartBackoffMs: 2_000,
+  restartBackoffMaxMs: 120_000,
+  crashLoopLimit: 5,
+  crashResetAfterMs: 10 * 60_000,
+  jobLockMs: 30_000,
+  jobConcurrency: 8,
+};
+
+/** Everything job handlers and loops share. */
+export interface WorkerContext {
+  db: Database;
+  /** Commands: change notifications, captured logs, leases. */
+  redis: Redis;
+  logger: Logger;
+  runtime: Runtime;
+  node: { id: string; name: string; address: string };
+  timing: Timing;
+  /** The shared queue every worker serves. */
+  deploymentQueue: Queue;
+  /** The queue of any node (cached). */
+  nodeQueue(nodeId: string): Queue;
+  logs: LogShipper;
+  /** Set when the worker is shutting down: long waits hand their job back. */
+  stopping: AbortSignal;
+}

@@ -1,0 +1,90 @@
+import type { DeploymentStatus } from '@gguf/core';
+import { enqueueDeploymentSync } from '@gguf/redis';
+import type { WorkerContext } from '../context';
+import { applyTransition, releaseGpus, UNPLACED } from '../deployments/apply-transition';
+import { kickPending } from '../sync/kick';
+
+export interface ClusterReconcileReport {
+  unreachable: string[];
+  moved: string[];
+  queued: number;
+  releasedAllocations: number;
+}
+
+const LIVE: DeploymentStatus[] = ['scheduling', 'pulling', 'starting', 'running'];
+
+/**
+ * cluster.reconcile (a repeatable job on the shared queue, so one worker runs it per tick): the
+ * part of level-triggered reconciliation that needs only Postgres.
+ *  - nodes whose heartbeat is stale become unreachable, and their deployments (and those of
+ *    draining nodes) are moved: back to pending without a node, to be placed elsewhere;
+ *  - GPU bookings whose deployment no longer holds them are released;
+ *  - every unplaced deployment that is not where it should be gets a deployment.sync, so a lost
+ *    job or a deployment waiting for capacity is picked up again.
+ * What runs on each node is compared by that node's own worker (reconcile/node.ts).
+ */
+export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterReconcileReport> {
+  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: 0, releasedAllocations: 0 };
+  const staleSeconds = ctx.timing.nodeStaleAfterMs / 1000;
+
+  const lost = await ctx.db.$queryRaw<{ id: string; name: string }[]>`
+    UPDATE nodes SET status = 'unreachable', updated_at = now()
+    WHERE status = 'ready' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
+    RETURNING id, name`;
+  for (const node of lost) {
+    report.unreachable.push(node.name);
+    ctx.logger.warn({ node: node.name, nodeId: node.id }, 'node missed its heartbeats; marked unreachable');
+  }
+
+  // Deployments on nodes that cannot (unreachable) or should not (draining) keep them.
+  const stranded = await ctx.db.deployment.findMany({
+    where: { nodeId: { not: null }, status: { not: 'deleted' }, node: { OR: [{ status: 'unreachable' }, { drainingAt: { not: null } }] } },
+    include: { node: { select: { name: true, status: true } } },
+  });
+  for (const d of stranded) {
+    const nodeName = d.node?.name ?? 'unknown';
+    const why = d.node?.status === 'unreachable' ? `node ${nodeName} is unreachable` : `node ${nodeName} is draining`;
+    const release = { set: { ...UNPLACED, deployStep: null, restartCount: 0 }, also: (tx: Parameters<typeof releaseGpus>[0]) => releaseGpus(tx, d.id) };
+    let ok: boolean;
+    if (LIVE.includes(d.status)) {
+      const message = d.desiredState === 'running' ? `${why}; placing the deployment elsewhere` : why;
+      ok = await applyTransition(ctx, { deploymentId: d.id, from: d.status, to: 'pending', message, data: { nodeId: d.nodeId, node: nodeName }, ...release });
+    } else if (d.status === 'stopping') {
+      ok = await applyTransition(ctx, { deploymentId: d.id, from: 'stopping', to: 'stopped', message: `stopped (${why})`, ...release });
+    } else if (d.status === 'deleting') {
+      ok = await applyTransition(ctx, { deploymentId: d.id, from: 'deleting', to: 'deleted', message: `deleted (${why})`, set: { ...release.set, deletedAt: d.deletedAt ?? new Date() }, also: release.also });
+    } else {
+      await ctx.db.$transaction(async (tx) => {
+        const { count } = await tx.deployment.updateMany({ where: { id: d.id, nodeId: d.nodeId }, data: UNPLACED });
+        if (count > 0) await releaseGpus(tx, d.id);
+      });
+      ok = true;
+    }
+    if (ok) report.moved.push(d.id);
+  }
+
+  // Bookings held by deployments that are not placed on that node any more.
+  report.releasedAllocations = await ctx.db.$executeRaw`
+    DELETE FROM gpu_allocations a USING deployments d
+    WHERE a.deployment_id = d.id
+      AND (d.node_id IS NULL OR d.node_id <> a.node_id OR d.status IN ('pending', 'stopped', 'failed', 'deleted'))`;
+  if (report.releasedAllocations > 0) ctx.logger.warn({ count: report.releasedAllocations }, 'released GPU bookings of deployments that no longer hold them');
+
+  // Unplaced deployments that are not settled where they should be.
+  const unsettled = await ctx.db.$queryRaw<{ id: string; generation: number; desired_state: 'running' | 'stopped' | 'deleted' }[]>`
+    SELECT id, generation, desired_state FROM deployments
+    WHERE node_id IS NULL AND status <> 'deleted' AND (
+      desired_state = 'deleted'
+      OR (desired_state = 'stopped' AND status <> 'stopped')
+      OR (desired_state = 'running' AND (
+        status <> 'failed' OR deploy_step IS DISTINCT FROM ('g' || generation || ':failed')))
+    )
+    ORDER BY created_at
+    LIMIT 500`;
+  for (const d of unsettled) {
+    await enqueueDeploymentSync(ctx.deploymentQueue, { deploymentId: d.id, generation: d.generation, desiredState: d.desired_state, reason: 'reconcile' });
+  }
+  report.queued = unsettled.length;
+  if (report.moved.length > 0) await kickPending(ctx);
+  return report;
+}

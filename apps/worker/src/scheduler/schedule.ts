@@ -1,0 +1,186 @@
+import { transition } from '@gguf/core';
+import type { Database, Prisma } from '@gguf/db';
+import { gpuTypeMatches } from '../node/gpus';
+import { announce, type StateStore, step } from '../deployments/apply-transition';
+
+export interface Placement {
+  nodeId: string;
+  nodeName: string;
+  gpuIndices: number[];
+  port: number;
+}
+
+export type ScheduleResult =
+  | { kind: 'placed'; placement: Placement }
+  /** No capacity now: the deployment stays pending; `reason` says what it waits for. */
+  | { kind: 'waiting'; reason: string }
+  /** The deployment is not (or no longer) pending and unplaced: someone else acted on it. */
+  | { kind: 'skipped' };
+
+interface CandidateNode {
+  id: string;
+  name: string;
+  cpuSlots: number;
+  portRangeStart: number;
+  portRangeEnd: number;
+  gpus: { index: number; type: string; free: boolean }[];
+}
+
+type Choice = { node: CandidateNode; gpuIndices: number[] };
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Unique violation: another worker booked the same GPU or port first. */
+function isConflict(error: unknown): boolean {
+  const e = error as { code?: string; meta?: { code?: string }; message?: string };
+  return e?.code === 'P2002' || e?.meta?.code === '23505' || /23505|unique constraint/i.test(e?.message ?? '');
+}
+
+class Conflict extends Error {}
+
+/**
+ * Best fit for GPUs: the node left with the fewest matching free GPUs, so big requests still find
+ * whole nodes later. CPU-only deployments prefer nodes without GPUs, then the fullest node.
+ */
+export function choosePlacement(
+  nodes: CandidateNode[],
+  request: { gpuCount: number; gpuType: string | null },
+  cpuUsed: Map<string, number>,
+): Choice | { reason: string } {
+  if (nodes.length === 0) return { reason: 'waiting for a node: no node is ready (none registered, all unreachable, cordoned or draining)' };
+  if (request.gpuCount === 0) {
+    const open = nodes.filter((n) => (cpuUsed.get(n.id) ?? 0) < n.cpuSlots);
+    if (open.length === 0) return { reason: `waiting for a CPU slot: every ready node already runs its maximum of CPU-only deployments` };
+    open.sort(
+      (a, b) =>
+        Number(a.gpus.length > 0) - Number(b.gpus.length > 0) ||
+        a.cpuSlots - (cpuUsed.get(a.id) ?? 0) - (b.cpuSlots - (cpuUsed.get(b.id) ?? 0)) ||
+        a.name.localeCompare(b.name),
+    );
+    return { node: open[0]!, gpuIndices: [] };
+  }
+  const what = `${plural(request.gpuCount, 'free GPU')}${request.gpuType ? ` of type ${request.gpuType}` : ''}`;
+  const fits = nodes
+    .map((node) => ({ node, free: node.gpus.filter((g) => g.free && gpuTypeMatches(g.type, request.gpuType)).map((g) => g.index) }))
+    .filter((c) => c.free.length >= request.gpuCount)
+    .sort((a, b) => a.free.length - b.free.length || a.node.name.localeCompare(b.node.name));
+  const best = fits[0];
+  if (best) return { node: best.node, gpuIndices: best.free.sort((x, y) => x - y).slice(0, request.gpuCount) };
+  const matching = nodes.map((node) => ({ node, total: node.gpus.filter((g) => gpuTypeMatches(g.type, request.gpuType)).length, free: node.gpus.filter((g) => g.free && gpuTypeMatches(g.type, request.gpuType)).length }));
+  const most = matching.sort((a, b) => b.free - a.free || b.total - a.total)[0]!;
+  if (matching.every((m) => m.total < request.gpuCount)) {
+    return { reason: `waiting for ${what}: no ready node has ${plural(request.gpuCount, 'GPU')}${request.gpuType ? ` of type ${request.gpuType}` : ''} at all` };
+  }
+  return { reason: `waiting for ${what}: the most any ready node has free is ${most.free} (${most.node.name})` };
+}
+
+export interface ScheduleOptions {
+  /** A node whose heartbeat is older than this is not a candidate. */
+  staleAfterMs: number;
+  /** Attempts when another worker wins a race for the same GPU or port. */
+  attempts?: number;
+}
+
+/**
+ * Places one pending deployment: picks a node, GPUs and a port, and books them in one Postgres
+ * transaction. Two workers racing for the same GPU cannot both commit: the primary key of
+ * gpu_allocations (node, GPU index) refuses the second insert, as the unique (node, port) index
+ * refuses a second port; the loser starts over with fresh data and usually finds nothing left.
+ * CPU slots have no such key, so the chosen node's row is locked while they are counted.
+ */
+export async function scheduleDeployment(store: StateStore, deploymentId: string, options: ScheduleOptions): Promise<ScheduleResult> {
+  const attempts = options.attempts ?? 8;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await store.db.$transaction((tx) => placeOnce(tx, deploymentId, options), { maxWait: 10_000, timeout: 20_000 });
+      if (result.kind === 'placed') await announce(store, deploymentId, 'updated');
+      return result;
+    } catch (error) {
+      if (error instanceof PortsExhausted) return { kind: 'waiting', reason: `waiting for a port: ${error.message}` };
+      if ((error instanceof Conflict || isConflict(error)) && attempt < attempts) continue;
+      if (error instanceof Conflict || isConflict(error)) return { kind: 'waiting', reason: 'waiting for capacity: other deployments are being placed at the same moment' };
+      throw error;
+    }
+  }
+}
+
+async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, options: ScheduleOptions): Promise<ScheduleResult> {
+  const deployment = await tx.deployment.findUnique({ where: { id: deploymentId } });
+  if (!deployment || deployment.status !== 'pending' || deployment.desiredState !== 'running' || deployment.nodeId !== null) return { kind: 'skipped' };
+
+  // The database's clock, not this worker's: heartbeats are stamped with it too.
+  const [clock] = await tx.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+  const now = clock?.now ?? new Date();
+  const rows = await tx.node.findMany({
+    where: { status: 'ready', cordoned: false, drainingAt: null, heartbeatAt: { gt: new Date(now.getTime() - options.staleAfterMs) } },
+    include: { gpus: { include: { allocation: { select: { deploymentId: true } } } } },
+    orderBy: { name: 'asc' },
+  });
+  const nodes: CandidateNode[] = rows.map((n) => ({
+    id: n.id,
+    name: n.name,
+    cpuSlots: n.cpuSlots,
+    portRangeStart: n.portRangeStart,
+    portRangeEnd: n.portRangeEnd,
+    gpus: n.gpus.map((g) => ({ index: g.index, type: g.type, free: g.allocation === null })),
+  }));
+  const cpuUsed = new Map<string, number>();
+  if (deployment.gpuCount === 0 && nodes.length > 0) {
+    const counts = await tx.deployment.groupBy({ by: ['nodeId'], where: { nodeId: { in: nodes.map((n) => n.id) }, gpuCount: 0 }, _count: { _all: true } });
+    for (const c of counts) if (c.nodeId) cpuUsed.set(c.nodeId, c._count._all);
+  }
+
+  const choice = choosePlacement(nodes, deployment, cpuUsed);
+  if ('reason' in choice) return { kind: 'waiting', reason: choice.reason };
+  const { node, gpuIndices } = choice;
+
+  if (gpuIndices.length === 0) {
+    // Serialise CPU placements on this node, then count again under the lock.
+    await tx.$queryRaw`SELECT id FROM nodes WHERE id = ${node.id} FOR UPDATE`;
+    const used = await tx.deployment.count({ where: { nodeId: node.id, gpuCount: 0 } });
+    if (used >= node.cpuSlots) throw new Conflict('CPU slots taken meanwhile');
+  } else {
+    // The primary key (node_id, gpu_index) is the guard: a concurrent booking of any of these fails here.
+    await tx.gpuAllocation.createMany({ data: gpuIndices.map((gpuIndex) => ({ nodeId: node.id, gpuIndex, deploymentId, generation: deployment.generation })) });
+  }
+
+  const taken = new Set((await tx.deployment.findMany({ where: { nodeId: node.id, port: { not: null } }, select: { port: true } })).map((d) => d.port));
+  let port: number | undefined;
+  for (let p = node.portRangeStart; p <= node.portRangeEnd; p++) {
+    if (!taken.has(p)) {
+      port = p;
+      break;
+    }
+  }
+  if (port === undefined) throw new PortsExhausted(node.name);
+
+  const gpuText = gpuIndices.length ? `GPU${gpuIndices.length > 1 ? 's' : ''} ${gpuIndices.join(', ')}` : 'a CPU slot';
+  const message = `placed on node ${node.name} (${gpuText}, port ${port})`;
+  // The unique (node_id, port) index is the guard against two deployments on one port.
+  const { count } = await tx.deployment.updateMany({
+    where: { id: deploymentId, status: 'pending', nodeId: null },
+    data: { status: transition('pending', 'scheduling'), statusMessage: message, nodeId: node.id, port, deployStep: step(deployment.generation, 'placed'), restartCount: 0 },
+  });
+  if (count === 0) throw new Conflict('deployment changed meanwhile');
+  await tx.deploymentEvent.create({
+    data: { deploymentId, type: 'status', fromStatus: 'pending', toStatus: 'scheduling', message, data: { nodeId: node.id, node: node.name, gpuIndices, port } },
+  });
+  return { kind: 'placed', placement: { nodeId: node.id, nodeName: node.name, gpuIndices, port } };
+}
+
+class PortsExhausted extends Error {
+  constructor(node: string) {
+    super(`node ${node} has no free port left in its range`);
+  }
+}
+
+/** The GPUs a placed deployment holds. */
+export async function allocatedGpus(db: Database, deploymentId: string): Promise<{ index: number; type: string }[]> {
+  const rows = await db.gpuAllocation.findMany({ where: { deploymentId }, include: { gpu: { select: { type: true } } }, orderBy: { gpuIndex: 'asc' } });
+  return rows.map((r) => ({ index: r.gpuIndex, type: r.gpu.type }));
+}
+
+/** Whether what a deployment holds still satisfies what it asks for (a settings change may have changed the GPU request). */
+export function allocationFits(request: { gpuCount: number; gpuType: string | null }, held: { type: string }[]): boolean {
+  return held.length === request.gpuCount && held.every((g) => gpuTypeMatches(g.type, request.gpuType));
+}

@@ -1,0 +1,364 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { closeRedis, createRedis, readDeploymentLogs } from '@gguf/redis';
+import { DockerRuntime, LABELS, type LaunchRequest } from '@gguf/runtime';
+import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
+import { buildFakeLlamaServerImage, startTestDocker, type TestDockerDaemon } from '@gguf/testkit/docker';
+import { freePort } from '@gguf/local-services';
+import type Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeSettings } from '../src/context';
+import type { WorkerHandle } from '../src/worker';
+import {
+  Api,
+  callUpstream,
+  createDeployment,
+  createOrg,
+  describeDeployment,
+  nodeSettings,
+  randomPortRange,
+  startTestWorker,
+  testRedisUrl,
+  waitFor,
+  waitForStatus,
+} from './helpers';
+
+/**
+ * The worker end to end on the Docker runtime, against a private dockerd started for this file
+ * and a llama-server image built locally (no registry is reachable). No GPU here: GPU containers
+ * are checked by their spec (docker inspect) and by the readable failure the engine gives.
+ */
+let t: TestDatabase;
+let daemon: TestDockerDaemon;
+let image: string;
+let redisUrl: string;
+let root: string;
+let modelsDir: string;
+let api: Api;
+let orgId: string;
+let docker: Dockerode;
+const workers: WorkerHandle[] = [];
+
+beforeAll(async () => {
+  // No skipping: without a Docker engine these tests fail, saying how to get one.
+  daemon = await startTestDocker();
+  image = await buildFakeLlamaServerImage(daemon);
+  t = await createTestDatabase();
+  redisUrl = await testRedisUrl(12);
+  root = await mkdtemp(join(tmpdir(), 'gguf-worker-docker-'));
+  modelsDir = join(root, 'models');
+  api = new Api(t.db, redisUrl);
+  orgId = await createOrg(t.db);
+  docker = new DockerRuntime(runtimeOptions('probe')).docker;
+});
+
+afterAll(async () => {
+  for (const w of workers) await w.stop().catch(() => undefined);
+  await api?.close();
+  await t?.drop();
+  await daemon?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+function runtimeOptions(nodeId: string, env: Record<string, string> = {}) {
+  return {
+    endpoint: { url: daemon.host },
+    nodeId,
+    images: { gpu: image, cpu: image },
+    modelsDir,
+    networkMode: 'host' as const,
+    bindHost: '127.0.0.1',
+    env: { FAKE_LLAMA_LOAD_MS: '150', ...env },
+    pidsLimit: 256,
+  };
+}
+
+async function startDockerWorker(node: Partial<NodeSettings> = {}): Promise<WorkerHandle> {
+  const worker = await startTestWorker({
+    db: t.db,
+    redisUrl,
+    node: nodeSettings({ runtimeKind: 'docker', dockerEndpoint: daemon.host, ...node }),
+    runtime: (nodeId) => new DockerRuntime(runtimeOptions(nodeId)),
+  });
+  workers.push(worker);
+  return worker;
+}
+
+const containersOf = (deploymentId: string) => docker.listContainers({ all: true, filters: { label: [`${LABELS.deploymentId}=${deploymentId}`] } });
+
+describe('docker runtime: the container', { timeout: 60_000 }, () => {
+  it('gets exactly the allocated GPUs, our labels and the safety limits, with the secret only in its environment', async () => {
+    const runtime = new DockerRuntime({ ...runtimeOptions('node_spec'), memoryBytes: 512 * 1024 * 1024 });
+    const request: LaunchRequest = {
+      deploymentId: 'dep_spec',
+      generation: 3,
+      nodeId: 'node_spec',
+      model: { source: 'huggingface', repo: 'org/repo', file: 'm.gguf' },
+      llamaArgs: { n_gpu_layers: 99 },
+      alias: 'm',
+      contextSize: 4096,
+      parallel: 2,
+      embeddings: false,
+      port: 20123,
+      gpuIndices: [1, 3],
+      apiKey: 'internal-secret-value',
+    };
+    const container = await runtime.createContainer(request);
+    try {
+      const info = await container.inspect();
+      expect(info.Name).toBe('/gguf-dep_spec-g3');
+      expect(info.HostConfig.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 0, DeviceIDs: ['1', '3'], Capabilities: [['gpu']], Options: {} }]);
+      expect(info.HostConfig).toMatchObject({ NetworkMode: 'host', Privileged: false, CapDrop: ['ALL'], PidsLimit: 256, Memory: 512 * 1024 * 1024 });
+      expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+      expect(info.HostConfig.Binds).toEqual([`${modelsDir}:/models`]);
+      expect(info.HostConfig.RestartPolicy?.Name).toBe('no');
+      expect(info.Config.Labels).toMatchObject({
+        [LABELS.managed]: 'true',
+        [LABELS.deploymentId]: 'dep_spec',
+        [LABELS.generation]: '3',
+        [LABELS.nodeId]: 'node_spec',
+      });
+      expect(info.Config.Cmd).toEqual(expect.arrayContaining(['--hf-repo', 'org/repo', '--port', '20123', '--alias', 'm', '--n-gpu-layers', '99']));
+      expect(info.Config.Cmd!.join(' ')).not.toContain('internal-secret-value');
+      expect(info.Config.Env).toContain('LLAMA_API_KEY=internal-secret-value');
+    } finally {
+      await runtime.remove(container.id);
+    }
+  });
+});
+
+describe('docker runtime: deployments', { timeout: 60_000 }, () => {
+  let worker: WorkerHandle;
+  let id: string;
+
+  beforeAll(async () => {
+    worker = await startDockerWorker({ name: 'docker-node', cpuSlots: 4 });
+  });
+
+  it('deploys to running in a container llama-server starts in, reachable with the internal key', async () => {
+    const row = await createDeployment(t.db, orgId);
+    id = row.id;
+    await api.sync(id, 'created');
+    const running = await waitForStatus(t.db, id, 'running', 30_000);
+    expect(running.upstreamUrl).toBe(`http://127.0.0.1:${running.port}`);
+    const models = await callUpstream(running, '/v1/models');
+    expect(models.status).toBe(200);
+    expect((models.body as { data: { id: string }[] }).data[0]?.id).toBe('tiny-q4_0');
+    expect((await callUpstream(running, '/v1/models', null)).status).toBe(401);
+
+    const containers = await containersOf(id);
+    expect(containers).toHaveLength(1);
+    expect(containers[0]).toMatchObject({ State: 'running', Image: image });
+    expect(containers[0]!.Labels).toMatchObject({ [LABELS.generation]: '1', [LABELS.nodeId]: worker.nodeId });
+    expect(running.runtimeHandle).toBe(containers[0]!.Id);
+
+    const redis = createRedis(redisUrl, 'test-logs');
+    try {
+      await waitFor('container output in Redis', async () => (await readDeploymentLogs(redis, id, 200)).some((l) => l.includes('starting the main loop')) || undefined);
+    } finally {
+      await closeRedis(redis);
+    }
+  });
+
+  it('restarts a killed container by itself', async () => {
+    const [before] = await containersOf(id);
+    await docker.getContainer(before!.Id).kill({ signal: 'SIGKILL' });
+    const back = await waitFor(
+      'the deployment to run again',
+      async () => {
+        const row = await t.db.deployment.findUnique({ where: { id } });
+        return row?.status === 'running' && row.restartCount === 1 ? row : undefined;
+      },
+      30_000,
+      () => describeDeployment(t.db, id),
+    );
+    const after = await containersOf(id);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.Id).not.toBe(before!.Id);
+    expect((await callUpstream(back, '/health')).status).toBe(200);
+    const exit = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: id, type: 'exit' } });
+    expect(exit.data).toMatchObject({ exitCode: 137, restartCount: 1 });
+  });
+
+  it('stops, starts, restarts and deletes, leaving no container behind', async () => {
+    await api.setDesired(id, 'stopped');
+    await waitForStatus(t.db, id, 'stopped');
+    expect(await containersOf(id)).toEqual([]);
+
+    await api.setDesired(id, 'running');
+    await waitForStatus(t.db, id, 'running', 30_000);
+    await api.setDesired(id, 'running', true);
+    await waitFor('generation 2 to run', async () => {
+      const row = await t.db.deployment.findUnique({ where: { id } });
+      const containers = await containersOf(id);
+      return row?.status === 'running' && containers.length === 1 && containers[0]!.Labels[LABELS.generation] === '2' ? true : undefined;
+    }, 30_000, () => describeDeployment(t.db, id));
+
+    await api.setDesired(id, 'deleted');
+    const deleted = await waitForStatus(t.db, id, 'deleted');
+    expect(deleted).toMatchObject({ nodeId: null, port: null, upstreamUrl: null });
+    expect(await containersOf(id)).toEqual([]);
+  });
+
+  it('fails a missing local model with the reason, removing the container', async () => {
+    const row = await createDeployment(t.db, orgId, { modelSource: 'local', modelRepo: null, modelFile: null, modelPath: 'missing.gguf' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed', 30_000);
+    expect(failed.statusMessage).toBe('model file not found: /models/missing.gguf');
+    expect(await containersOf(row.id)).toEqual([]);
+  });
+
+  it('fails a GPU deployment the engine cannot give GPUs to, with a readable message', async () => {
+    await startDockerWorker({ name: 'docker-gpu-node', cpuSlots: 0, gpus: [{ index: 0, type: 'NVIDIA L4', memoryMb: 23034 }] });
+    const row = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'L4' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed', 30_000);
+    expect(failed.statusMessage).toMatch(/^the node cannot give the container its GPUs: could not select device driver "nvidia" with capabilities: \[\[gpu\]\]/);
+    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+    expect(await containersOf(row.id)).toEqual([]);
+  });
+
+  it('pulls a missing image first, and fails with the registry\'s reason when it cannot be pulled', async () => {
+    const badImage = 'gguf-test/NotLowercase:1';
+    const pullWorker = await startTestWorker({
+      db: t.db,
+      redisUrl,
+      node: nodeSettings({ name: 'docker-pull-node', runtimeKind: 'docker', cpuSlots: 0, gpus: [{ index: 0, type: 'Pull Test', memoryMb: 1 }] }),
+      runtime: (nodeId) => new DockerRuntime({ ...runtimeOptions(nodeId), images: { gpu: badImage, cpu: badImage } }),
+    });
+    workers.push(pullWorker);
+    const row = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'Pull' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed', 30_000);
+    expect(failed.statusMessage).toBe(`could not pull ${badImage}: invalid reference format: repository name must be lowercase`);
+    const moves = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'status' }, orderBy: { id: 'asc' } });
+    expect(moves.map((e) => `${e.fromStatus}→${e.toStatus}`)).toEqual(['pending→scheduling', 'scheduling→pulling', 'pulling→failed']);
+    expect(moves[1]?.message).toBe(`pulling image ${badImage}`);
+  });
+
+  it('removes containers of deployments that do not exist', async () => {
+    const runtime = new DockerRuntime(runtimeOptions(worker.nodeId));
+    const orphan = await runtime.start({
+      deploymentId: 'dep_00000000000000000000000000',
+      generation: 1,
+      nodeId: worker.nodeId,
+      model: { source: 'huggingface', repo: 'a/b', file: 'c.gguf' },
+      llamaArgs: {},
+      alias: 'c',
+      contextSize: 512,
+      parallel: 1,
+      embeddings: false,
+      port: randomPortRange()[0],
+      gpuIndices: [],
+      apiKey: 'x',
+    });
+    await waitFor('the orphan to be removed', async () => ((await runtime.inspect(orphan.handle)) ? undefined : true));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A worker killed in the middle of a deploy
+// ---------------------------------------------------------------------------------------------
+
+const WORKER_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+interface ChildWorker {
+  child: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+async function spawnWorker(env: Record<string, string>): Promise<ChildWorker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () => {
+  it('is replaced by a new worker that finishes the deploy, with no orphan and no double booking', async () => {
+    const nodeName = 'restart-node';
+    const [portStart, portEnd] = randomPortRange();
+    const env = async () => ({
+      DATABASE_URL: t.url,
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'info',
+      WORKER_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      RUNTIME: 'docker',
+      DOCKER_HOST: daemon.host,
+      LLAMA_SERVER_IMAGE: image,
+      NODE_NAME: nodeName,
+      NODE_ADDRESS: '127.0.0.1',
+      NODE_GPUS: 'none',
+      NODE_CPU_SLOTS: '1',
+      NODE_PORT_RANGE: `${portStart}-${portEnd}`,
+      MODELS_DIR: modelsDir,
+      DATA_DIR: join(root, 'child-data'),
+      // Slow model load: the worker is killed while it waits for readiness.
+      FAKE_LLAMA_LOAD_MS: '4000',
+      SERVER_ENV_PASSTHROUGH: 'FAKE_LLAMA_LOAD_MS',
+      RECONCILE_INTERVAL_MS: '500',
+      HEARTBEAT_INTERVAL_MS: '300',
+      NODE_STALE_AFTER_MS: '30000',
+      JOB_LOCK_MS: '2000',
+    });
+    // Keep the other docker nodes out of the way so the deployment lands on the restart node.
+    await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
+
+    const first = await spawnWorker(await env());
+    let second: ChildWorker | undefined;
+    try {
+      await waitFor('the first worker to register', async () => (await t.db.node.findUnique({ where: { name: nodeName } })) ?? undefined, 30_000, async () => first.output.join(''));
+      const row = await createDeployment(t.db, orgId);
+      await api.sync(row.id);
+      const started = await waitFor(
+        'llama-server to be started',
+        async () => {
+          const r = await t.db.deployment.findUnique({ where: { id: row.id } });
+          return r?.deployStep === 'g1:started' ? r : undefined;
+        },
+        30_000,
+        async () => `${await describeDeployment(t.db, row.id)}\n${first.output.join('')}`,
+      );
+      expect(started.status).toBe('starting');
+      const [container] = await containersOf(row.id);
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      second = await spawnWorker(await env());
+      const running = await waitForStatus(t.db, row.id, 'running', 45_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n--- second worker ---\n${second!.output.join('')}`);
+      });
+      // The new worker adopted the container the killed one started: same container, one only.
+      const containers = await containersOf(row.id);
+      expect(containers.map((c) => c.Id)).toEqual([container!.Id]);
+      expect(running.runtimeHandle).toBe(container!.Id);
+      expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'server' } })).toBe(1);
+      const node = await t.db.node.findUniqueOrThrow({ where: { name: nodeName } });
+      expect(await t.db.deployment.count({ where: { nodeId: node.id } })).toBe(1);
+      expect(running.port).toBeGreaterThanOrEqual(portStart);
+      expect((await callUpstream(running, '/health')).status).toBe(200);
+
+      // A graceful stop (SIGTERM) leaves the server running for the next worker.
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect((await containersOf(row.id))[0]?.State).toBe('running');
+      await docker.getContainer(container!.Id).remove({ force: true });
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+      await t.db.node.updateMany({ data: { cordoned: false } });
+      await sleep(10);
+    }
+  });
+});

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLogger, type DeploymentStatus, newId } from '@gguf/core';
+import type { Database, Deployment, Prisma } from '@gguf/db';
+import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, type Redis } from '@gguf/redis';
+import type { Runtime } from '@gguf/runtime';
+import { testEnv } from '@gguf/testkit';
+import type { Queue } from 'bullmq';
+import type { NodeSettings, Timing } from '../src/context';
+import { startWorker, type WorkerHandle } from '../src/worker';
+
+/**
+ * Redis for one test file: its own logical database, flushed first, so the queues of test files
+ * running side by side (and of other apps' tests) never see each other's jobs.
+ */
+export async function testRedisUrl(database: number): Promise<string> {
+  const url = new URL(testEnv('redisUrl'));
+  url.pathname = `/${database}`;
+  const redis = createRedis(url.toString(), 'test-flush');
+  await redis.flushdb();
+  await closeRedis(redis);
+  return url.toString();
+}
+
+/** Short everything: the suite runs on two cores. */
+export const FAST_TIMING: Partial<Timing> = {
+  reconcileIntervalMs: 400,
+  heartbeatIntervalMs: 300,
+  nodeStaleAfterMs: 8_000,
+  readyTimeoutMs: 20_000,
+  stopTimeoutMs: 3_000,
+  restartBackoffMs: 200,
+  restartBackoffMaxMs: 800,
+  crashLoopLimit: 3,
+  crashResetAfterMs: 60_000,
+  jobLockMs: 3_000,
+  jobConcurrency: 4,
+};
+
+export function nodeSettings(overrides: Partial<NodeSettings> = {}): NodeSettings {
+  return {
+    name: `node-${randomBytes(3).toString('hex')}`,
+    address: '127.0.0.1',
+    networkMode: 'host',
+    portRange: randomPortRange(),
+    cpuSlots: 4,
+    gpus: [],
+    runtimeKind: 'process',
+    ...overrides,
+  };
+}
+
+/** A port range unlikely to collide with parallel test files. */
+export function randomPortRange(size = 40): [number, number] {
+  const start = 21_000 + Math.floor(Math.random() * 800) * 50;
+  return [start, start + size - 1];
+}
+
+export const quietLogger = () => createLogger('worker-test', (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent');
+
+export async function startTestWorker(options: {
+  db: Database;
+  redisUrl: string;
+  node: NodeSettings;
+  runtime: (nodeId: string) => Runtime;
+  timing?: Partial<Timing>;
+  serversOnShutdown?: 'keep' | 'stop';
+}): Promise<WorkerHandle> {
+  return startWorker({ ...options, logger: quietLogger(), timing: { ...FAST_TIMING, ...options.timing } });
+}
+
+export async function createOrg(db: Database): Promise<string> {
+  const id = newId('organization');
+  await db.organization.create({ data: { id, name: 'Test org', slug: `org-${id.slice(-10)}` } });
+  return id;
+}
+
+/** A deployment row as the REST API creates it: pending, desired running, generation 1, with a random upstream secret. */
+export async function createDeployment(db: Database, orgId: string, overrides: Partial<Prisma.DeploymentUncheckedCreateInput> = {}): Promise<Deployment> {
+  return db.deployment.create({
+    data: {
+      id: newId('deployment'),
+      orgId,
+      name: 'test',
+      modelSource: 'huggingface',
+      modelRepo: 'ggml-org/tiny-GGUF',
+      modelFile: 'tiny-q4_0.gguf',
+      gpuCount: 0,
+      contextSize: 2048,
+      upstreamSecret: randomBytes(24).toString('base64url'),
+      ...overrides,
+    },
+  });
+}
+
+export class Api {
+  readonly queue: Queue;
+  private readonly redis: Redis;
+
+  constructor(
+    private readonly db: Database,
+    redisUrl: string,
+  ) {
+    this.redis = createRedis(redisUrl, 'test-api');
+    this.queue = createDeploymentQueue(this.redis);
+  }
+
+  /** What the REST API does on create / start / stop / restart / delete: change the row, then enqueue a sync. */
+  async sync(id: string, reason = 'test'): Promise<void> {
+    const row = await this.db.deployment.findUniqueOrThrow({ where: { id } });
+    await enqueueDeploymentSync(this.queue, { deploymentId: id, generation: row.generation, desiredState: row.desiredState, reason });
+  }
+
+  async setDesired(id: string, desiredState: 'running' | 'stopped' | 'deleted', bumpGeneration = false): Promise<void> {
+    await this.db.deployment.update({ where: { id }, data: { desiredState, ...(bumpGeneration ? { generation: { increment: 1 } } : {}) } });
+    await this.sync(id, `set ${desiredState}`);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await closeRedis(this.redis);
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000, describe?: () => Promise<string>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${describe ? `\n${await describe()}` : ''}`);
+    await sleep(50);
+  }
+}
+
+export async function describeDeployment(db: Database, id: string): Promise<string> {
+  const row = await db.deployment.findUnique({ where: { id } });
+  const events = await db.deploymentEvent.findMany({ where: { deploymentId: id }, orderBy: { id: 'asc' } });
+  return [
+    `deployment ${id}: status=${row?.status} desired=${row?.desiredState} gen=${row?.generation} node=${row?.nodeId} port=${row?.port} step=${row?.deployStep} message="${row?.statusMessage}"`,
+    ...events.map((e) => `  ${e.createdAt.toISOString()} ${e.type} ${e.fromStatus ?? ''}→${e.toStatus ?? ''} ${e.message}`),
+  ].join('\n');
+}
+
+export function waitForStatus(db: Database, id: string, status: DeploymentStatus, timeoutMs = 15_000): Promise<Deployment> {
+  return waitFor(
+    `deployment ${id} to be ${status}`,
+    async () => {
+      const row = await db.deployment.findUnique({ where: { id } });
+      return row?.status === status ? row : undefined;
+    },
+    timeoutMs,
+    () => describeDeployment(db, id),
+  );
+}
+
+/** GET with the deployment's internal key, as the gateway calls it. */
+export async function callUpstream(row: Deployment, path: string, key: string | null = row.upstreamSecret): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${row.upstreamUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body };
+}

@@ -1,0 +1,382 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closeRedis, createRedis, readDeploymentLogs, syncJobId } from '@gguf/redis';
+import { isAlive, ProcessRuntime } from '@gguf/runtime';
+import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
+import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeSettings } from '../src/context';
+import type { WorkerHandle } from '../src/worker';
+import {
+  Api,
+  callUpstream,
+  createDeployment,
+  createOrg,
+  describeDeployment,
+  nodeSettings,
+  startTestWorker,
+  testRedisUrl,
+  waitFor,
+  waitForStatus,
+} from './helpers';
+
+/**
+ * The worker end to end on the process runtime: real Postgres and Redis, the fake llama-server
+ * as LLAMA_SERVER_BIN, deployments created the way the REST API creates them.
+ */
+let t: TestDatabase;
+let redisUrl: string;
+let root: string;
+let binary: string;
+let modelsDir: string;
+let api: Api;
+let orgId: string;
+const workers: WorkerHandle[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  redisUrl = await testRedisUrl(11);
+  root = await mkdtemp(join(tmpdir(), 'gguf-worker-process-'));
+  binary = await fakeLlamaServerExecutable(join(root, 'bin'));
+  modelsDir = join(root, 'models');
+  api = new Api(t.db, redisUrl);
+  orgId = await createOrg(t.db);
+});
+
+afterAll(async () => {
+  for (const w of workers) await w.stop().catch(() => undefined);
+  // Servers outlive a worker on purpose; the test's own must not outlive the test.
+  for (const w of workers) for (const s of await w.runtime.list().catch(() => [])) await w.runtime.remove(s.handle).catch(() => undefined);
+  await api?.close();
+  await t?.drop();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function startProcessWorker(
+  node: Partial<NodeSettings> = {},
+  serverEnv: Record<string, string> = {},
+  serversOnShutdown: 'keep' | 'stop' = 'keep',
+): Promise<WorkerHandle> {
+  const settings = nodeSettings({ runtimeKind: 'process', ...node });
+  const stateDir = join(root, 'state', settings.name);
+  const worker = await startTestWorker({
+    db: t.db,
+    redisUrl,
+    serversOnShutdown,
+    node: settings,
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, modelsDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '150', ...serverEnv } }),
+  });
+  workers.push(worker);
+  return worker;
+}
+
+let cpuWorker: WorkerHandle;
+beforeAll(async () => {
+  cpuWorker = await startProcessWorker({ name: 'cpu-node', cpuSlots: 8 });
+});
+
+const serversOf = async (worker: WorkerHandle, deploymentId: string) => (await worker.runtime.list()).filter((s) => s.deploymentId === deploymentId);
+
+describe('process runtime: deployment lifecycle', () => {
+  let id: string;
+
+  it('deploys: pending → scheduling → starting → running, reachable only with the internal key', async () => {
+    const row = await createDeployment(t.db, orgId);
+    id = row.id;
+    await api.sync(id, 'created');
+    const running = await waitForStatus(t.db, id, 'running');
+    expect(running.nodeId).toBe(cpuWorker.nodeId);
+    expect(running.upstreamUrl).toBe(`http://127.0.0.1:${running.port}`);
+    expect(running.readyAt).not.toBeNull();
+
+    const models = await callUpstream(running, '/v1/models');
+    expect(models.status).toBe(200);
+    expect((models.body as { data: { id: string }[] }).data[0]?.id).toBe('tiny-q4_0');
+    expect((await callUpstream(running, '/v1/models', null)).status).toBe(401);
+    expect((await callUpstream(running, '/v1/models', 'wrong-key')).status).toBe(401);
+
+    const events = await t.db.deploymentEvent.findMany({ where: { deploymentId: id, type: 'status' }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => `${e.fromStatus}→${e.toStatus}`)).toEqual(['pending→scheduling', 'scheduling→starting', 'starting→running']);
+
+    const [server] = await serversOf(cpuWorker, id);
+    expect(server).toMatchObject({ state: 'running', generation: 1, port: running.port });
+    // The secret travels in the environment, never on the command line.
+    const cmdline = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${server!.pid}/cmdline`, 'utf8').catch(() => ''));
+    expect(cmdline).toContain('--alias');
+    expect(cmdline).not.toContain(running.upstreamSecret);
+  });
+
+  it('ships llama-server output to Redis for the logs endpoint', async () => {
+    const redis = createRedis(redisUrl, 'test-logs');
+    try {
+      const lines = await waitFor('server logs in Redis', async () => {
+        const got = await readDeploymentLogs(redis, id, 200);
+        return got.some((l) => l.includes('starting the main loop')) ? got : undefined;
+      });
+      expect(lines.some((l) => l.includes('main: model loaded'))).toBe(true);
+    } finally {
+      await closeRedis(redis);
+    }
+  });
+
+  it('brings a killed server back by itself, counting the restart', async () => {
+    const [server] = await serversOf(cpuWorker, id);
+    process.kill(server!.pid!, 'SIGKILL');
+    const back = await waitFor(
+      'the server to come back',
+      async () => {
+        const row = await t.db.deployment.findUnique({ where: { id } });
+        return row?.status === 'running' && row.restartCount === 1 ? row : undefined;
+      },
+      15_000,
+      () => describeDeployment(t.db, id),
+    );
+    const exits = await t.db.deploymentEvent.findMany({ where: { deploymentId: id, type: 'exit' } });
+    expect(exits).toHaveLength(1);
+    const [again] = await serversOf(cpuWorker, id);
+    expect(again?.pid).not.toBe(server!.pid);
+    expect((await callUpstream(back, '/health')).status).toBe(200);
+  });
+
+  it('stops, starts and restarts, leaving nothing behind when stopped', async () => {
+    const before = await serversOf(cpuWorker, id);
+    await api.setDesired(id, 'stopped');
+    const stopped = await waitForStatus(t.db, id, 'stopped');
+    expect(stopped).toMatchObject({ nodeId: null, port: null, upstreamUrl: null });
+    expect(await serversOf(cpuWorker, id)).toEqual([]);
+    expect(isAlive(before[0]!.pid!)).toBe(false);
+
+    await api.setDesired(id, 'running');
+    const started = await waitForStatus(t.db, id, 'running');
+    expect((await callUpstream(started, '/health')).status).toBe(200);
+
+    // Restart = a new generation: the old server is replaced by one of generation 2.
+    await api.setDesired(id, 'running', true);
+    await waitFor('generation 2 to run', async () => {
+      const row = await t.db.deployment.findUnique({ where: { id } });
+      const servers = await serversOf(cpuWorker, id);
+      return row?.status === 'running' && servers.length === 1 && servers[0]!.generation === 2 ? true : undefined;
+    }, 15_000, () => describeDeployment(t.db, id));
+  });
+
+  it('deletes: the server, its log file, its captured logs and its port are gone', async () => {
+    const logFile = join(root, 'state', 'cpu-node', 'logs', `${id}.log`);
+    expect(existsSync(logFile)).toBe(true);
+    await api.setDesired(id, 'deleted');
+    const deleted = await waitForStatus(t.db, id, 'deleted');
+    expect(deleted).toMatchObject({ nodeId: null, port: null, upstreamUrl: null });
+    expect(deleted.deletedAt).not.toBeNull();
+    expect(await serversOf(cpuWorker, id)).toEqual([]);
+    expect(existsSync(logFile)).toBe(false);
+    const redis = createRedis(redisUrl, 'test-logs');
+    expect(await readDeploymentLogs(redis, id, 10)).toEqual([]);
+    await closeRedis(redis);
+  });
+});
+
+describe('process runtime: shutdown', () => {
+  it('hands an unfinished deploy back on a graceful stop; the next worker of the node adopts the server', async () => {
+    const slowSettings = { name: 'slow-node', cpuSlots: 1 };
+    const slow = await startProcessWorker(slowSettings, { FAKE_LLAMA_LOAD_MS: '2500' });
+    await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: true } });
+    try {
+      const row = await createDeployment(t.db, orgId);
+      await api.sync(row.id);
+      await waitFor('the server to be started', async () => (await t.db.deployment.findUnique({ where: { id: row.id } }))?.deployStep === 'g1:started' || undefined);
+      const [server] = await serversOf(slow, row.id);
+      await slow.stop();
+      // Stopped while llama-server was loading: nothing failed, the server keeps loading.
+      expect((await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('starting');
+      expect(isAlive(server!.pid!)).toBe(true);
+
+      const next = await startProcessWorker(slowSettings, { FAKE_LLAMA_LOAD_MS: '2500' });
+      expect(next.nodeId).toBe(slow.nodeId);
+      const running = await waitForStatus(t.db, row.id, 'running');
+      expect((await serversOf(next, row.id)).map((s) => s.pid)).toEqual([server!.pid]);
+      expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'server' } })).toBe(1);
+      expect((await callUpstream(running, '/health')).status).toBe(200);
+      await api.setDesired(row.id, 'deleted');
+      await waitForStatus(t.db, row.id, 'deleted');
+      await next.stop();
+    } finally {
+      // The slow node is gone for good: keep the scheduler away from it.
+      await t.db.node.update({ where: { id: slow.nodeId }, data: { cordoned: true } });
+      await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: false } });
+    }
+  });
+});
+
+describe('process runtime: single-box shutdown', () => {
+  it('stops its servers with the worker when asked to, and starts them again with the next one', async () => {
+    const box = { name: 'laptop-node', cpuSlots: 1 };
+    const first = await startProcessWorker(box, {}, 'stop');
+    await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: true } });
+    try {
+      const row = await createDeployment(t.db, orgId);
+      await api.sync(row.id);
+      await waitForStatus(t.db, row.id, 'running');
+      const [server] = await serversOf(first, row.id);
+      await first.stop();
+      expect(isAlive(server!.pid!)).toBe(false);
+      expect(await serversOf(first, row.id)).toEqual([]);
+      expect(await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+        status: 'starting',
+        upstreamUrl: null,
+        statusMessage: "llama-server stopped with the worker of node laptop-node; it starts again when the worker does",
+      });
+
+      const second = await startProcessWorker(box, {}, 'stop');
+      const running = await waitForStatus(t.db, row.id, 'running');
+      expect(running.restartCount).toBe(0);
+      expect((await callUpstream(running, '/health')).status).toBe(200);
+      await api.setDesired(row.id, 'deleted');
+      await waitForStatus(t.db, row.id, 'deleted');
+      await second.stop();
+    } finally {
+      await t.db.node.update({ where: { id: first.nodeId }, data: { cordoned: true } });
+      await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: false } });
+    }
+  });
+});
+
+describe('process runtime: failures', () => {
+  it('fails a deployment whose local model file does not exist, with a readable message, releasing its slot', async () => {
+    const row = await createDeployment(t.db, orgId, { modelSource: 'local', modelRepo: null, modelFile: null, modelPath: 'nowhere/missing.gguf' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed');
+    expect(failed.statusMessage).toBe(`model file not found: ${join(modelsDir, 'nowhere/missing.gguf')}`);
+    expect(failed).toMatchObject({ nodeId: null, port: null });
+    expect(await serversOf(cpuWorker, row.id)).toEqual([]);
+    // Failed stays failed: the reconcile loop does not retry the same generation.
+    await sleep(1_000);
+    expect((await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
+  });
+
+  it('runs a local model file from the model store', async () => {
+    await writeFile(join(modelsDir, 'tiny.gguf'), 'GGUF');
+    const row = await createDeployment(t.db, orgId, { modelSource: 'local', modelRepo: null, modelFile: null, modelPath: 'tiny.gguf' });
+    await api.sync(row.id);
+    const running = await waitForStatus(t.db, row.id, 'running');
+    expect(((await callUpstream(running, '/v1/models')).body as { data: { id: string }[] }).data[0]?.id).toBe('tiny');
+    await api.setDesired(row.id, 'deleted');
+    await waitForStatus(t.db, row.id, 'deleted');
+  });
+
+  it('fails a download that cannot succeed with the reason', async () => {
+    const row = await createDeployment(t.db, orgId, { modelRepo: 'someone/missing-GGUF', modelFile: 'model.gguf' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed');
+    expect(failed.statusMessage).toMatch(/^downloading the model failed/);
+  });
+
+  it('refuses a malformed model reference at once, without retrying the job', async () => {
+    const row = await createDeployment(t.db, orgId, { modelRepo: 'not-a-repo', modelFile: 'x.gguf' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed');
+    expect(failed.statusMessage).toBe('invalid model reference: repo: must be a Hugging Face repository like "owner/name"');
+    const job = await waitFor('the job to fail', async () => {
+      const j = await api.queue.getJob(syncJobId({ deploymentId: row.id, generation: 1, desiredState: 'running', reason: '' }));
+      return j && (await j.isFailed()) ? j : undefined;
+    });
+    expect(job.attemptsMade).toBe(1);
+    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+  });
+});
+
+describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () => {
+  it('keeps a deployment pending with the reason when no node can take it, and places it when capacity appears', async () => {
+    const row = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'L4' });
+    await api.sync(row.id);
+    const pending = await waitFor('the waiting reason', async () => {
+      const r = await t.db.deployment.findUnique({ where: { id: row.id } });
+      return r?.statusMessage.startsWith('waiting') ? r : undefined;
+    });
+    expect(pending.status).toBe('pending');
+    expect(pending.statusMessage).toBe('waiting for 1 free GPU of type L4: no ready node has 1 GPU of type L4 at all');
+
+    // A GPU node joins: the reconcile loop places the waiting deployment there.
+    const gpuWorker = await startProcessWorker({ name: 'gpu-node', cpuSlots: 0, gpus: [{ index: 0, type: 'NVIDIA L4', memoryMb: 23034 }] });
+    const running = await waitForStatus(t.db, row.id, 'running');
+    expect(running.nodeId).toBe(gpuWorker.nodeId);
+    expect(await t.db.gpuAllocation.findMany({ where: { deploymentId: row.id }, select: { nodeId: true, gpuIndex: true } })).toEqual([
+      { nodeId: gpuWorker.nodeId, gpuIndex: 0 },
+    ]);
+  });
+
+  it('gives the last GPU to exactly one of two deployments racing for it, and the other one when it frees', async () => {
+    const gpuNode = await t.db.node.findUniqueOrThrow({ where: { name: 'gpu-node' } });
+    const holder = await t.db.gpuAllocation.findFirstOrThrow({ where: { nodeId: gpuNode.id } });
+    // Free the GPU node's only GPU, then let two deployments race for it through two workers.
+    await api.setDesired(holder.deploymentId, 'deleted');
+    await waitForStatus(t.db, holder.deploymentId, 'deleted');
+    const a = await createDeployment(t.db, orgId, { gpuCount: 1 });
+    const b = await createDeployment(t.db, orgId, { gpuCount: 1 });
+    await Promise.all([api.sync(a.id), api.sync(b.id)]);
+    const winner = await waitFor('one of them to run', async () => {
+      const rows = await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] }, status: 'running' } });
+      return rows.length > 0 ? rows : undefined;
+    });
+    await sleep(1_000);
+    const rows = await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] } } });
+    expect(rows.filter((r) => r.status === 'running')).toHaveLength(1);
+    const loser = rows.find((r) => r.status !== 'running')!;
+    expect(loser).toMatchObject({ status: 'pending', nodeId: null, statusMessage: 'waiting for 1 free GPU: the most any ready node has free is 0 (gpu-node)' });
+    expect(await t.db.gpuAllocation.count({ where: { nodeId: gpuNode.id } })).toBe(1);
+
+    await api.setDesired(winner[0]!.id, 'stopped');
+    await waitForStatus(t.db, winner[0]!.id, 'stopped');
+    await waitForStatus(t.db, loser.id, 'running');
+    await api.setDesired(loser.id, 'deleted');
+    await waitForStatus(t.db, loser.id, 'deleted');
+  });
+
+  it('fails a crash-looping deployment with the reason after the allowed restarts', async () => {
+    await startProcessWorker({ name: 'crashy-node', cpuSlots: 0, gpus: [{ index: 0, type: 'Crashy GPU', memoryMb: 1000 }] }, { FAKE_LLAMA_CRASH_AFTER_MS: '1500' });
+    const row = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'Crashy' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed', 25_000);
+    expect(failed.statusMessage).toMatch(/^crash loop: llama-server failed 4 times in a row; last: out of memory/);
+    expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'exit' } })).toBe(3);
+    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+  });
+
+  it('marks a silent node unreachable and moves its deployments elsewhere; the node removes the orphan when it returns', async () => {
+    const mover = await startProcessWorker({ name: 'doomed-node', cpuSlots: 1 });
+    // Steer the deployment to the doomed node: the CPU node prefers... make the cpu node full by cordoning it.
+    await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: true } });
+    const row = await createDeployment(t.db, orgId);
+    await api.sync(row.id);
+    const onDoomed = await waitForStatus(t.db, row.id, 'running');
+    expect(onDoomed.nodeId).toBe(mover.nodeId);
+    await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: false } });
+
+    // The doomed node's worker goes away without a word (its server keeps running, as after a crash of the worker).
+    await mover.stop();
+    const moved = await waitFor(
+      'the deployment to run on another node',
+      async () => {
+        const r = await t.db.deployment.findUnique({ where: { id: row.id } });
+        return r?.status === 'running' && r.nodeId === cpuWorker.nodeId ? r : undefined;
+      },
+      30_000,
+      () => describeDeployment(t.db, row.id),
+    );
+    expect((await t.db.node.findUniqueOrThrow({ where: { id: mover.nodeId } })).status).toBe('unreachable');
+    expect((await callUpstream(moved, '/health')).status).toBe(200);
+    const events = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'status', toStatus: 'pending' } });
+    expect(events.at(-1)?.message).toBe('node doomed-node is unreachable; placing the deployment elsewhere');
+    expect(await serversOf(mover, row.id)).toHaveLength(1);
+
+    // Back again: its reconcile finds a server of a deployment placed elsewhere and removes it.
+    const back = await startProcessWorker({ name: 'doomed-node', cpuSlots: 1 });
+    expect(back.nodeId).toBe(mover.nodeId);
+    await waitFor('the orphan to be removed', async () => ((await serversOf(back, row.id)).length === 0 ? true : undefined));
+    expect((await t.db.node.findUniqueOrThrow({ where: { id: mover.nodeId } })).status).toBe('ready');
+    expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'orphan' } })).toBe(1);
+    await api.setDesired(row.id, 'deleted');
+    await waitForStatus(t.db, row.id, 'deleted');
+  });
+});

@@ -1,0 +1,10 @@
+export * from './diagnose';
+export * from './docker/connect';
+export * from './docker/container-spec';
+export { DockerRuntime, type DockerRuntimeOptions } from './docker/runtime';
+export * from './health';
+export * from './lines';
+export * from './ports';
+export { isAlive } from './process/proc';
+export { ProcessRuntime, type ProcessRuntimeOptions, tailFile } from './process/runtime';
+export * from './types';

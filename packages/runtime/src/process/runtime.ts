@@ -1,0 +1,398 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildLlamaServerArgs } from '@gguf/core';
+import { LineBatcher, LineSplitter } from '../lines';
+import { portFree } from '../ports';
+import {
+  type FollowLogsOptions,
+  type LaunchRequest,
+  type LogFollower,
+  type PullProgress,
+  type Runtime,
+  type RuntimeEvent,
+  RuntimeUnavailableError,
+  type ServerInfo,
+  serverName,
+} from '../types';
+import { isAlive, processStartTime, resolveBinary, signalGroup } from './proc';
+
+export interface ProcessRuntimeOptions {
+  nodeId: string;
+  /** LLAMA_SERVER_BIN; `llama-server` on PATH when absent. */
+  binary?: string;
+  /** Where state files (one per server) and log files (one per deployment) live. */
+  stateDir: string;
+  /** The node's model store: `local` models are files here, downloads are cached here. */
+  modelsDir: string;
+  /** Address llama-server binds; loopback unless the node is reached from other machines. */
+  bindHost: string;
+  /** Extra environment for llama-server (HF_TOKEN, pass-through variables). */
+  env: Record<string, string>;
+  /** A log file is emptied once a follower has shipped this many bytes of it (servers append, so nothing is torn). */
+  maxLogBytes?: number;
+  /** How often followers look for new output and whether their server still runs. */
+  pollMs?: number;
+}
+
+/** What a state file records: enough to find, identify and stop the server after a worker restart. */
+interface ServerRecord {
+  deploymentId: string;
+  generation: number;
+  nodeId: string;
+  port: number;
+  pid: number;
+  /** Kernel start time of `pid`, guarding against pid reuse (Linux). */
+  pidStart?: string;
+  startedAt: string;
+  logFile: string;
+  exitCode?: number | null;
+  exitSignal?: string | null;
+  finishedAt?: string;
+}
+
+/** Variables of the worker's own environment a server may see; everything else (DATABASE_URL…) stays out. */
+const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'LD_LIBRARY_PATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+
+/**
+ * Process runtime: llama-server as a child process on this machine, for laptops and single-box
+ * installs without Docker. Servers are started in their own process group so they outlive a
+ * worker restart; a state file per server lets the next worker find and stop them.
+ */
+export class ProcessRuntime implements Runtime {
+  readonly kind = 'process' as const;
+  readonly description: string;
+  private readonly events = new EventEmitter();
+  private readonly serversDir: string;
+  private readonly logsDir: string;
+  private readonly modelsDir: string;
+  private readonly locks = new Map<string, Promise<void>>();
+  private writes = 0;
+
+  constructor(private readonly options: ProcessRuntimeOptions) {
+    this.serversDir = join(resolve(options.stateDir), 'servers');
+    this.logsDir = join(resolve(options.stateDir), 'logs');
+    this.modelsDir = resolve(options.modelsDir);
+    this.description = `process ${options.binary ?? 'llama-server'}`;
+  }
+
+  private binary(): string {
+    const found = resolveBinary(this.options.binary);
+    if (!found) {
+      throw new RuntimeUnavailableError(
+        this.options.binary
+          ? `LLAMA_SERVER_BIN=${this.options.binary} is not an executable file`
+          : 'llama-server was not found on PATH: install llama.cpp or set LLAMA_SERVER_BIN',
+      );
+    }
+    return found;
+  }
+
+  /** The llama-server executable, or undefined when there is none (deployments then fail saying so). */
+  binaryPath(): string | undefined {
+    return resolveBinary(this.options.binary);
+  }
+
+  /** The node is usable even without a binary: deployments fail with a message saying how to install one. */
+  async ping(): Promise<void> {
+    await mkdir(this.serversDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.logsDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.modelsDir, { recursive: true });
+  }
+
+  async missingImage(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async pull(_image: string, _onProgress: (progress: PullProgress) => void): Promise<void> {
+    // Nothing to pull: the binary is on the machine.
+  }
+
+  logFile(deploymentId: string): string {
+    return join(this.logsDir, `${deploymentId}.log`);
+  }
+
+  private stateFile(handle: string): string {
+    return join(this.serversDir, `${handle}.json`);
+  }
+
+  private async readRecord(handle: string): Promise<ServerRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(this.stateFile(handle), 'utf8')) as ServerRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeRecord(handle: string, record: ServerRecord): Promise<void> {
+    const file = this.stateFile(handle);
+    const temp = `${file}.${process.pid}.${++this.writes}.tmp`;
+    await writeFile(temp, JSON.stringify(record), { mode: 0o600 });
+    await rename(temp, file);
+  }
+
+  /** Updates of one server's state file, one at a time: an exit noticed while the server is being removed must not bring its file back. */
+  private locked<T>(handle: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(handle) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(handle, settled);
+    void settled.then(() => {
+      if (this.locks.get(handle) === settled) this.locks.delete(handle);
+    });
+    return next;
+  }
+
+  /** Records how a server ended, if its state file still exists and still describes that process. */
+  private markExited(handle: string, pid: number, exit: { exitCode?: number | null; exitSignal?: string | null }): Promise<void> {
+    return this.locked(handle, async () => {
+      const current = await this.readRecord(handle);
+      if (current && current.pid === pid && current.finishedAt === undefined) {
+        await this.writeRecord(handle, { ...current, ...exit, finishedAt: new Date().toISOString() });
+      }
+    });
+  }
+
+  private info(handle: string, record: ServerRecord): ServerInfo {
+    const alive = record.finishedAt === undefined && isAlive(record.pid, record.pidStart);
+    return {
+      deploymentId: record.deploymentId,
+      generation: record.generation,
+      nodeId: record.nodeId,
+      handle,
+      port: record.port,
+      pid: record.pid,
+      state: alive ? 'running' : 'exited',
+      exitCode: alive ? undefined : record.exitCode,
+      startedAt: new Date(record.startedAt),
+      finishedAt: record.finishedAt ? new Date(record.finishedAt) : undefined,
+    };
+  }
+
+  async start(request: LaunchRequest): Promise<ServerInfo> {
+    const handle = serverName(request);
+    const existing = await this.readRecord(handle);
+    if (existing) {
+      const info = this.info(handle, existing);
+      if (info.state === 'running') return info;
+      await rm(this.stateFile(handle), { force: true });
+    }
+    const binary = this.binary();
+    await this.ping();
+    const args = buildLlamaServerArgs({
+      model: request.model,
+      contextSize: request.contextSize,
+      parallel: request.parallel,
+      embeddings: request.embeddings,
+      llamaArgs: request.llamaArgs,
+      alias: request.alias,
+      modelsDir: this.modelsDir,
+      host: this.options.bindHost,
+      port: request.port,
+    });
+    const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (process.env[name] !== undefined ? [[name, process.env[name]!]] : [])));
+    const env = {
+      ...inherited,
+      ...this.options.env,
+      LLAMA_CACHE: join(this.modelsDir, '.cache', 'llama.cpp'),
+      HF_HOME: join(this.modelsDir, '.cache', 'huggingface'),
+      // Exactly the allocated GPUs; none at all for a CPU-only deployment.
+      CUDA_VISIBLE_DEVICES: request.gpuIndices.join(','),
+      LLAMA_API_KEY: request.apiKey,
+    };
+    const logFile = this.logFile(request.deploymentId);
+    const fd = openSync(logFile, 'a', 0o600);
+    let child;
+    try {
+      child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd: this.modelsDir });
+    } finally {
+      closeSync(fd);
+    }
+    const pid = child.pid;
+    if (pid === undefined) {
+      const error = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new RuntimeUnavailableError(`could not start ${binary}: ${error.message}`);
+    }
+    child.on('error', () => undefined);
+    const record: ServerRecord = {
+      deploymentId: request.deploymentId,
+      generation: request.generation,
+      nodeId: request.nodeId,
+      port: request.port,
+      pid,
+      pidStart: processStartTime(pid),
+      startedAt: new Date().toISOString(),
+      logFile,
+    };
+    await this.writeRecord(handle, record);
+    child.once('exit', (code, signal) => {
+      void this.markExited(handle, pid, { exitCode: code, exitSignal: signal })
+        .catch(() => undefined)
+        .then(() => this.events.emit('event', { kind: 'exited', deploymentId: request.deploymentId, generation: request.generation } satisfies RuntimeEvent));
+    });
+    // The worker may exit (or restart) while servers keep running.
+    child.unref();
+    return this.info(handle, record);
+  }
+
+  async list(): Promise<ServerInfo[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.serversDir);
+    } catch {
+      return [];
+    }
+    const servers: ServerInfo[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const handle = name.slice(0, -'.json'.length);
+      const record = await this.readRecord(handle);
+      if (record && record.nodeId === this.options.nodeId) servers.push(this.info(handle, record));
+    }
+    return servers;
+  }
+
+  async inspect(handle: string): Promise<ServerInfo | undefined> {
+    const record = await this.readRecord(handle);
+    return record ? this.info(handle, record) : undefined;
+  }
+
+  async stop(handle: string, timeoutMs: number): Promise<void> {
+    const record = await this.readRecord(handle);
+    if (!record || !isAlive(record.pid, record.pidStart)) return;
+    signalGroup(record.pid, 'SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (isAlive(record.pid, record.pidStart) && Date.now() < deadline) await sleep(50);
+    if (isAlive(record.pid, record.pidStart)) {
+      signalGroup(record.pid, 'SIGKILL');
+      const killDeadline = Date.now() + 5_000;
+      while (isAlive(record.pid, record.pidStart) && Date.now() < killDeadline) await sleep(50);
+    }
+    await this.markExited(handle, record.pid, {});
+  }
+
+  async remove(handle: string): Promise<void> {
+    await this.stop(handle, 0);
+    await this.locked(handle, () => rm(this.stateFile(handle), { force: true }));
+  }
+
+  async tail(handle: string, lines: number): Promise<string[]> {
+    const record = await this.readRecord(handle);
+    const file = record?.logFile ?? this.logFile(handle.replace(/^gguf-/, '').replace(/-g\d+$/, ''));
+    return tailFile(file, lines);
+  }
+
+  followLogs(server: ServerInfo, options: FollowLogsOptions): LogFollower {
+    const file = this.logFile(server.deploymentId);
+    const batcher = new LineBatcher(options.sink);
+    const splitter = new LineSplitter();
+    const pollMs = this.options.pollMs ?? 250;
+    const maxBytes = this.options.maxLogBytes ?? 16 * 1024 * 1024;
+    let [inode, offset] = parseCursor(options.cursor);
+    let stopped = false;
+
+    const readNew = async (): Promise<void> => {
+      let info;
+      try {
+        info = await stat(file);
+      } catch {
+        return;
+      }
+      if (inode !== undefined && info.ino !== inode) offset = 0;
+      inode = info.ino;
+      if (info.size < offset) offset = 0;
+      if (info.size === offset) return;
+      const handle = await open(file, 'r');
+      try {
+        const length = info.size - offset;
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        offset += bytesRead;
+        batcher.add(splitter.push(buffer.subarray(0, bytesRead).toString('utf8')));
+      } finally {
+        await handle.close();
+      }
+      await batcher.flush();
+      options.onCursor?.(`${inode}:${offset}`);
+      if (offset >= maxBytes) {
+        // The server opened the file for appending, so its next line simply starts at 0.
+        await truncate(file, 0).catch(() => undefined);
+        offset = 0;
+        options.onCursor?.(`${inode}:0`);
+      }
+    };
+
+    const done = (async () => {
+      while (!stopped) {
+        await readNew().catch(() => undefined);
+        const current = await this.inspect(server.handle);
+        if (!current || current.state !== 'running') {
+          await readNew().catch(() => undefined);
+          break;
+        }
+        await sleep(pollMs);
+      }
+      batcher.add(splitter.flush());
+      await batcher.flush();
+    })();
+    return {
+      done,
+      stop: async () => {
+        stopped = true;
+        await done;
+      },
+    };
+  }
+
+  async purge(deploymentId: string): Promise<void> {
+    await rm(this.logFile(deploymentId), { force: true });
+    for (const server of await this.list()) {
+      if (server.deploymentId === deploymentId) await this.remove(server.handle);
+    }
+  }
+
+  async portAvailable(port: number): Promise<boolean> {
+    return portFree(this.options.bindHost, port);
+  }
+
+  watch(listener: (event: RuntimeEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  async close(): Promise<void> {
+    // Servers keep running: the next worker on this machine adopts them through their state files.
+    this.events.removeAllListeners();
+  }
+}
+
+function parseCursor(cursor: string | undefined): [number | undefined, number] {
+  const match = cursor ? /^(\d+):(\d+)$/.exec(cursor) : null;
+  return match ? [Number(match[1]), Number(match[2])] : [undefined, 0];
+}
+
+/** The last `lines` lines of a file, reading only its end. */
+export async function tailFile(file: string, lines: number, maxBytes = 256 * 1024): Promise<string[]> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const text = buffer.toString('utf8');
+    return text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.trim() !== '').slice(-lines);
+  } finally {
+    await handle.close();
+  }
+}
