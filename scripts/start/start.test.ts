@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@gguf/local-services';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { acquireExclusive } from '@gguf/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../lib/ensure-deps.mjs';
 
 /**
@@ -14,9 +15,15 @@ import { ROOT } from '../lib/ensure-deps.mjs';
  */
 let dataDir: string;
 const running: ChildProcess[] = [];
+let releaseProductLock: (() => Promise<void>) | undefined;
+// Suites that start the whole product take turns: each `npm start` builds the apps in this checkout.
+beforeAll(async () => {
+  releaseProductLock = await acquireExclusive('npm-start');
+}, 900_000);
 afterAll(async () => {
   for (const child of running) child.kill('SIGKILL');
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await releaseProductLock?.();
 });
 
 async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {

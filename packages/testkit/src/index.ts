@@ -1,2 +1,3 @@
 export * from './database';
+export * from './exclusive';
 export * from './test-env';

@@ -15,6 +15,8 @@ export const webEnv = commonEnv.extend({
   PUBLIC_WEB_URL: httpUrl.default('http://localhost:3000'),
   // Requests per minute one caller (API key, user session or the admin token) may make to /api/v1; beyond it, 429.
   API_RATE_LIMIT_RPM: positiveInt.default(600),
+  // Who may create an account from the sign-in page: anyone (open) or only people with an invitation (invite).
+  SIGNUP_MODE: z.enum(['open', 'invite']).default('open'),
 });
 
 export type WebEnv = z.infer<typeof webEnv>;

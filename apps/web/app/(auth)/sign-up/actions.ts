@@ -1,0 +1,14 @@
+'use server';
+
+import { type ActionResult, invalid, runAction } from '../../../lib/dashboard/action-result';
+import { signUp, signUpBody, signUpOpen } from '../../../lib/dashboard/sign-up';
+
+export async function signUpAction(input: unknown): Promise<ActionResult<{ email: string }>> {
+  if (!signUpOpen()) return { ok: false, message: 'Sign-up is by invitation only on this platform. Ask an administrator for an account.' };
+  const parsed = signUpBody.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  return runAction(async () => {
+    await signUp(parsed.data);
+    return { email: parsed.data.email };
+  });
+}

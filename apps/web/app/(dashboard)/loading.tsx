@@ -1,0 +1,5 @@
+import { Loading } from '../../components/states';
+
+export default function DashboardLoading() {
+  return <Loading />;
+}

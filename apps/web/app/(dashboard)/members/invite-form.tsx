@@ -1,0 +1,52 @@
+'use client';
+
+import { type FormEvent, useState, useTransition } from 'react';
+import { Button } from '../../../components/button';
+import { Card } from '../../../components/card';
+import { CopyField } from '../../../components/copy-button';
+import { Field, Input, Select } from '../../../components/field';
+import { ErrorState } from '../../../components/states';
+import { inviteAction } from './actions';
+
+export function InviteForm() {
+  const [link, setLink] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = Object.fromEntries(new FormData(event.currentTarget));
+    startTransition(async () => {
+      const result = await inviteAction(input);
+      setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
+      setMessage(result.ok || result.fieldErrors ? null : result.message);
+      setLink(result.ok ? result.value.link : null);
+    });
+  }
+
+  return (
+    <Card title="Invite someone">
+      {link ? (
+        <div role="status" className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950/40">
+          <CopyField label="Send this link to them by email. It works once, for 7 days, and is not shown again." value={link} testId="invite-link" />
+        </div>
+      ) : null}
+      {message ? <ErrorState title="No invitation was made" message={message} /> : null}
+      <form onSubmit={onSubmit} className="grid items-end gap-4 sm:grid-cols-[1fr_10rem_auto]" noValidate>
+        <Field id="invite-email" label="Email" error={errors.email}>
+          <Input id="invite-email" name="email" type="email" autoComplete="off" invalid={Boolean(errors.email)} />
+        </Field>
+        <Field id="invite-role" label="Role" error={errors.role}>
+          <Select id="invite-role" name="role" defaultValue="member">
+            <option value="member">Member</option>
+            <option value="admin">Admin</option>
+          </Select>
+        </Field>
+        <Button type="submit" disabled={pending}>
+          {pending ? 'Creating…' : 'Create invitation link'}
+        </Button>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,178 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { acquireExclusive } from '@gguf/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newLoopbackContext } from './e2e/browser';
+import { type RunningProduct, startProduct } from './e2e/product';
+import { screenshot } from './e2e/screenshots';
+
+/**
+ * The dashboard in real headless Chromium against the real product (`npm start`: PostgreSQL,
+ * Redis, web, gateway and a worker running the fake llama-server): a tenant signs up, makes a key,
+ * deploys a model, connects to it, chats in the playground and revokes the key; an operator sees
+ * the node. Every wait is on a condition with a bound, never a fixed sleep.
+ */
+const UI_TIMEOUT_MS = 20_000;
+/** Placing, "downloading" and starting the fake server; generous for a 2-core CI machine. */
+const RUNNING_TIMEOUT_MS = 120_000;
+
+let product: RunningProduct;
+let browser: Browser;
+let releaseProductLock: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  // Suites that start the whole product take turns: each `npm start` builds the apps in this checkout.
+  releaseProductLock = await acquireExclusive('npm-start');
+  product = await startProduct();
+  browser = await launchBrowser();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+  await releaseProductLock?.();
+}, 60_000);
+
+async function openPage(): Promise<Page> {
+  const context = await newLoopbackContext(browser, product.webUrl);
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  return page;
+}
+
+/** Follows a sidebar link; page bodies have links with the same words. */
+async function nav(page: Page, name: string, section: 'Main' | 'Admin' = 'Main'): Promise<void> {
+  await page.getByRole('navigation', { name: section }).getByRole('link', { name, exact: true }).click();
+}
+
+async function gatewayStatus(key: string, openaiBaseUrl: string): Promise<number> {
+  const response = await fetch(`${openaiBaseUrl}/models`, { headers: { authorization: `Bearer ${key}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('dashboard in a browser', () => {
+  it('takes a tenant from sign-up to a streamed reply, and shows an operator the node', { timeout: 600_000 }, async () => {
+    const page = await openPage();
+    await withFailureCapture(page, () => tenantAndOperatorJourney(page));
+  });
+});
+
+/** On failure, keeps what the browser showed (screenshot and text) next to the error, for CI logs. */
+async function withFailureCapture(page: Page, journey: () => Promise<void>): Promise<void> {
+  try {
+    await journey();
+  } catch (error) {
+    const file = join(tmpdir(), `gguf-e2e-failure-${Date.now()}.png`);
+    await page.screenshot({ path: file }).catch(() => undefined);
+    const text = await page.locator('body').innerText({ timeout: 2000 }).catch(() => '(no page text)');
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n\nAt ${page.url()} (screenshot: ${file}), the page said:\n${text}`, { cause: error });
+  }
+}
+
+async function tenantAndOperatorJourney(page: Page): Promise<void> {
+  // Sign-up creates the user and their organization and signs them in.
+  await page.goto('/sign-in');
+  await screenshot(page, 'sign-in');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Your name').fill('Ada Tenant');
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill('short');
+  await page.getByLabel('Organization name').fill('Analytical Engines');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect.poll(() => page.getByText('must be at least 12 characters').isVisible(), { timeout: UI_TIMEOUT_MS }).toBe(true);
+  await page.getByLabel('Password').fill('a-long-enough-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'No deployments yet' }).waitFor();
+
+  // A key, shown once, copied to the clipboard.
+  await nav(page, 'API keys');
+  await page.getByLabel('Name').fill('e2e backend');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = (await page.getByTestId('new-key').textContent())!.trim();
+  expect(key).toMatch(/^gguf_[0-9A-Za-z]{38}$/);
+  await expect.poll(() => page.getByText('you will not see it again').isVisible()).toBe(true);
+  await page.getByRole('button', { name: /^Copy key/ }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+  await screenshot(page, 'api-keys');
+
+  // A deployment, validated inline with the API's schema, brought to running by the worker.
+  await nav(page, 'Deployments');
+  await page.getByRole('link', { name: 'New deployment' }).first().click();
+  await page.getByLabel('Name', { exact: true }).fill('tiny-chat');
+  await page.getByLabel('Repository').fill('not a repo');
+  await page.getByText('must be a Hugging Face repository like "owner/name"').waitFor();
+  await page.getByLabel('Repository').fill('acme/tiny-chat-GGUF');
+  await page.getByLabel('GGUF file', { exact: true }).fill('tiny-chat-q4_k_m.gguf');
+  await page.getByLabel('GPUs', { exact: true }).selectOption('1');
+  await page.getByLabel('Model file size (GB)').fill('40');
+  await page.getByText('This will not fit').waitFor();
+  await page.getByLabel('Model file size (GB)').fill('4');
+  await page.getByText(/^Fits in 1 ×/).waitFor();
+  await expect.poll(() => page.getByText('must be a Hugging Face repository').count()).toBe(0);
+  await screenshot(page, 'new-deployment');
+  await page.getByRole('button', { name: 'Create deployment' }).click();
+  await page.waitForURL(/\/deployments\/dep_[0-9a-z]+$/);
+  const deploymentId = page.url().split('/').pop()!;
+  await page.locator('[data-testid="status"][data-status="running"]').first().waitFor({ timeout: RUNNING_TIMEOUT_MS });
+
+  // Its base URLs in both forms, and snippets with the real URL filled in.
+  const root = `${product.gatewayUrl}/api/gguf/${deploymentId}`;
+  expect(await page.getByTestId('openai-base-url').textContent()).toBe(`${root}/v1`);
+  expect(await page.getByTestId('anthropic-base-url').textContent()).toBe(root);
+  await page.getByRole('tab', { name: 'OpenAI Python' }).click();
+  await page.getByRole('tabpanel').filter({ hasText: `base_url="${root}/v1"` }).waitFor();
+  await page.getByRole('tab', { name: 'Claude Code' }).click();
+  await page.getByRole('tabpanel').filter({ hasText: `ANTHROPIC_BASE_URL="${root}"` }).waitFor();
+  await screenshot(page, 'deployment-detail');
+  expect(await gatewayStatus(key, `${root}/v1`)).toBe(200);
+
+  await nav(page, 'Deployments');
+  await page.getByTestId('deployment-row').filter({ hasText: 'tiny-chat' }).locator('[data-status="running"]').waitFor();
+  await screenshot(page, 'deployments');
+
+  // The playground streams a reply through the gateway, with tokens and latency.
+  await page.goto(`/deployments/${deploymentId}/playground`);
+  await page.getByLabel('Message').fill('What is the capital of France?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByTestId('output-tokens').filter({ hasText: /^\d+$/ }).waitFor();
+  const reply = await page.locator('[data-role="assistant"]').last().textContent();
+  expect(reply?.trim().length).toBeGreaterThan(0);
+  await screenshot(page, 'playground');
+
+  // Revoking the key (confirmed) removes it, and the gateway refuses it from then on.
+  await nav(page, 'API keys');
+  const row = page.getByTestId('key-row').filter({ hasText: 'e2e backend' });
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+  await row.waitFor({ state: 'detached' });
+  await page.getByRole('heading', { name: 'No API keys yet' }).waitFor();
+  await eventually(async () => (await gatewayStatus(key, `${root}/v1`)) === 401, UI_TIMEOUT_MS, 'the gateway to refuse the revoked key');
+
+  await nav(page, 'Usage');
+  await page.getByRole('heading', { name: 'Usage' }).waitFor();
+  await screenshot(page, 'usage');
+
+  // A tenant cannot see admin pages; the operator sees the node and its GPUs.
+  await page.goto('/admin/nodes');
+  await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Email').fill(product.adminEmail);
+  await page.getByLabel('Password').fill(product.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await nav(page, 'Nodes', 'Admin');
+  const node = page.getByTestId('node-name').filter({ hasText: product.nodeName });
+  await node.waitFor();
+  await page.getByRole('cell', { name: 'tiny-chat' }).waitFor();
+  await screenshot(page, 'admin-nodes');
+}
