@@ -17,8 +17,9 @@ export interface DashboardUser {
 
 /** The signed-in user, or null. Cached per request. */
 export const currentUser = cache(async (): Promise<DashboardUser | null> => {
-  const { db, env } = serverContext();
-  const session = await getServerSession(authOptions(db, env.AUTH_SECRET));
+  const context = serverContext();
+  const { db } = context;
+  const session = await getServerSession(authOptions(context));
   const id = (session?.user as { id?: string } | undefined)?.id;
   if (!id) return null;
   const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true } });

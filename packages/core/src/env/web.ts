@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { commonEnv } from './common';
 import { httpUrl, port, positiveInt, secret } from './fields';
 
-export const webEnv = commonEnv.extend({
+/**
+ * Variables that only work as a set: any of them without the required rest is a half-configured
+ * sign-in provider, refused at boot (naming what is missing) rather than shown as a button that fails.
+ */
+const PROVIDER_GROUPS: { provider: string; required: readonly (keyof WebEnvShape)[]; optional: readonly (keyof WebEnvShape)[] }[] = [
+  { provider: 'GitHub sign-in', required: ['AUTH_GITHUB_ID', 'AUTH_GITHUB_SECRET'], optional: [] },
+  { provider: 'OIDC sign-in', required: ['AUTH_OIDC_ISSUER', 'AUTH_OIDC_CLIENT_ID', 'AUTH_OIDC_CLIENT_SECRET'], optional: ['AUTH_OIDC_NAME'] },
+];
+
+const webEnvObject = commonEnv.extend({
   // Port the dashboard and REST API listen on.
   WEB_PORT: port.default(3000),
   // Interface to bind; 0.0.0.0 serves every interface.
@@ -17,6 +26,29 @@ export const webEnv = commonEnv.extend({
   API_RATE_LIMIT_RPM: positiveInt.default(600),
   // Who may create an account from the sign-in page: anyone (open) or only people with an invitation (invite).
   SIGNUP_MODE: z.enum(['open', 'invite']).default('open'),
+  // Client ID of a GitHub OAuth app; with AUTH_GITHUB_SECRET, adds "Continue with GitHub" to the sign-in page.
+  AUTH_GITHUB_ID: z.string().optional(),
+  // Client secret of that GitHub OAuth app.
+  AUTH_GITHUB_SECRET: z.string().optional(),
+  // Issuer URL of an OpenID Connect provider (its discovery document is {issuer}/.well-known/openid-configuration).
+  AUTH_OIDC_ISSUER: httpUrl.optional(),
+  // Client ID registered for the dashboard at that provider.
+  AUTH_OIDC_CLIENT_ID: z.string().optional(),
+  // Client secret registered for the dashboard at that provider.
+  AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
+  // Label of the OIDC button ("Continue with …"); defaults to "OIDC".
+  AUTH_OIDC_NAME: z.string().max(50, 'must be at most 50 characters').optional(),
+});
+type WebEnvShape = typeof webEnvObject.shape;
+
+export const webEnv = webEnvObject.superRefine((env, ctx) => {
+  for (const { provider, required, optional } of PROVIDER_GROUPS) {
+    const set = [...required, ...optional].filter((name) => env[name] !== undefined);
+    if (set.length === 0) continue;
+    for (const name of required.filter((name) => env[name] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required for ${provider} because ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set` });
+    }
+  }
 });
 
 export type WebEnv = z.infer<typeof webEnv>;

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv, webEnv } from './index';
+
+const base = {
+  DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ADMIN_TOKEN: 'a'.repeat(24),
+  AUTH_SECRET: 's'.repeat(32),
+};
+
+function problems(source: Record<string, string>): readonly string[] {
+  try {
+    parseEnv('web', webEnv, { ...base, ...source });
+  } catch (e) {
+    if (e instanceof EnvError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('web sign-in providers', () => {
+  it('are all optional', () => {
+    expect(problems({})).toEqual([]);
+  });
+
+  it('accept complete sets', () => {
+    const env = parseEnv('web', webEnv, {
+      ...base,
+      AUTH_GITHUB_ID: 'id',
+      AUTH_GITHUB_SECRET: 'secret',
+      AUTH_OIDC_ISSUER: 'https://id.example.com/realms/main/',
+      AUTH_OIDC_CLIENT_ID: 'gguf',
+      AUTH_OIDC_CLIENT_SECRET: 'oidc-secret',
+    });
+    expect(env.AUTH_OIDC_ISSUER).toBe('https://id.example.com/realms/main');
+    expect(env.AUTH_OIDC_NAME).toBeUndefined();
+  });
+
+  it('refuse half a GitHub pair, naming the missing variable', () => {
+    expect(problems({ AUTH_GITHUB_ID: 'id' })).toEqual(['AUTH_GITHUB_SECRET: is required for GitHub sign-in because AUTH_GITHUB_ID is set']);
+    expect(problems({ AUTH_GITHUB_SECRET: 'secret' })).toEqual(['AUTH_GITHUB_ID: is required for GitHub sign-in because AUTH_GITHUB_SECRET is set']);
+  });
+
+  it('refuse an incomplete OIDC set, even when only its button label is set', () => {
+    expect(problems({ AUTH_OIDC_ISSUER: 'https://id.example.com', AUTH_OIDC_CLIENT_ID: 'gguf' })).toEqual([
+      'AUTH_OIDC_CLIENT_SECRET: is required for OIDC sign-in because AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID are set',
+    ]);
+    expect(problems({ AUTH_OIDC_NAME: 'Keycloak' })).toEqual([
+      'AUTH_OIDC_ISSUER: is required for OIDC sign-in because AUTH_OIDC_NAME is set',
+      'AUTH_OIDC_CLIENT_ID: is required for OIDC sign-in because AUTH_OIDC_NAME is set',
+      'AUTH_OIDC_CLIENT_SECRET: is required for OIDC sign-in because AUTH_OIDC_NAME is set',
+    ]);
+  });
+
+  it('explain a malformed issuer', () => {
+    expect(problems({ AUTH_OIDC_ISSUER: 'id.example.com', AUTH_OIDC_CLIENT_ID: 'gguf', AUTH_OIDC_CLIENT_SECRET: 'x' })).toEqual([
+      'AUTH_OIDC_ISSUER: must be a URL starting with http:// or https://',
+    ]);
+  });
+});
