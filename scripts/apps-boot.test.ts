@@ -38,11 +38,11 @@ describe.each(apps)('$name boot', ({ entry, portVar }) => {
     expect(app.output()).not.toMatch(/\n\s+at\s/);
   });
 
-  it('waits for a database that is down with one readable line per attempt', async () => {
+  it('waits for a database that is down with one readable line per attempt, and stops cleanly meanwhile', async () => {
     const app = run(entry, { DATABASE_URL: `postgresql://x:y@127.0.0.1:${await freePort()}/none`, REDIS_URL: testEnv('redisUrl'), [portVar]: String(await freePort()), HOST: '127.0.0.1' });
     await app.waitFor(/postgres not reachable.*retrying[\s\S]*postgres not reachable.*retrying/);
     app.child.kill('SIGTERM');
-    await app.exited;
+    expect(await app.exited).toBe(0);
     expect(app.output()).not.toMatch(/\n\s+at\s/);
   });
 

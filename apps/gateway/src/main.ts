@@ -16,21 +16,24 @@ const db = createDatabase(env.DATABASE_URL, { applicationName: 'gguf-gateway' })
 const redis = createRedis(env.REDIS_URL, 'gguf-gateway');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 
+// Signals are handled from here on, so a SIGTERM during start-up still stops cleanly. In-flight
+// streams get the shutdown timeout to finish; usage is written before the connections close.
+let gateway: Promise<Awaited<ReturnType<typeof createGateway>>> | undefined;
+onShutdown(async () => {
+  await gateway?.then((g) => g.close(), () => undefined);
+  await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
+  logDestination.flushSync();
+}, logger);
+
 await waitForDatabase(db, logger);
-const gateway = await createGateway({
+gateway = createGateway({
   db,
   redis,
   env,
   logger,
   healthChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
 });
-gateway.server.listen(env.GATEWAY_PORT, env.HOST);
-await once(gateway.server, 'listening');
+const { server } = await gateway;
+server.listen(env.GATEWAY_PORT, env.HOST);
+await once(server, 'listening');
 logger.info({ port: env.GATEWAY_PORT, host: env.HOST }, 'gateway listening');
-
-onShutdown(async () => {
-  // In-flight streams get the shutdown timeout to finish; usage is written before the connections close.
-  await gateway.close();
-  await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
-  logDestination.flushSync();
-}, logger);

@@ -22,22 +22,27 @@ try {
 }
 for (const note of setup.notes) logger.info(note);
 
-await waitForDatabase(db, logger);
-const health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) });
-health.listen(env.WORKER_PORT, env.HOST);
-await once(health, 'listening');
-
-const worker = await startWorker({ db, redisUrl: env.REDIS_URL, logger, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
-logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: worker.runtime.description }, 'worker ready');
-
-// SIGTERM: stop taking jobs, hand back the ones waiting on a server (the next worker resumes them);
-// servers keep running for the next worker of this node, or stop with it (SERVERS_ON_SHUTDOWN).
+// Signals are handled from here on, so a SIGTERM during start-up (waiting for Postgres, starting the
+// worker) still stops cleanly. SIGTERM: stop taking jobs, hand back the ones waiting on a server (the
+// next worker resumes them); servers keep running for the next worker of this node, or stop with it
+// (SERVERS_ON_SHUTDOWN).
+let health: ReturnType<typeof createHealthServer> | undefined;
+let worker: Promise<Awaited<ReturnType<typeof startWorker>>> | undefined;
 onShutdown(
   async () => {
-    health.close();
-    await worker.stop();
+    health?.close();
+    await worker?.then((w) => w.stop(), () => undefined);
     await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
   },
   logger,
   30_000,
 );
+
+await waitForDatabase(db, logger);
+health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) });
+health.listen(env.WORKER_PORT, env.HOST);
+await once(health, 'listening');
+
+worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
+const started = await worker;
+logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: started.runtime.description }, 'worker ready');
