@@ -18,22 +18,22 @@ redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connecti
 
 // Signals are handled from here on, so a SIGTERM during start-up still stops cleanly. In-flight
 // streams get the shutdown timeout to finish; usage is written before the connections close.
-let gateway: Promise<Awaited<ReturnType<typeof createGateway>>> | undefined;
+const started: { gateway?: ReturnType<typeof createGateway> } = {};
 onShutdown(async () => {
-  await gateway?.then((g) => g.close(), () => undefined);
+  await started.gateway?.then((g) => g.close(), () => undefined);
   await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
   logDestination.flushSync();
 }, logger);
 
 await waitForDatabase(db, logger);
-gateway = createGateway({
+started.gateway = createGateway({
   db,
   redis,
   env,
   logger,
   healthChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
 });
-const { server } = await gateway;
+const { server } = await started.gateway;
 server.listen(env.GATEWAY_PORT, env.HOST);
 await once(server, 'listening');
 logger.info({ port: env.GATEWAY_PORT, host: env.HOST }, 'gateway listening');

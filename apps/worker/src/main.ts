@@ -26,12 +26,11 @@ for (const note of setup.notes) logger.info(note);
 // worker) still stops cleanly. SIGTERM: stop taking jobs, hand back the ones waiting on a server (the
 // next worker resumes them); servers keep running for the next worker of this node, or stop with it
 // (SERVERS_ON_SHUTDOWN).
-let health: ReturnType<typeof createHealthServer> | undefined;
-let worker: Promise<Awaited<ReturnType<typeof startWorker>>> | undefined;
+const started: { health?: ReturnType<typeof createHealthServer>; worker?: ReturnType<typeof startWorker> } = {};
 onShutdown(
   async () => {
-    health?.close();
-    await worker?.then((w) => w.stop(), () => undefined);
+    started.health?.close();
+    await started.worker?.then((w) => w.stop(), () => undefined);
     await Promise.allSettled([db.$disconnect(), closeRedis(redis)]);
   },
   logger,
@@ -39,10 +38,10 @@ onShutdown(
 );
 
 await waitForDatabase(db, logger);
-health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) });
+const health = (started.health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) }));
 health.listen(env.WORKER_PORT, env.HOST);
 await once(health, 'listening');
 
-worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
-const started = await worker;
-logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: started.runtime.description }, 'worker ready');
+started.worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
+const worker = await started.worker;
+logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: worker.runtime.description }, 'worker ready');
