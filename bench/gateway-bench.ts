@@ -1,5 +1,6 @@
-// Gateway benchmark: the same fast upstream reached directly, through nginx (proxy_pass with upstream keep-alive)
-// and through the gateway (auth, rate limits and metering on, real Postgres and Redis), in one run on one machine.
+// Gateway benchmark: the same fast upstream reached directly, through nginx (proxy_pass with upstream keep-alive),
+// through a bare Node proxy (the floor of any Node data plane) and through the gateway as it ships (the bundle
+// `npm start` runs; auth, rate limits and metering on, real Postgres and Redis), in one run on one machine.
 // Prints requests/s, latency percentiles, streaming time-to-first-byte and event gaps, and the ratios.
 //
 // usage: npx tsx bench/gateway-bench.ts [--duration 10] [--connections 64] [--moderate 4] [--streams 16] [--interval 5]
@@ -33,8 +34,8 @@ const { values: options } = parseArgs({
     interval: { type: 'string', default: '5' },
     // Keep the temporary directory (process, nginx and gateway logs) for inspection.
     keep: { type: 'boolean', default: false },
-    // Measure only these paths (comma-separated: direct,nginx,gateway); ratios need all three.
-    paths: { type: 'string', default: 'direct,nginx,gateway' },
+    // Measure only these paths (comma-separated: direct,nginx,node,gateway); ratios need them all.
+    paths: { type: 'string', default: 'direct,nginx,node,gateway' },
     // Extra node flags for the gateway process, e.g. --cpu-prof.
     'gateway-node-flags': { type: 'string', default: '' },
   },
@@ -47,7 +48,7 @@ const streamConnections = Number(options.streams);
 const eventIntervalMs = Number(options.interval);
 
 interface Target {
-  name: 'direct' | 'nginx' | 'gateway';
+  name: 'direct' | 'nginx' | 'node' | 'gateway';
   origin: string;
   path: string;
   headers: Record<string, string>;
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
   const log = await open(join(dir, 'processes.log'), 'a');
   let stopServices: () => Promise<void> = async () => undefined;
   try {
-    const [pgPort, redisPort, upstreamPort, nginxPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [pgPort, redisPort, upstreamPort, nginxPort, nodePort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const [postgres, redis] = await Promise.all([
       startLocalPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, password: 'bench', database: 'gguf_bench', ephemeral: true }),
       startLocalRedis({ dataDir: join(dir, 'redis'), port: redisPort }),
@@ -184,9 +185,14 @@ async function main(): Promise<void> {
     await writeFile(join(nginxDir, 'nginx.conf'), config);
     start(NGINX, ['-p', nginxDir, '-c', join(nginxDir, 'nginx.conf'), '-e', join(nginxDir, 'error.log')], process.env, log.fd);
 
-    const unlimited = process.env.BENCH_LIMIT ?? '100000000';
+    start(process.execPath, ['--import', 'tsx', 'bench/bare-node-proxy.ts', String(nodePort), `http://127.0.0.1:${upstreamPort}`], process.env, log.fd);
+
+    // The gateway as it ships: the bundle `npm start` builds and runs, not the TypeScript sources through tsx.
+    const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gguf/gateway'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('could not build the gateway');
+    const limit = '100000000';
     const gatewayFlags = options['gateway-node-flags'].split(' ').filter(Boolean);
-    start(process.execPath, [...gatewayFlags, '--import', 'tsx', 'apps/gateway/src/main.ts'], {
+    start(process.execPath, [...gatewayFlags, 'apps/gateway/dist/main.js'], {
       ...process.env,
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
@@ -194,22 +200,25 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
-      GATEWAY_KEY_RPM: unlimited,
-      GATEWAY_ORG_RPM: unlimited,
-      GATEWAY_KEY_MAX_STREAMS: unlimited,
-      GATEWAY_ORG_MAX_STREAMS: unlimited,
+      // Limits are checked and counted, just set too high to refuse anything.
+      GATEWAY_KEY_RPM: limit,
+      GATEWAY_ORG_RPM: limit,
+      GATEWAY_KEY_MAX_STREAMS: limit,
+      GATEWAY_ORG_MAX_STREAMS: limit,
     }, log.fd);
 
     const upstreamOrigin = `http://127.0.0.1:${upstreamPort}`;
     await Promise.all([
       waitUntilAnswering(`${upstreamOrigin}/`),
       waitUntilAnswering(`http://127.0.0.1:${nginxPort}/`),
+      waitUntilAnswering(`http://127.0.0.1:${nodePort}/`),
       waitUntilAnswering(`http://127.0.0.1:${gatewayPort}/healthz`),
     ]);
 
     const targets: Target[] = [
       { name: 'direct', origin: upstreamOrigin, path: '/v1/chat/completions', headers: {} },
       { name: 'nginx', origin: `http://127.0.0.1:${nginxPort}`, path: '/v1/chat/completions', headers: {} },
+      { name: 'node', origin: `http://127.0.0.1:${nodePort}`, path: '/v1/chat/completions', headers: {} },
       { name: 'gateway', origin: `http://127.0.0.1:${gatewayPort}`, path: `/api/gguf/${deploymentId}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey.key}` } },
     ];
 
@@ -244,7 +253,8 @@ async function main(): Promise<void> {
 const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(2));
 
 function printScenario(name: string, stream: boolean, results: Map<Target['name'], Result>): void {
-  const direct = results.get('direct') ?? { requests: NaN, errors: 0, seconds: 1, latencies: [], ttfb: [], gaps: [] };
+  const missing: Result = { requests: NaN, errors: 0, seconds: 1, latencies: [], ttfb: [], gaps: [] };
+  const direct = results.get('direct') ?? missing;
   const rows = [...results].map(([target, r]) => {
     const rps = r.requests / r.seconds;
     const added = (p: number) => percentile(r.latencies, p) - percentile(direct.latencies, p);
@@ -262,13 +272,14 @@ function printScenario(name: string, stream: boolean, results: Map<Target['name'
   });
   const header = ['path    ', '   req/s', 'errors', '  p50 ms', '  p99 ms', '+p50 ms', '+p99 ms'.padStart(9)];
   if (stream) header.push('ttfb p50', 'ttfb p99', 'gap p50', 'gap p99');
-  const missing = { requests: NaN, errors: 0, seconds: 1, latencies: [], ttfb: [], gaps: [] };
-  const nginx = results.get('nginx') ?? missing;
-  const gateway = results.get('gateway') ?? missing;
-  const ratio = gateway.requests / gateway.seconds / (nginx.requests / nginx.seconds);
+  const throughput = (path: Target['name']) => {
+    const r = results.get(path) ?? missing;
+    return r.requests / r.seconds;
+  };
+  const ratio = (a: Target['name'], b: Target['name']) => `${a}/${b} ${(throughput(a) / throughput(b)).toFixed(2)}x`;
   process.stdout.write(
     `${name}\n${header.map((h) => h.padStart(9)).join(' ')}\n${rows.join('\n')}\n` +
-      `gateway/nginx throughput: ${ratio.toFixed(2)}x   gateway/direct: ${(gateway.requests / direct.requests).toFixed(2)}x   nginx/direct: ${(nginx.requests / direct.requests).toFixed(2)}x\n\n`,
+      `throughput: ${ratio('gateway', 'nginx')}   ${ratio('gateway', 'node')}   ${ratio('node', 'nginx')}   ${ratio('nginx', 'direct')}\n\n`,
   );
 }
 

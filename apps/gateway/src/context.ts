@@ -9,6 +9,8 @@ import type { Metrics } from './metrics';
 export interface GatewayContext {
   env: GatewayEnv;
   logger: Logger;
+  /** The per-request line (see recordOutcome). */
+  accessLogger: Logger;
   directory: Directory;
   limiter: RateLimiter;
   meter: Meter;

@@ -18,6 +18,8 @@ export interface GatewayDeps {
   redis: Redis;
   env: GatewayEnv;
   logger: Logger;
+  /** One line per request, built from ids, statuses and counts only; defaults to `logger`. */
+  accessLogger?: Logger;
   healthChecks?: Record<string, HealthCheck>;
 }
 
@@ -30,11 +32,11 @@ export interface Gateway {
 }
 
 /** Builds a gateway: caches subscribed to change notifications, limiter, meter, metrics and the HTTP server. */
-export async function createGateway({ db, redis, env, logger, healthChecks = {} }: GatewayDeps): Promise<Gateway> {
+export async function createGateway({ db, redis, env, logger, accessLogger = logger, healthChecks = {} }: GatewayDeps): Promise<Gateway> {
   const metrics = createMetrics();
   const directory = new Directory(db, { ttlMs: env.GATEWAY_CACHE_TTL_MS, negativeTtlMs: env.GATEWAY_NEGATIVE_CACHE_TTL_MS, maxEntries: env.GATEWAY_CACHE_MAX_ENTRIES });
   const subscriber = redis.duplicate({ connectionName: 'gguf-gateway-changes' });
-  // Rate-limit checks of concurrent requests share one write to Redis (auto-pipelining) on a connection of their own.
+  // Stream-slot requests arriving together share one write to Redis (auto-pipelining) on a connection of their own.
   const limiterRedis = redis.duplicate({ connectionName: 'gguf-gateway-limits', enableAutoPipelining: true });
   limiterRedis.on('error', (error) => logger.warn({ err: error.message }, 'rate-limit connection error'));
   subscriber.on('error', (error) => logger.warn({ err: error.message }, 'change-notification connection error'));
@@ -44,9 +46,10 @@ export async function createGateway({ db, redis, env, logger, healthChecks = {} 
   const context: GatewayContext = {
     env,
     logger,
+    accessLogger,
     directory,
     metrics,
-    limiter: new RateLimiter(limiterRedis, env.GATEWAY_RATE_LIMIT_PREFIX, logger, () => metrics.limiterFailOpen.inc()),
+    limiter: new RateLimiter(limiterRedis, env.GATEWAY_RATE_LIMIT_PREFIX, logger, (requests) => metrics.limiterFailOpen.inc(requests)),
     meter: new Meter(db, logger, { flushMs: env.GATEWAY_METER_FLUSH_MS, flushRows: env.GATEWAY_METER_FLUSH_ROWS, lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS }),
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,

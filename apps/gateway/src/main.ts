@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createLogger, gatewayEnv, loadEnvOrExit, onShutdown } from '@gguf/core';
+import { createAccessLogger, createLogger, gatewayEnv, loadEnvOrExit, onShutdown } from '@gguf/core';
 import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
 import pino from 'pino';
@@ -9,6 +9,7 @@ const env = loadEnvOrExit('gateway', gatewayEnv);
 // One line per request: buffered writes keep a write(2) per line off the hot path; flushed on shutdown.
 const logDestination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
 const logger = createLogger('gateway', env.LOG_LEVEL, logDestination);
+const accessLogger = createAccessLogger('gateway', env.LOG_LEVEL, logDestination);
 const flushInterval = setInterval(() => logDestination.flush(), 1_000);
 flushInterval.unref();
 
@@ -31,6 +32,7 @@ started.gateway = createGateway({
   redis,
   env,
   logger,
+  accessLogger,
   healthChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
 });
 const { server } = await started.gateway;

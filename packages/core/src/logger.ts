@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import { pino, type DestinationStream, type LevelWithSilent, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -28,7 +28,16 @@ const REDACT = [
   'upstreamSecret',
 ];
 
+const build = (options: LoggerOptions, destination?: DestinationStream): Logger => (destination ? pino(options, destination) : pino(options));
+
 export function createLogger(app: string, level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
-  const options = { name: app, level, redact: { paths: REDACT, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
+  return build({ name: app, level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+}
+
+/**
+ * A logger for lines made only of fixed, non-secret fields (ids, statuses, counts), such as the gateway's
+ * access log: it skips the redaction pass, which costs about three times the line itself.
+ */
+export function createAccessLogger(app: string, level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+  return build({ name: app, level }, destination);
 }

@@ -1,20 +1,12 @@
 /**
- * Counts one request in this minute's window of the key and of the organization, and returns both windows'
- * counts for this minute and the previous one, so each gateway instance learns what the others admitted.
- * KEYS: key this minute, key last minute, org this minute, org last minute. ARGV: count key (1/0), count org (1/0).
+ * Adds a batch of requests to one subject's (key's or organization's) count for this minute and returns the
+ * counts of this minute and the previous one, so each gateway instance learns what the others admitted.
+ * KEYS: this minute, last minute. ARGV: requests to add.
  */
 export const COUNT_SCRIPT = `
-local out = {}
-for i = 0, 1 do
-  if ARGV[i + 1] == '1' then
-    out[i * 2 + 1] = redis.call('INCR', KEYS[i * 2 + 1])
-    redis.call('EXPIRE', KEYS[i * 2 + 1], 120)
-  else
-    out[i * 2 + 1] = 0
-  end
-  out[i * 2 + 2] = tonumber(redis.call('GET', KEYS[i * 2 + 2]) or '0')
-end
-return out
+local current = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], 120)
+return { current, tonumber(redis.call('GET', KEYS[2]) or '0') }
 `;
 
 /**

@@ -30,13 +30,15 @@ export interface LimitDecision {
 }
 
 const WINDOW_MS = 60_000;
+/** How often counted requests go to Redis in one pipeline; also how late an instance hears of the others. */
+const COUNT_FLUSH_MS = 100;
 const LEASE_MS = 60_000;
 /** Redis answers in well under a millisecond; past this a stream is let through rather than stalled. */
 const DECISION_TIMEOUT_MS = 250;
 const FAIL_OPEN_WARN_INTERVAL_MS = 10_000;
 
 type LimitCommands = {
-  ggufCount(...args: (string | number)[]): Promise<[number, number, number, number]>;
+  ggufCount(...args: (string | number)[]): Promise<[number, number]>;
   ggufAcquire(...args: (string | number)[]): Promise<number>;
   ggufRenew(...args: (string | number)[]): Promise<number>;
 };
@@ -47,7 +49,8 @@ const noop = () => undefined;
  * Per-key and per-organization limits shared by every gateway instance through Redis.
  *
  * Requests per minute are decided from each subject's window in memory (see RequestWindow) and counted in
- * Redis in the background, so an ordinary request waits for no round trip. Concurrent streams take a lease in
+ * Redis in the background, in one pipeline every COUNT_FLUSH_MS, so an ordinary request waits for no round
+ * trip and Redis sees one command per busy subject per batch rather than one per request. Concurrent streams take a lease in
  * Redis before they start: a stream lasts seconds, one round trip is nothing next to it, and the count must be
  * exact across instances. When Redis is down or slow the gateway fails open and says so in its log and
  * metrics: limits protect capacity, they are not what keeps tenants apart.
@@ -55,15 +58,19 @@ const noop = () => undefined;
 export class RateLimiter {
   private readonly redis: Redis & LimitCommands;
   private readonly windows = new Map<string, RequestWindow>();
+  /** Subjects with requests counted since the last batch. */
+  private readonly unsent = new Set<string>();
   private readonly leases = new Map<string, string[]>();
   private readonly timer: NodeJS.Timeout;
+  private readonly countTimer: NodeJS.Timeout;
   private lastWarnedAt = 0;
 
   constructor(
     redis: Redis,
     private readonly prefix: string,
     private readonly logger: Logger,
-    private readonly onFailOpen: () => void = noop,
+    /** Told how many requests were let through unchecked. */
+    private readonly onFailOpen: (requests: number) => void = noop,
   ) {
     redis.defineCommand('ggufCount', { numberOfKeys: 4, lua: COUNT_SCRIPT });
     redis.defineCommand('ggufAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
@@ -71,13 +78,17 @@ export class RateLimiter {
     this.redis = redis as Redis & LimitCommands;
     this.timer = setInterval(() => this.housekeeping(), LEASE_MS / 3);
     this.timer.unref();
+    this.countTimer = setInterval(() => this.sendCounts(), COUNT_FLUSH_MS);
+    this.countTimer.unref();
   }
 
   async check(request: LimitRequest): Promise<LimitDecision> {
     const { limits } = request;
     const now = Date.now();
-    const keyWindow = limits.keyRpm > 0 ? this.window(`key:${request.apiKeyId}`) : undefined;
-    const orgWindow = limits.orgRpm > 0 ? this.window(`org:${request.orgId}`) : undefined;
+    const keySubject = `key:${request.apiKeyId}`;
+    const orgSubject = `org:${request.orgId}`;
+    const keyWindow = limits.keyRpm > 0 ? this.window(keySubject) : undefined;
+    const orgWindow = limits.orgRpm > 0 ? this.window(orgSubject) : undefined;
     const keyUsed = keyWindow?.used(now) ?? 0;
     const orgUsed = orgWindow?.used(now) ?? 0;
     const resetSeconds = Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
@@ -91,7 +102,8 @@ export class RateLimiter {
       if (slot.refusedBy) return { allowed: false, refusedBy: slot.refusedBy, requests, release: noop };
       release = slot.release;
     }
-    if (keyWindow || orgWindow) this.count(request, now, keyWindow, orgWindow);
+    if (keyWindow) this.count(keySubject, keyWindow, now);
+    if (orgWindow) this.count(orgSubject, orgWindow, now);
     const admitted = requests && { ...requests, remaining: Math.max(0, requests.remaining - 1) };
     return { allowed: true, requests: admitted, release };
   }
@@ -105,37 +117,39 @@ export class RateLimiter {
     return window;
   }
 
-  /** Counts the request in memory now and in Redis in the background; the reply updates both windows. */
-  private count(request: LimitRequest, now: number, keyWindow: RequestWindow | undefined, orgWindow: RequestWindow | undefined): void {
-    const keyMinute = keyWindow?.count(now) ?? 0;
-    const orgMinute = orgWindow?.count(now) ?? 0;
-    if (this.redis.status !== 'ready') {
-      keyWindow?.confirm(keyMinute, undefined, undefined);
-      orgWindow?.confirm(orgMinute, undefined, undefined);
-      return this.failOpen('redis is not connected');
+  /** Counts the request in memory now; the next batch takes it to Redis. */
+  private count(subject: string, window: RequestWindow, now: number): void {
+    window.count(now);
+    this.unsent.add(subject);
+  }
+
+  /** One pipeline with every subject counted since the last batch; the replies update their windows. */
+  private sendCounts(): void {
+    if (this.unsent.size === 0) return;
+    const now = Date.now();
+    const batch: { subject: string; window: RequestWindow; minute: number; requests: number }[] = [];
+    for (const subject of this.unsent) {
+      const window = this.windows.get(subject);
+      if (window) batch.push({ subject, window, ...window.take(now) });
     }
-    const minute = Math.floor(now / WINDOW_MS);
-    const p = this.prefix;
-    this.redis
-      .ggufCount(
-        `${p}:rpm:key:${request.apiKeyId}:${minute}`,
-        `${p}:rpm:key:${request.apiKeyId}:${minute - 1}`,
-        `${p}:rpm:org:${request.orgId}:${minute}`,
-        `${p}:rpm:org:${request.orgId}:${minute - 1}`,
-        keyWindow ? 1 : 0,
-        orgWindow ? 1 : 0,
-      )
-      .then(
-        ([keyCurrent, keyPrevious, orgCurrent, orgPrevious]) => {
-          keyWindow?.confirm(keyMinute, keyCurrent, keyPrevious);
-          orgWindow?.confirm(orgMinute, orgCurrent, orgPrevious);
-        },
-        (error: unknown) => {
-          keyWindow?.confirm(keyMinute, undefined, undefined);
-          orgWindow?.confirm(orgMinute, undefined, undefined);
-          this.failOpen(error instanceof Error ? error.message : String(error));
-        },
-      );
+    this.unsent.clear();
+    const unconfirmed = (reason: string) => {
+      for (const { window, minute, requests } of batch) window.confirm(minute, requests, undefined, undefined);
+      this.failOpen(reason, batch.reduce((sum, entry) => sum + entry.requests, 0));
+    };
+    if (this.redis.status !== 'ready') return unconfirmed('redis is not connected');
+    const pipeline = this.redis.pipeline() as unknown as LimitCommands & { exec(): Promise<[Error | null, unknown][] | null> };
+    for (const { subject, minute, requests } of batch) pipeline.ggufCount(`${this.prefix}:rpm:${subject}:${minute}`, `${this.prefix}:rpm:${subject}:${minute - 1}`, requests);
+    pipeline.exec().then(
+      (replies) => {
+        batch.forEach(({ window, minute, requests }, index) => {
+          const [error, counts] = replies?.[index] ?? [new Error('no reply'), undefined];
+          if (error) window.confirm(minute, requests, undefined, undefined);
+          else window.confirm(minute, requests, ...(counts as [number, number]));
+        });
+      },
+      (error: unknown) => unconfirmed(error instanceof Error ? error.message : String(error)),
+    );
   }
 
   private async acquireStream(request: LimitRequest, now: number): Promise<{ refusedBy?: Refusal; release: () => void }> {
@@ -182,8 +196,8 @@ export class RateLimiter {
     pipeline.exec().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'could not renew stream leases'));
   }
 
-  private failOpen(reason: string): void {
-    this.onFailOpen();
+  private failOpen(reason: string, requests = 1): void {
+    this.onFailOpen(requests);
     // Once per interval: during an outage every request would otherwise add a line.
     const now = Date.now();
     if (now - this.lastWarnedAt < FAIL_OPEN_WARN_INTERVAL_MS) return;
@@ -193,6 +207,8 @@ export class RateLimiter {
 
   close(): void {
     clearInterval(this.timer);
+    clearInterval(this.countTimer);
+    this.sendCounts();
   }
 }
 

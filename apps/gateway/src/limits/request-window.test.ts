@@ -7,10 +7,33 @@ const start = 1_000 * MINUTE;
 describe('RequestWindow', () => {
   it('counts local requests at once and learns the other instances’ counts from Redis', () => {
     const window = new RequestWindow();
-    const minute = window.count(start);
+    window.count(start);
     expect(window.used(start)).toBe(1);
-    window.confirm(minute, 7, 0);
+    const batch = window.take(start);
+    expect(batch.requests).toBe(1);
+    expect(window.used(start)).toBe(1);
+    window.confirm(batch.minute, batch.requests, 7, 0);
     expect(window.used(start)).toBe(7);
+  });
+
+  it('keeps counting requests made while a batch is on its way', () => {
+    const window = new RequestWindow();
+    window.count(start);
+    window.count(start);
+    const batch = window.take(start);
+    window.count(start);
+    expect(window.take(start).requests).toBe(1);
+    window.confirm(batch.minute, batch.requests, 2, 0);
+    // Redis has confirmed two; the third is still in flight.
+    expect(window.used(start)).toBe(3);
+  });
+
+  it('keeps a batch Redis could not count as this instance’s own', () => {
+    const window = new RequestWindow();
+    for (let i = 0; i < 3; i++) window.count(start);
+    const batch = window.take(start);
+    window.confirm(batch.minute, batch.requests, undefined, undefined);
+    expect(window.used(start)).toBe(3);
   });
 
   it('weighs the previous minute by how much of it is still inside the window', () => {
@@ -23,9 +46,10 @@ describe('RequestWindow', () => {
 
   it('ignores a late reply about a minute that has passed', () => {
     const window = new RequestWindow();
-    const minute = window.count(start);
+    window.count(start);
+    const batch = window.take(start);
     window.count(start + MINUTE);
-    window.confirm(minute, 100, 100);
+    window.confirm(batch.minute, batch.requests, 100, 100);
     expect(window.used(start + MINUTE)).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { Authorized } from '../auth/authorize';
 import type { GatewayContext } from '../context';
 import { sendError, streamErrorEvent } from '../http/errors';
@@ -35,16 +35,17 @@ function isEventStream(contentType: string | string[] | undefined): boolean {
 }
 
 /**
- * Sends the request to the deployment's llama-server and relays the answer as it arrives. Backpressure runs
- * end to end: when the caller reads slowly, the upstream body is paused. A caller that goes away aborts the
- * upstream request at once, which frees the llama-server slot.
+ * Sends the request to the deployment's llama-server and relays the answer as it arrives. It drives undici's
+ * dispatch handler directly (no response stream object, no promise, no AbortSignal per request): the proxy's
+ * hot path. Backpressure runs end to end: when the caller reads slowly, the upstream response is paused. A
+ * caller that goes away aborts the upstream request at once, which frees the llama-server slot.
  */
 export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, plan: ForwardPlan): void {
   const { route, auth } = plan;
   const protocol = route.protocol;
-  const controller = new AbortController();
   let finished = false;
   let streaming = false;
+  let upstream: Dispatcher.DispatchController | undefined;
   let tokensSoFar: () => Tokens | undefined = () => undefined;
 
   const finish = (status: number, result: string, tokens?: Tokens) => {
@@ -69,123 +70,70 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     plan.release();
     return;
   }
+  const callerLeft = () => new Error('the caller closed the connection');
   res.on('close', () => {
     if (res.writableFinished) return;
-    controller.abort();
+    upstream?.abort(callerLeft());
     finish(499, 'client_closed', tokensSoFar());
   });
+  const resume = () => upstream?.resume();
 
-  ctx.metrics.overhead.observe((performance.now() - plan.startedAt) / 1000);
-  const { env } = ctx;
-  ctx.agent
-    .request({
-      origin: auth.deployment.upstreamUrl,
-      path: plan.upstreamPath,
-      method: route.method,
-      headers: upstreamRequestHeaders(req.headers, auth.deployment.upstreamSecret, plan.requestId, plan.body?.length),
-      body: plan.body,
-      signal: controller.signal,
-      headersTimeout: env.GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-      bodyTimeout: env.GATEWAY_UPSTREAM_IDLE_TIMEOUT_MS,
-    })
-    .then(
-      ({ statusCode, headers, body }) => {
-        ctx.metrics.upstreamFirstByte.labels(route.name).observe((performance.now() - plan.startedAt) / 1000);
-        if (finished) {
-          body.destroy();
-          return;
-        }
-        if (statusCode >= 400) return relayError(statusCode, headers['retry-after'], body);
-        const sse = isEventStream(headers['content-type']);
-        const out = responseHeaders(headers, !sse);
-        Object.assign(out, plan.headers);
-        if (sse) {
-          out['x-accel-buffering'] = 'no';
-          out['cache-control'] = 'no-cache';
-          streaming = true;
-          ctx.metrics.activeStreams.inc();
-        }
-        res.writeHead(statusCode, out);
-        if (sse) {
-          res.flushHeaders();
-          relayEvents(body);
-        } else relayBody(body);
-      },
-      (error: unknown) => {
-        if (finished) return;
-        const failure = classifyUpstreamError(error);
-        ctx.metrics.upstreamErrors.inc({ kind: failure });
-        const answer = failureResponse(failure);
-        sendError(res, protocol, answer, plan.headers);
-        finish(answer.status, failure);
-      },
-    );
+  /** What happens to the response body: relayed through a tap, or collected for an error answer. */
+  let onData: (chunk: Buffer) => void = () => undefined;
+  let onEnd: () => void = () => undefined;
+  let onError: (error: Error) => void = () => undefined;
 
-  function pipe(body: Readable, transform: (chunk: Buffer) => Buffer | string | undefined, onEnd: () => void, onError: (error: unknown) => void): void {
-    body.on('data', (chunk: Buffer) => {
-      const out = transform(chunk);
-      if (out !== undefined && out.length > 0 && !res.write(out)) {
-        body.pause();
-        res.once('drain', () => body.resume());
-      }
-    });
-    body.once('end', onEnd);
-    body.once('error', (error) => {
-      if (!finished) onError(error);
-    });
-  }
+  const write = (out: Buffer | string | undefined) => {
+    if (out !== undefined && out.length > 0 && !res.write(out)) {
+      upstream?.pause();
+      res.once('drain', resume);
+    }
+  };
 
-  function relayEvents(body: Readable): void {
+  const relayEvents = () => {
     const tap = new SseTap(protocol, plan.stripUsageOnlyChunk);
     tokensSoFar = () => (tap.sawUsage ? tap.tokens : undefined);
-    pipe(
-      body,
-      (chunk) => tap.push(chunk),
-      () => {
-        res.end();
-        finish(res.statusCode, 'ok', tokensSoFar());
-      },
-      (error) => {
-        // Headers are out, so the failure becomes a terminal event in the caller's protocol, never a [DONE].
-        const failure = classifyUpstreamError(error);
-        ctx.metrics.upstreamErrors.inc({ kind: `${failure}_mid_stream` });
-        res.end(streamErrorEvent(protocol, 'The deployment stopped answering in the middle of the response.'));
-        finish(res.statusCode, `${failure}_mid_stream`, tokensSoFar());
-      },
-    );
-  }
+    onData = (chunk) => write(tap.push(chunk));
+    onEnd = () => {
+      res.end();
+      finish(res.statusCode, 'ok', tokensSoFar());
+    };
+    onError = (error) => {
+      // Headers are out, so the failure becomes a terminal event in the caller's protocol, never a [DONE].
+      const failure = classifyUpstreamError(error);
+      ctx.metrics.upstreamErrors.inc({ kind: `${failure}_mid_stream` });
+      res.end(streamErrorEvent(protocol, 'The deployment stopped answering in the middle of the response.'));
+      finish(res.statusCode, `${failure}_mid_stream`, tokensSoFar());
+    };
+  };
 
-  function relayBody(body: Readable): void {
+  const relayBody = () => {
     const tap = new JsonUsageTap();
-    pipe(
-      body,
-      (chunk) => {
-        tap.push(chunk);
-        return chunk;
-      },
-      () => {
-        res.end();
-        finish(res.statusCode, 'ok', tap.tokens());
-      },
-      (error) => {
-        // A body cut short cannot be repaired; closing the connection tells the client it is incomplete.
-        const failure = classifyUpstreamError(error);
-        ctx.metrics.upstreamErrors.inc({ kind: `${failure}_mid_body` });
-        res.destroy();
-        finish(502, `${failure}_mid_body`);
-      },
-    );
-  }
+    onData = (chunk) => {
+      tap.push(chunk);
+      write(chunk);
+    };
+    onEnd = () => {
+      res.end();
+      finish(res.statusCode, 'ok', tap.tokens());
+    };
+    onError = (error) => {
+      // A body cut short cannot be repaired; closing the connection tells the client it is incomplete.
+      const failure = classifyUpstreamError(error);
+      ctx.metrics.upstreamErrors.inc({ kind: `${failure}_mid_body` });
+      res.destroy();
+      finish(502, `${failure}_mid_body`);
+    };
+  };
 
-  function relayError(status: number, retryAfter: string | string[] | undefined, body: Readable): void {
+  const relayError = (status: number, retryAfter: string | string[] | undefined) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    body.on('data', (chunk: Buffer) => {
+    onData = (chunk) => {
       if (size < MAX_ERROR_BODY_BYTES) chunks.push(chunk);
       size += chunk.length;
-    });
-    const answer = () => {
-      if (finished) return;
+    };
+    onEnd = onError = () => {
       const text = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
       const error = upstreamErrorResponse(status, text, typeof retryAfter === 'string' ? retryAfter : undefined);
       if (status === 401 || status === 403) ctx.logger.error({ requestId: plan.requestId, deploymentId: auth.deployment.id, status }, 'llama-server refused the upstream secret');
@@ -193,7 +141,71 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       sendError(res, protocol, error, plan.headers);
       finish(error.status, `upstream_status_${status}`);
     };
-    body.once('end', answer);
-    body.once('error', answer);
-  }
+  };
+
+  const onResponseStart = (statusCode: number, headers: Record<string, string | string[] | undefined>) => {
+    ctx.metrics.upstreamFirstByte.labels(route.name).observe((performance.now() - plan.startedAt) / 1000);
+    if (statusCode >= 400) return relayError(statusCode, headers['retry-after']);
+    const sse = isEventStream(headers['content-type']);
+    const out = responseHeaders(headers, !sse);
+    Object.assign(out, plan.headers);
+    if (sse) {
+      out['x-accel-buffering'] = 'no';
+      out['cache-control'] = 'no-cache';
+      streaming = true;
+      ctx.metrics.activeStreams.inc();
+    }
+    res.writeHead(statusCode, out);
+    if (sse) {
+      res.flushHeaders();
+      relayEvents();
+    } else relayBody();
+  };
+
+  const onFailure = (error: Error) => {
+    if (finished) return;
+    const failure = classifyUpstreamError(error);
+    ctx.metrics.upstreamErrors.inc({ kind: failure });
+    const answer = failureResponse(failure);
+    sendError(res, protocol, answer, plan.headers);
+    finish(answer.status, failure);
+  };
+
+  ctx.metrics.overhead.observe((performance.now() - plan.startedAt) / 1000);
+  const { env } = ctx;
+  let started = false;
+  ctx.agent.dispatch(
+    {
+      origin: auth.deployment.upstreamUrl,
+      path: plan.upstreamPath,
+      method: route.method,
+      headers: upstreamRequestHeaders(req.headers, auth.deployment.upstreamSecret, plan.requestId, plan.body?.length),
+      body: plan.body,
+      headersTimeout: env.GATEWAY_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      bodyTimeout: env.GATEWAY_UPSTREAM_IDLE_TIMEOUT_MS,
+    },
+    {
+      onRequestStart(controller) {
+        upstream = controller;
+        if (finished) controller.abort(callerLeft());
+      },
+      onResponseStart(controller, statusCode, headers) {
+        // 1xx answers are interim; the real one follows.
+        if (statusCode < 200 || finished) return;
+        started = true;
+        onResponseStart(statusCode, headers);
+      },
+      onResponseData(_controller, chunk) {
+        if (!finished) onData(chunk);
+      },
+      onResponseEnd() {
+        if (!finished) onEnd();
+      },
+      onResponseError(_controller, error) {
+        if (finished) return;
+        if (started) onError(error);
+        else onFailure(error);
+      },
+    },
+  );
 }

@@ -39,6 +39,6 @@ export function recordOutcome(ctx: GatewayContext, outcome: Outcome): void {
     inputTokens: usage?.tokens?.input,
     outputTokens: usage?.tokens?.output,
   };
-  if (outcome.status >= 500) ctx.logger.warn(fields, 'request failed');
-  else ctx.logger.info(fields, 'request');
+  if (outcome.status >= 500) ctx.accessLogger.warn(fields, 'request failed');
+  else ctx.accessLogger.info(fields, 'request');
 }
