@@ -66,7 +66,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      context.limiter.close();
+      await context.limiter.close();
       await context.meter.close();
       await Promise.allSettled([context.agent.close(), closeRedis(subscriber), closeRedis(limiterRedis)]);
     })());

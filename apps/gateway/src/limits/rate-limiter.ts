@@ -72,13 +72,13 @@ export class RateLimiter {
     /** Told how many requests were let through unchecked. */
     private readonly onFailOpen: (requests: number) => void = noop,
   ) {
-    redis.defineCommand('ggufCount', { numberOfKeys: 4, lua: COUNT_SCRIPT });
+    redis.defineCommand('ggufCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
     redis.defineCommand('ggufAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
     redis.defineCommand('ggufRenew', { lua: RENEW_SCRIPT });
     this.redis = redis as Redis & LimitCommands;
     this.timer = setInterval(() => this.housekeeping(), LEASE_MS / 3);
     this.timer.unref();
-    this.countTimer = setInterval(() => this.sendCounts(), COUNT_FLUSH_MS);
+    this.countTimer = setInterval(() => void this.sendCounts(), COUNT_FLUSH_MS);
     this.countTimer.unref();
   }
 
@@ -123,9 +123,9 @@ export class RateLimiter {
     this.unsent.add(subject);
   }
 
-  /** One pipeline with every subject counted since the last batch; the replies update their windows. */
-  private sendCounts(): void {
-    if (this.unsent.size === 0) return;
+  /** One pipeline with every subject counted since the last batch; resolves once the replies updated their windows. */
+  sendCounts(): Promise<void> {
+    if (this.unsent.size === 0) return Promise.resolve();
     const now = Date.now();
     const batch: { subject: string; window: RequestWindow; minute: number; requests: number }[] = [];
     for (const subject of this.unsent) {
@@ -137,10 +137,10 @@ export class RateLimiter {
       for (const { window, minute, requests } of batch) window.confirm(minute, requests, undefined, undefined);
       this.failOpen(reason, batch.reduce((sum, entry) => sum + entry.requests, 0));
     };
-    if (this.redis.status !== 'ready') return unconfirmed('redis is not connected');
+    if (this.redis.status !== 'ready') return Promise.resolve(unconfirmed('redis is not connected'));
     const pipeline = this.redis.pipeline() as unknown as LimitCommands & { exec(): Promise<[Error | null, unknown][] | null> };
     for (const { subject, minute, requests } of batch) pipeline.ggufCount(`${this.prefix}:rpm:${subject}:${minute}`, `${this.prefix}:rpm:${subject}:${minute - 1}`, requests);
-    pipeline.exec().then(
+    return pipeline.exec().then(
       (replies) => {
         batch.forEach(({ window, minute, requests }, index) => {
           const [error, counts] = replies?.[index] ?? [new Error('no reply'), undefined];
@@ -205,10 +205,11 @@ export class RateLimiter {
     this.logger.warn({ reason }, 'rate limiter cannot reach redis; letting requests through');
   }
 
-  close(): void {
+  /** Stops the timers and sends the last counts, giving Redis a moment at most. */
+  close(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.countTimer);
-    this.sendCounts();
+    return withTimeout(this.sendCounts()).catch(() => undefined);
   }
 }
 
