@@ -79,6 +79,11 @@ describe('npm start', () => {
     for (const port of [web, gateway, worker]) expect((await healthz(port)).status).toBe(200);
     expect(second.output()).not.toContain('Admin password');
     expect(second.output()).toContain('Database schema is up to date.');
+    // Through the real Next server, a documented path called with the wrong method answers in the API's shape.
+    const wrongMethod = await fetch(`http://127.0.0.1:${web}/api/v1/deployments`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'POST']);
+    expect(await wrongMethod.json()).toMatchObject({ error: { type: 'method_not_allowed', request_id: wrongMethod.headers.get('x-request-id') } });
     const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${postgres}/gguf` });
     await client.connect();
     const { rows } = await client.query('SELECT email, is_platform_admin FROM users');

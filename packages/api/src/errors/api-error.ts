@@ -10,6 +10,7 @@ export const API_ERROR_STATUS = {
   authentication_error: 401,
   permission_denied: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,

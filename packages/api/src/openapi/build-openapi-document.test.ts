@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createDeploymentBody } from '../deployments/schemas';
-import { ALL_ROUTES, buildOpenApiDocument } from './build-openapi-document';
+import { ALL_ROUTES } from '../http/all-routes';
+import { buildOpenApiDocument } from './build-openapi-document';
 
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { API_ERROR_STATUS, type ApiErrorCode, errorBody } from '../errors/api-error';
+import { ALL_ROUTES } from '../http/all-routes';
 import type { RouteSpec } from '../http/route';
-import * as routeModule from '../http/routes';
 import { componentName, named } from './components';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
-
-export const ALL_ROUTES: readonly RouteSpec[] = Object.values(routeModule) as RouteSpec[];
 
 const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   invalid_request: 'Malformed JSON or a field that fails validation (`param` names it).',
@@ -17,6 +15,7 @@ const ERROR_DESCRIPTIONS: Record<ApiErrorCode, string> = {
   conflict: 'A limit or the current state forbids the change.',
   payload_too_large: 'The request body is larger than 1 MB.',
   rate_limited: 'Too many requests from this caller this minute; see Retry-After.',
+  method_not_allowed: 'The path exists but does not answer this method; see the Allow header.',
   internal_error: 'Something broke on our side; quote the request_id.',
 };
 
