@@ -13,6 +13,7 @@ import {
 } from '@gguf/runtime';
 import type { NodeSettings, Timing } from './context';
 import { detectNvidiaGpus, type GpuSpec, parseNodeGpus } from './node/gpus';
+import { type NodeRegistration, withRegistration } from './node/registration';
 
 export interface WorkerSetup {
   node: NodeSettings;
@@ -25,6 +26,11 @@ export interface WorkerSetup {
 
 export function isLoopback(address: string): boolean {
   return address === 'localhost' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
+}
+
+/** The node this worker serves: NODE_NAME, else the host name. */
+export function nodeName(env: WorkerEnv): string {
+  return env.NODE_NAME ?? hostname();
 }
 
 export function timingFromEnv(env: WorkerEnv): Timing {
@@ -47,10 +53,13 @@ export function timingFromEnv(env: WorkerEnv): Timing {
  * Everything the environment decides: which runtime (RUNTIME=auto picks Docker when an engine
  * answers), the node's GPUs (NODE_GPUS, else nvidia-smi), where models and state live, and the
  * environment llama-server gets (HF_TOKEN and SERVER_ENV_PASSTHROUGH only; the worker's own
- * secrets such as DATABASE_URL never reach it).
+ * secrets such as DATABASE_URL never reach it). An admin's registration of this node fills in what the
+ * environment leaves unset (see withRegistration).
  */
-export async function setupFromEnv(env: WorkerEnv, source: NodeJS.ProcessEnv = process.env): Promise<WorkerSetup> {
-  const notes: string[] = [];
+export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEnv = process.env, registration?: NodeRegistration): Promise<WorkerSetup> {
+  const registered = withRegistration(givenEnv, source, registration);
+  const env = registered.env;
+  const notes: string[] = [...registered.notes];
   const dataDir = resolve(env.DATA_DIR);
   const modelsDir = resolve(env.MODELS_DIR ?? join(dataDir, 'models'));
   const stateDir = resolve(env.WORKER_STATE_DIR ?? join(dataDir, 'worker'));
@@ -58,6 +67,7 @@ export async function setupFromEnv(env: WorkerEnv, source: NodeJS.ProcessEnv = p
     url: env.DOCKER_HOST ?? DEFAULT_DOCKER_ENDPOINT,
     tlsVerify: env.DOCKER_TLS_VERIFY,
     tlsCertPath: env.DOCKER_CERT_PATH,
+    tls: registered.dockerTls,
     sshKeyPath: env.DOCKER_SSH_KEY,
   };
 
@@ -84,7 +94,9 @@ export async function setupFromEnv(env: WorkerEnv, source: NodeJS.ProcessEnv = p
   }
 
   let gpus: GpuSpec[];
-  if (env.NODE_GPUS !== undefined) {
+  if (registered.gpus) {
+    gpus = registered.gpus;
+  } else if (env.NODE_GPUS !== undefined) {
     gpus = parseNodeGpus(env.NODE_GPUS);
     notes.push(`NODE_GPUS declares ${gpus.length} GPU(s)`);
   } else {
@@ -111,7 +123,7 @@ export async function setupFromEnv(env: WorkerEnv, source: NodeJS.ProcessEnv = p
 
   return {
     node: {
-      name: env.NODE_NAME ?? hostname(),
+      name: nodeName(env),
       address: env.NODE_ADDRESS,
       networkMode: env.NODE_NETWORK_MODE,
       portRange: env.NODE_PORT_RANGE,

@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { createLogger, describeError, loadEnvOrExit, onShutdown, workerEnv } from '@gguf/core';
 import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
-import { setupFromEnv } from './config';
+import { nodeName, setupFromEnv } from './config';
 import { createHealthServer } from './health-server';
+import { findNodeRegistration } from './node/registration';
 import { startWorker } from './worker';
 
 const env = loadEnvOrExit('worker', workerEnv);
@@ -11,16 +12,6 @@ const logger = createLogger('worker', env.LOG_LEVEL);
 const db = createDatabase(env.DATABASE_URL, { applicationName: 'gguf-worker' });
 const redis = createRedis(env.REDIS_URL, 'gguf-worker-health');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-
-let setup;
-try {
-  setup = await setupFromEnv(env);
-} catch (error) {
-  // A malformed NODE_GPUS, an unreadable TLS certificate: configuration errors, exit like loadEnvOrExit does.
-  process.stderr.write(`worker: invalid configuration\n  - ${describeError(error)}\n`);
-  process.exit(78);
-}
-for (const note of setup.notes) logger.info(note);
 
 // Signals are handled from here on, so a SIGTERM during start-up (waiting for Postgres, starting the
 // worker) still stops cleanly. SIGTERM: stop taking jobs, hand back the ones waiting on a server (the
@@ -38,6 +29,17 @@ onShutdown(
 );
 
 await waitForDatabase(db, logger);
+const registration = await findNodeRegistration(db, nodeName(env));
+let setup;
+try {
+  setup = await setupFromEnv(env, process.env, registration);
+} catch (error) {
+  // A malformed NODE_GPUS, an unreadable TLS certificate: configuration errors, exit like loadEnvOrExit does.
+  process.stderr.write(`worker: invalid configuration\n  - ${describeError(error)}\n`);
+  process.exit(78);
+}
+for (const note of setup.notes) logger.info(note);
+
 const health = (started.health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) }));
 health.listen(env.WORKER_PORT, env.HOST);
 await once(health, 'listening');

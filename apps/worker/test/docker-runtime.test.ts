@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { type AdminScope, registerNode, registerNodeBody } from '@gguf/api';
 import { closeRedis, createRedis, readDeploymentLogs } from '@gguf/redis';
 import { DockerRuntime, LABELS, type LaunchRequest } from '@gguf/runtime';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
@@ -20,6 +21,7 @@ import {
   createOrg,
   describeDeployment,
   nodeSettings,
+  quietLogger,
   randomPortRange,
   startTestWorker,
   testRedisUrl,
@@ -45,7 +47,7 @@ const workers: WorkerHandle[] = [];
 
 beforeAll(async () => {
   // No skipping: without a Docker engine these tests fail, saying how to get one.
-  daemon = await startTestDocker();
+  daemon = await startTestDocker({ tls: true });
   image = await buildFakeLlamaServerImage(daemon);
   t = await createTestDatabase();
   redisUrl = await testRedisUrl(12);
@@ -359,6 +361,72 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
       second?.child.kill('SIGKILL');
       await t.db.node.updateMany({ data: { cordoned: false } });
       await sleep(10);
+    }
+  });
+});
+
+describe('docker runtime: a remote node an admin registered', { timeout: 90_000 }, () => {
+  it('is served over mutual TLS with the registered certificates by the worker that names it', async () => {
+    const nodeName = 'registered-tls-node';
+    const [portStart, portEnd] = randomPortRange();
+    const tcp = daemon.tcp!;
+    const admin: AdminScope = { actor: { type: 'admin_token', id: null }, requestId: 'req_test' };
+    const input = registerNodeBody.parse({
+      name: nodeName,
+      docker_endpoint: tcp.url,
+      docker_tls: { ca: tcp.ca, cert: tcp.cert, key: tcp.key },
+      address: '127.0.0.1',
+      port_range: { start: portStart, end: portEnd },
+      cpu_slots: 1,
+    });
+    await registerNode({ db: t.db, redis: api.redis, queue: api.queue, logger: quietLogger(), publicGatewayUrl: 'http://127.0.0.1:1' }, admin, input);
+    await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
+
+    // No DOCKER_HOST, address, ports or slots of its own: all of it comes from the registration.
+    const worker = await spawnWorker({
+      DATABASE_URL: t.url,
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'info',
+      WORKER_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      LLAMA_SERVER_IMAGE: image,
+      NODE_NAME: nodeName,
+      NODE_GPUS: 'none',
+      MODELS_DIR: modelsDir,
+      DATA_DIR: join(root, 'registered-data'),
+      FAKE_LLAMA_LOAD_MS: '150',
+      SERVER_ENV_PASSTHROUGH: 'FAKE_LLAMA_LOAD_MS',
+      SERVERS_ON_SHUTDOWN: 'stop',
+      HEARTBEAT_INTERVAL_MS: '300',
+    });
+    try {
+      const node = await waitFor(
+        'the worker to connect to the registered node',
+        async () => {
+          const row = await t.db.node.findUnique({ where: { name: nodeName } });
+          return row?.status === 'ready' && row.heartbeatAt ? row : undefined;
+        },
+        30_000,
+        async () => worker.output.join(''),
+      );
+      expect(node).toMatchObject({ runtimeKind: 'docker', dockerEndpoint: tcp.url, portRangeStart: portStart, portRangeEnd: portEnd, cpuSlots: 1 });
+      expect(worker.output.join('')).toContain('node registered by an admin: using its Docker endpoint');
+
+      const row = await createDeployment(t.db, orgId);
+      await api.sync(row.id);
+      const running = await waitForStatus(t.db, row.id, 'running', 45_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n--- worker ---\n${worker.output.join('')}`);
+      });
+      expect(running.nodeId).toBe(node.id);
+      expect(running.port).toBeGreaterThanOrEqual(portStart);
+      expect((await containersOf(row.id)).map((c) => c.State)).toEqual(['running']);
+      expect((await callUpstream(running, '/health')).status).toBe(200);
+      // The engine refuses a client without the registered certificate.
+      await expect(new DockerRuntime({ ...runtimeOptions('probe'), endpoint: { url: tcp.url, tlsVerify: true } }).ping()).rejects.toThrow();
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+      await t.db.node.updateMany({ data: { cordoned: false } });
     }
   });
 });

@@ -95,7 +95,7 @@ export async function createDeployment(db: Database, orgId: string, overrides: P
 
 export class Api {
   readonly queue: Queue;
-  private readonly redis: Redis;
+  readonly redis: Redis;
 
   constructor(
     private readonly db: Database,

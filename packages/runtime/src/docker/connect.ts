@@ -12,10 +12,18 @@ export interface DockerEndpoint {
   url: string;
   /** Directory holding ca.pem, cert.pem and key.pem (DOCKER_CERT_PATH), for tcp:// with TLS. */
   tlsCertPath?: string;
+  /** The same material inline (PEM), as an admin registers it with the node; wins over tlsCertPath. */
+  tls?: DockerTls;
   /** Verify the engine's certificate and use TLS (DOCKER_TLS_VERIFY); implied by port 2376 or a certificate directory. */
   tlsVerify?: boolean;
   /** Private key file for ssh://; the SSH agent (SSH_AUTH_SOCK) is used otherwise. */
   sshKeyPath?: string;
+}
+
+export interface DockerTls {
+  ca: string;
+  cert: string;
+  key: string;
 }
 
 export const DEFAULT_DOCKER_ENDPOINT = 'unix:///var/run/docker.sock';
@@ -44,8 +52,10 @@ export function dockerOptions(endpoint: DockerEndpoint): Dockerode.DockerOptions
     case 'tcp:':
     case 'http:':
     case 'https:': {
-      const tls = url.protocol === 'https:' || endpoint.tlsVerify === true || endpoint.tlsCertPath !== undefined || url.port === '2376';
-      const certs = endpoint.tlsCertPath
+      const tls = url.protocol === 'https:' || endpoint.tlsVerify === true || endpoint.tls !== undefined || endpoint.tlsCertPath !== undefined || url.port === '2376';
+      const certs = endpoint.tls
+        ? { ...endpoint.tls }
+        : endpoint.tlsCertPath
         ? {
             ca: readFileSync(join(endpoint.tlsCertPath, 'ca.pem')),
             cert: readFileSync(join(endpoint.tlsCertPath, 'cert.pem')),

@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@gguf/local-services';
 import { enginePing, engineRequest } from './engine-api';
+import { type ClientTls, makeEngineTls } from './tls';
 
 /**
  * A private Docker daemon for one test file: its own data root, exec root, pid file and socket
@@ -18,6 +20,8 @@ export interface TestDockerDaemon {
   socketPath: string;
   /** The temporary directory holding everything of this daemon. */
   root: string;
+  /** With `tls`: the engine also listens on tcp://127.0.0.1 with --tlsverify, like a remote engine, and this is how to reach it. */
+  tcp?: { url: string } & ClientTls;
   /** Removes every container, stops the daemon (and its containerd) and deletes its directory. */
   stop(): Promise<void>;
 }
@@ -25,6 +29,8 @@ export interface TestDockerDaemon {
 export interface StartTestDockerOptions {
   /** How long dockerd may take to answer /_ping. */
   startTimeoutMs?: number;
+  /** Also listen on a loopback TCP port with mutual TLS (see `tcp`). */
+  tls?: boolean;
 }
 
 function findOnPath(name: string): string | undefined {
@@ -98,6 +104,11 @@ export async function startTestDocker(options: StartTestDockerOptions = {}): Pro
   const root = await mkdtemp(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'gguf-dockerd-'));
   const socketPath = join(root, 'docker.sock');
   const logFile = join(root, 'dockerd.log');
+  const tls = options.tls ? makeEngineTls(join(root, 'tls')) : undefined;
+  const tcpPort = tls ? await freePort() : undefined;
+  const tlsArgs = tls
+    ? ['--tlsverify', `--tlscacert=${tls.serverFiles.ca}`, `--tlscert=${tls.serverFiles.cert}`, `--tlskey=${tls.serverFiles.key}`, `--host=tcp://127.0.0.1:${tcpPort}`]
+    : [];
   const log = openSync(logFile, 'a');
   const child = spawn(
     dockerd,
@@ -111,6 +122,7 @@ export async function startTestDocker(options: StartTestDockerOptions = {}): Pro
       `--exec-root=${join(root, 'exec')}`,
       `--pidfile=${join(root, 'dockerd.pid')}`,
       `--host=unix://${socketPath}`,
+      ...tlsArgs,
       '--log-level=warn',
     ],
     { stdio: ['ignore', log, log], detached: false },
@@ -160,5 +172,6 @@ export async function startTestDocker(options: StartTestDockerOptions = {}): Pro
     }
     await sleep(100);
   }
-  return { host: `unix://${socketPath}`, socketPath, root, stop };
+  const tcp = tls ? { url: `tcp://127.0.0.1:${tcpPort}`, ...tls.client } : undefined;
+  return { host: `unix://${socketPath}`, socketPath, root, ...(tcp ? { tcp } : {}), stop };
 }

@@ -1,0 +1,72 @@
+import type { WorkerEnv } from '@gguf/core';
+import type { Database } from '@gguf/db';
+import type { DockerTls } from '@gguf/runtime';
+import { z } from 'zod';
+import type { GpuSpec } from './gpus';
+
+/** What an admin registered for a node (POST /api/v1/admin/nodes) before its worker first started. */
+export interface NodeRegistration {
+  dockerEndpoint: string | null;
+  dockerTls: DockerTls | null;
+  address: string;
+  networkMode: 'host' | 'bridge';
+  portRange: [number, number];
+  cpuSlots: number;
+  gpus: GpuSpec[];
+}
+
+const dockerTls = z.object({ ca: z.string(), cert: z.string(), key: z.string() });
+
+export async function findNodeRegistration(db: Database, name: string): Promise<NodeRegistration | undefined> {
+  const node = await db.node.findUnique({ where: { name }, include: { gpus: { orderBy: { index: 'asc' } } } });
+  if (!node) return undefined;
+  const tls = dockerTls.safeParse(node.dockerTls);
+  return {
+    dockerEndpoint: node.dockerEndpoint,
+    dockerTls: tls.success ? tls.data : null,
+    address: node.address,
+    networkMode: node.networkMode,
+    portRange: [node.portRangeStart, node.portRangeEnd],
+    cpuSlots: node.cpuSlots,
+    gpus: node.gpus.map((gpu) => ({ index: gpu.index, type: gpu.type, memoryMb: gpu.memoryMb, ...(gpu.uuid ? { uuid: gpu.uuid } : {}) })),
+  };
+}
+
+export interface RegisteredSettings {
+  env: WorkerEnv;
+  /** TLS material of a registered tcp:// engine. */
+  dockerTls?: DockerTls;
+  /** The registered GPU inventory, for a remote engine whose GPUs nvidia-smi here cannot see. */
+  gpus?: GpuSpec[];
+  notes: string[];
+}
+
+const isRemoteEngine = (endpoint: string | null): endpoint is string => endpoint !== null && /^(tcp|ssh|https?):\/\//.test(endpoint);
+
+/**
+ * An admin can register a remote Docker node (its engine endpoint and TLS material, address, ports and GPUs)
+ * before any worker serves it. A worker started with that NODE_NAME and no DOCKER_HOST of its own connects to
+ * that engine and takes the registered settings for every variable its environment leaves unset; the worker's
+ * registration then writes the result back to the node row. Local nodes (a unix socket, the process runtime)
+ * are described by their worker's environment alone, so a stale row never overrides what the machine has.
+ */
+export function withRegistration(env: WorkerEnv, source: NodeJS.ProcessEnv, registration: NodeRegistration | undefined): RegisteredSettings {
+  const unset = (name: string) => source[name] === undefined || source[name] === '';
+  if (!registration || !isRemoteEngine(registration.dockerEndpoint) || !unset('DOCKER_HOST')) return { env, notes: [] };
+  const merged: WorkerEnv = { ...env, DOCKER_HOST: registration.dockerEndpoint };
+  if (unset('RUNTIME')) merged.RUNTIME = 'docker';
+  const taken = ['Docker endpoint'];
+  const fill = <K extends keyof WorkerEnv>(name: K, value: WorkerEnv[K], what: string) => {
+    if (!unset(name)) return;
+    merged[name] = value;
+    taken.push(what);
+  };
+  fill('NODE_ADDRESS', registration.address, 'address');
+  fill('NODE_NETWORK_MODE', registration.networkMode, 'network mode');
+  fill('NODE_PORT_RANGE', registration.portRange, 'port range');
+  fill('NODE_CPU_SLOTS', registration.cpuSlots, 'CPU slots');
+  const gpus = unset('NODE_GPUS') && registration.gpus.length > 0 ? registration.gpus : undefined;
+  if (gpus) taken.push('GPUs');
+  const notes = [`node registered by an admin: using its ${taken.join(', ')} (set the matching variables to override)`];
+  return { env: merged, dockerTls: registration.dockerTls ?? undefined, gpus, notes };
+}
