@@ -1,6 +1,5 @@
-import { createUser, updateUser } from '@gguf/api';
+import { createUser, linkOAuthIdentity, type OAuthProfile, updateUser } from '@gguf/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkOAuthIdentity, type OAuthProfile } from '../lib/auth/link-oauth-identity';
 import { type ApiHarness, createApiHarness } from '../lib/testing/api-harness';
 
 /** Every way an identity-provider sign-in becomes (or does not become) a user, on the real database. */

@@ -1,10 +1,8 @@
-import { authenticatePassword } from '@gguf/api';
+import { authenticatePassword, linkOAuthIdentity, OAuthRefusal } from '@gguf/api';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { ServerContext } from '../server/context';
-import { linkOAuthIdentity } from './link-oauth-identity';
 import { oauthProviders } from './oauth-providers';
-import { OAuthRefusal } from './oauth-refusal';
 import type { ProviderUser } from './provider-user';
 
 /** Dashboard sessions last a working week; a disabled user loses access at once anyway (checked per request). */

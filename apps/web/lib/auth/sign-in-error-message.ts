@@ -1,4 +1,4 @@
-import { OAUTH_REFUSALS } from './oauth-refusal';
+import { OAUTH_REFUSALS } from '@gguf/api';
 
 /** next-auth's own error codes that can reach the sign-in page, in words. */
 const NEXT_AUTH_ERRORS: Record<string, string> = {

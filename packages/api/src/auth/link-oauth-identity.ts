@@ -1,7 +1,11 @@
-import { type AdminScope, type ApiDeps, createOrganization, type SignedInUser, writeAuditLog } from '@gguf/api';
 import { newId, type WebEnv } from '@gguf/core';
 import type { User } from '@gguf/db';
+import { writeAuditLog } from '../audit/write-audit-log';
+import type { ApiDeps } from '../deps';
+import { createOrganization } from '../organizations/create-organization';
 import { OAuthRefusal } from './oauth-refusal';
+import type { AdminScope } from './principal';
+import type { SignedInUser } from './authenticate-password';
 
 /** What an identity provider told us about the person signing in. */
 export interface OAuthProfile {
