@@ -1,6 +1,7 @@
 import { adminInOrg, createDeployment } from '@gguf/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '../app/(dashboard)/deployments/[id]/playground/stream/route';
+import { playgroundKey } from '../lib/dashboard/playground-key';
 import { signUp } from '../lib/dashboard/sign-up';
 import { type ApiHarness, createApiHarness, WEB_URL } from '../lib/testing/api-harness';
 
@@ -13,6 +14,8 @@ let api: ApiHarness;
 let cookie: string;
 let ownDeployment: string;
 let otherDeployment: string;
+let ownOrg: string;
+let ownUser: string;
 
 const chat = { messages: [{ role: 'user', content: 'hi' }], temperature: 0.5, max_tokens: 16 };
 const model = { source: 'huggingface', repo: 'acme/tiny-GGUF', file: 'tiny.gguf' } as const;
@@ -21,6 +24,8 @@ beforeAll(async () => {
   api = await createApiHarness();
   const { userId, orgId } = await signUp({ name: 'Ada', email: 'ada@example.com', password: 'a-long-enough-password', organization: 'Engines' });
   cookie = await api.sessionCookie(userId);
+  ownOrg = orgId;
+  ownUser = userId;
   const other = await api.createTenant({ name: 'Other' });
   const deploy = async (org: string) =>
     (await createDeployment(api.context.deps, adminInOrg(api.system, org), { name: 'd', model, gpu: { count: 0 }, context_size: 4096, parallel: 1, embeddings: false, llama_args: {} })).deployment.id;
@@ -66,5 +71,24 @@ describe('playground stream route', () => {
     const res = await stream(ownDeployment, { cookie }, { ...chat, temperature: 3 });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toBe("Invalid 'temperature': must be at most 2");
+  });
+});
+
+describe('playground keys', () => {
+  it('reuse one short-lived key per user and deployment for a few minutes, then mint the next', async () => {
+    const scope = { orgId: ownOrg, role: 'owner' as const, actor: { type: 'user' as const, id: ownUser }, requestId: 'req_test' };
+    const count = () => api.db.apiKey.count({ where: { ephemeral: true, orgId: ownOrg } });
+    const before = await count();
+    const now = Date.now();
+    const first = await playgroundKey(scope, ownDeployment, now);
+    expect(await playgroundKey(scope, ownDeployment, now + 60_000)).toBe(first);
+    expect(await count()).toBe(before + 1);
+    const row = await api.db.apiKey.findFirstOrThrow({ where: { ephemeral: true, orgId: ownOrg }, orderBy: { createdAt: 'desc' }, include: { deployments: true } });
+    expect(row.deployments.map((d) => d.deploymentId)).toEqual([ownDeployment]);
+    expect(row.expiresAt!.getTime()).toBeGreaterThan(now);
+
+    const later = await playgroundKey(scope, ownDeployment, now + 8 * 60_000);
+    expect(later).not.toBe(first);
+    expect(await count()).toBe(before + 2);
   });
 });

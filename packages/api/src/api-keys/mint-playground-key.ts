@@ -3,7 +3,7 @@ import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 
 /** Long enough for one streamed reply; the key is useless soon after. */
-const PLAYGROUND_KEY_TTL_MS = 10 * 60_000;
+export const PLAYGROUND_KEY_TTL_MS = 10 * 60_000;
 
 /**
  * A short-lived key for one playground request, scoped to one deployment and hidden from key

@@ -2,7 +2,7 @@ import { ApiError, fromZodError, getDeployment, resolveSessionOrgScope, toErrorB
 import { newId } from '@gguf/core';
 import { assertSameOrigin } from '../../../../../../lib/auth/csrf';
 import { ORG_COOKIE, readCookie, readSessionToken } from '../../../../../../lib/auth/session-cookie';
-import { mintPlaygroundKey } from '../../../../../../lib/dashboard/playground-key';
+import { playgroundKey } from '../../../../../../lib/dashboard/playground-key';
 import { playgroundRequest } from '../../../../../../lib/dashboard/playground-request';
 import { serverContext } from '../../../../../../lib/server/context';
 
@@ -23,7 +23,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     const deployment = await getDeployment(deps, scope, id);
     const parsed = playgroundRequest.safeParse(await request.json().catch(() => null));
     if (!parsed.success) throw fromZodError(parsed.error);
-    const key = await mintPlaygroundKey(scope, deployment.id);
+    const key = await playgroundKey(scope, deployment.id);
     const upstream = await fetch(`${deployment.openai_base_url}/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
