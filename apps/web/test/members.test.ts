@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvitation, findOpenInvitation, signUpInvited } from '../lib/dashboard/invitations';
 import { changeMemberRole, listMembers, removeMember } from '../lib/dashboard/members';
 import { signUp } from '../lib/dashboard/sign-up';
+import { createMailer } from '../lib/server/mailer';
 import { type ApiHarness, createApiHarness } from '../lib/testing/api-harness';
+import { startTestMailServer } from '../lib/testing/mail-server';
+import { setServerContextForTests } from '../lib/server/context';
 
 /** Members and invitations as an organization's owner and admins manage them, on the real database. */
 let api: ApiHarness;
@@ -40,6 +43,31 @@ describe('invitations', () => {
     expect((await listMembers(owner)).map((m) => [m.email, m.role])).toContainEqual(['mia@example.com', 'member']);
     expect(await findOpenInvitation(token)).toBeNull();
     await expect(signUpInvited(token, { name: 'Eve', password: 'another-long-password' })).rejects.toThrow('no longer valid');
+  });
+
+  it('is emailed to the invitee when a mail server is configured, and still made when it refuses', async () => {
+    const mail = await startTestMailServer();
+    setServerContextForTests({ ...api.context, mailer: createMailer({ SMTP_URL: mail.url, MAIL_FROM: 'GGUF Cloud <gguf@example.com>' }) });
+    try {
+      const sent = await createInvitation(owner, { email: 'Lin@Example.com', role: 'admin' });
+      expect(sent).toMatchObject({ emailed: true });
+      expect(mail.received).toHaveLength(1);
+      const [message] = mail.received;
+      expect(message).toMatchObject({ from: 'gguf@example.com', to: ['lin@example.com'] });
+      expect(message!.body).toContain('Subject: Join Olga Inc on GGUF Cloud');
+      // The body is quoted-printable: undo soft line breaks and =XX escapes.
+      const text = message!.body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      expect(text).toContain('Olga invited you to join the organization "Olga Inc" on GGUF Cloud as an admin.');
+      expect(text).toContain(sent.link);
+
+      mail.refuse = true;
+      const refused = await createInvitation(owner, { email: 'kim@example.com', role: 'member' });
+      expect(refused).toMatchObject({ emailed: false, emailError: expect.stringContaining('mail server') });
+      expect(await findOpenInvitation(tokenOf(refused.link))).toMatchObject({ email: 'kim@example.com' });
+    } finally {
+      setServerContextForTests(api.context);
+      await mail.stop();
+    }
   });
 
   it('cannot be made by a plain member', async () => {

@@ -32,6 +32,7 @@ export * from './http/routes';
 export * from './idempotency/run-idempotent';
 export * from './invitations/accept-invitation';
 export * from './invitations/create-invitation';
+export * from './invitations/invitation-email';
 export * from './invitations/find-open-invitation';
 export * from './invitations/schemas';
 export * from './invitations/sign-up-invited';

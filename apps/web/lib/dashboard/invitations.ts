@@ -5,11 +5,36 @@ import { serverContext } from '../server/context';
 /** The invitation pages' calls, bound to this server's dependencies; the rules live in @gguf/api. */
 export { invitationBody, invitedSignUpBody, type OpenInvitation } from '@gguf/api';
 
-/** Creates an invitation and returns its link, to be sent by the inviter; shown once. */
-export async function createInvitation(scope: api.OrgScope, input: z.infer<typeof api.invitationBody>): Promise<{ link: string }> {
-  const { deps, env } = serverContext();
-  const { token } = await api.createInvitation(deps, scope, input);
-  return { link: `${env.PUBLIC_WEB_URL}/invite/${token}` };
+export interface CreatedInvitation {
+  /** Shown once, to copy; it is also what the email carries. */
+  link: string;
+  /** Whether the invitation went out by email (SMTP_URL set and the server took it). */
+  emailed: boolean;
+  /** Why the email could not be sent, in words for the inviter. */
+  emailError?: string;
+}
+
+/**
+ * Creates an invitation and emails its link when a mail server is configured. The invitation stands
+ * either way: a mail server that is down costs the inviter a copy-and-paste, never the invitation.
+ */
+export async function createInvitation(scope: api.OrgScope, input: z.infer<typeof api.invitationBody>): Promise<CreatedInvitation> {
+  const { deps, env, mailer, db, logger } = serverContext();
+  const invitation = await api.createInvitation(deps, scope, input);
+  const link = `${env.PUBLIC_WEB_URL}/invite/${invitation.token}`;
+  if (!mailer) return { link, emailed: false };
+  const [org, inviter] = await Promise.all([
+    db.organization.findUniqueOrThrow({ where: { id: scope.orgId }, select: { name: true } }),
+    scope.actor.type === 'user' && scope.actor.id ? db.user.findUnique({ where: { id: scope.actor.id }, select: { name: true } }) : null,
+  ]);
+  try {
+    await mailer.send(api.invitationEmail({ email: invitation.email, organization: org.name, role: input.role, inviter: inviter?.name ?? null, link, expiresAt: invitation.expiresAt }));
+    return { link, emailed: true };
+  } catch (error) {
+    // The link holds the token: it is never logged, only the failure.
+    logger.warn({ requestId: scope.requestId, err: error instanceof Error ? error.message : String(error) }, 'could not send an invitation email');
+    return { link, emailed: false, emailError: 'The mail server did not accept the email.' };
+  }
 }
 
 export function findOpenInvitation(token: string): Promise<api.OpenInvitation | null> {

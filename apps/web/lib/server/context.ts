@@ -2,6 +2,7 @@ import type { ApiDeps } from '@gguf/api';
 import { createLogger, loadEnvOrExit, webEnv, type Logger, type WebEnv } from '@gguf/core';
 import { createDatabase, type Database } from '@gguf/db';
 import { createDeploymentQueue, createRedis, type Redis } from '@gguf/redis';
+import { createMailer, type Mailer } from './mailer';
 
 /** Process-wide server dependencies, created once (and kept across dev-server reloads). */
 export interface ServerContext {
@@ -11,6 +12,8 @@ export interface ServerContext {
   logger: Logger;
   /** What the control plane's domain functions (@gguf/api) take. */
   deps: ApiDeps;
+  /** Outgoing mail, when SMTP_URL is set. */
+  mailer?: Mailer;
 }
 
 const holder = globalThis as typeof globalThis & { __ggufServerContext?: ServerContext };
@@ -22,7 +25,7 @@ export function serverContext(): ServerContext {
     const redis = createRedis(env.REDIS_URL, 'gguf-web');
     const logger = createLogger('web', env.LOG_LEVEL);
     const queue = createDeploymentQueue(redis);
-    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL } };
+    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL }, mailer: createMailer(env) };
   }
   return holder.__ggufServerContext;
 }

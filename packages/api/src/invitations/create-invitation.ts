@@ -13,16 +13,17 @@ const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
  * An invitation to the organization, valid for 7 days. Returns the token, which goes into the
  * link the inviter sends; it is shown once, like an API key.
  */
-export async function createInvitation(deps: ApiDeps, scope: OrgScope, input: z.infer<typeof invitationBody>): Promise<{ token: string }> {
+export async function createInvitation(deps: ApiDeps, scope: OrgScope, input: z.infer<typeof invitationBody>): Promise<{ token: string; email: string; expiresAt: Date }> {
   requireMemberManager(scope);
   const token = randomBytes(32).toString('base64url');
   const email = input.email.trim().toLowerCase();
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
   await deps.db.$transaction(async (tx) => {
     const id = newId('invitation');
     await tx.invitation.create({
-      data: { id, orgId: scope.orgId, email, role: input.role, tokenHash: invitationTokenHash(token), invitedById: scope.actor.id, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+      data: { id, orgId: scope.orgId, email, role: input.role, tokenHash: invitationTokenHash(token), invitedById: scope.actor.id, expiresAt },
     });
     await writeAuditLog(tx, { ...scope, action: 'invitation.create', targetType: 'invitation', targetId: id, details: { email, role: input.role } });
   });
-  return { token };
+  return { token, email, expiresAt };
 }

@@ -58,3 +58,12 @@ describe('web sign-in providers', () => {
     ]);
   });
 });
+
+describe('web mail settings', () => {
+  it('take an smtp:// or smtps:// URL and never echo it, since it may hold a password', () => {
+    expect(problems({ SMTP_URL: 'smtps://mailer:pa55@mail.example.com:465' })).toEqual([]);
+    const refused = problems({ SMTP_URL: 'mail.example.com:pa55' });
+    expect(refused).toEqual(['SMTP_URL: must be a URL starting with smtp:// or smtps://']);
+    expect(refused.join('')).not.toContain('pa55');
+  });
+});

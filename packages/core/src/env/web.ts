@@ -38,6 +38,14 @@ const webEnvObject = commonEnv.extend({
   AUTH_OIDC_CLIENT_SECRET: z.string().optional(),
   // Label of the OIDC button ("Continue with …"); defaults to "OIDC".
   AUTH_OIDC_NAME: z.string().max(50, 'must be at most 50 characters').optional(),
+  // Outgoing mail server for invitations: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465.
+  // Unset: invitations are links the inviter copies and sends.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be a URL starting with smtp:// or smtps://')
+    .optional(),
+  // Sender of those emails, e.g. "GGUF Cloud <gguf@example.com>".
+  MAIL_FROM: z.string().min(3).default('GGUF Cloud <no-reply@localhost>'),
 });
 type WebEnvShape = typeof webEnvObject.shape;
 

@@ -8,8 +8,20 @@ import { Field, Input, Select } from '../../../components/field';
 import { ErrorState } from '../../../components/states';
 import { inviteAction } from './actions';
 
+interface Invited {
+  link: string;
+  emailed: boolean;
+  emailError?: string;
+}
+
+function linkLabel(invited: Invited): string {
+  if (invited.emailed) return 'The invitation is on its way by email. The link, if they need it again, works once, for 7 days, and is not shown again.';
+  const reason = invited.emailError ? `${invited.emailError} ` : '';
+  return `${reason}Send this link to them yourself. It works once, for 7 days, and is not shown again.`;
+}
+
 export function InviteForm() {
-  const [link, setLink] = useState<string | null>(null);
+  const [invited, setInvited] = useState<Invited | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -21,15 +33,15 @@ export function InviteForm() {
       const result = await inviteAction(input);
       setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
       setMessage(result.ok || result.fieldErrors ? null : result.message);
-      setLink(result.ok ? result.value.link : null);
+      setInvited(result.ok ? result.value : null);
     });
   }
 
   return (
     <Card title="Invite someone">
-      {link ? (
+      {invited ? (
         <div role="status" className="mb-4 rounded-md border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950/40">
-          <CopyField label="Send this link to them by email. It works once, for 7 days, and is not shown again." value={link} testId="invite-link" />
+          <CopyField label={linkLabel(invited)} value={invited.link} testId="invite-link" />
         </div>
       ) : null}
       {message ? <ErrorState title="No invitation was made" message={message} /> : null}
@@ -44,7 +56,7 @@ export function InviteForm() {
           </Select>
         </Field>
         <Button type="submit" disabled={pending}>
-          {pending ? 'Creating…' : 'Create invitation link'}
+          {pending ? 'Inviting…' : 'Invite'}
         </Button>
       </form>
     </Card>
