@@ -10,48 +10,13 @@ export interface ErrorReply {
   body: unknown;
 }
 
-function llamaType(status: number): string {
-  switch (status) {
-    case 400:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 501:
-      return 'not_supported_error';
-    case 503:
-      return 'unavailable_error';
-    default:
-      return 'server_error';
-  }
-}
-
-function anthropicType(status: number): string {
-  switch (status) {
-    case 400:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 529:
-      return 'overloaded_error';
-    default:
-      return 'api_error';
-  }
-}
+// Error type names by status; the client errors read the same in both protocols.
+const SHARED: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error' };
+const LLAMA: Record<number, string> = { ...SHARED, 501: 'not_supported_error', 503: 'unavailable_error' };
+const ANTHROPIC: Record<number, string> = { ...SHARED, 413: 'request_too_large', 429: 'rate_limit_error', 529: 'overloaded_error' };
 
 /** `extra` carries llama-server's additional fields, e.g. n_prompt_tokens/n_ctx on a context overflow. */
 export function errorReply(flavor: ErrorFlavor, status: number, message: string, extra: Record<string, unknown> = {}): ErrorReply {
-  if (flavor === 'anthropic') return { status, body: { type: 'error', error: { type: anthropicType(status), message } } };
-  return { status, body: { error: { code: status, message, type: llamaType(status), ...extra } } };
+  if (flavor === 'anthropic') return { status, body: { type: 'error', error: { type: ANTHROPIC[status] ?? 'api_error', message } } };
+  return { status, body: { error: { code: status, message, type: LLAMA[status] ?? 'server_error', ...extra } } };
 }
