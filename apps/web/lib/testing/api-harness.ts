@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { type AdminScope, createOrganization, createOrganizationApiKey, type CreateOrganizationInput } from '@gguf/api';
-import { createLogger, newId, parseEnv, webEnv } from '@gguf/core';
-import { closeRedis, createRedis, DEPLOYMENT_QUEUE } from '@gguf/redis';
-import { createTestDatabase, testEnv } from '@gguf/testkit';
-import { Queue } from 'bullmq';
+import { createOrganization, createOrganizationApiKey, type CreateOrganizationInput } from '@gguf/api';
+import { createTestDeps } from '@gguf/api/testing';
+import { parseEnv, webEnv } from '@gguf/core';
+import { testEnv } from '@gguf/testkit';
 import { encode } from 'next-auth/jwt';
 import { type ServerContext, setServerContextForTests } from '../server/context';
 
@@ -37,14 +35,9 @@ export interface CallResult {
  * under a prefix of its own (so no worker elsewhere picks the jobs up and the test can read them).
  */
 export async function createApiHarness() {
-  const database = await createTestDatabase();
-  const redis = createRedis(testEnv('redisUrl'), 'web-test');
-  // Notifications and rate limits are skipped while Redis is not ready; tests assert on them.
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const queue = new Queue(DEPLOYMENT_QUEUE, { connection: redis, prefix: `test-${randomBytes(6).toString('hex')}` });
-  const logger = createLogger('web-test', 'silent');
+  const { deps, db, databaseUrl, redis, queue, logger, system, close: closeDeps } = await createTestDeps(GATEWAY_URL);
   const env = parseEnv('web', webEnv, {
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     REDIS_URL: testEnv('redisUrl'),
     ADMIN_TOKEN,
     AUTH_SECRET,
@@ -53,9 +46,8 @@ export async function createApiHarness() {
     // Out of the way: test files share one Redis (and the admin token's counter); the limit has its own test.
     API_RATE_LIMIT_RPM: '1000000',
   });
-  const context: ServerContext = { env, db: database.db, redis, logger, deps: { db: database.db, redis, queue, logger, publicGatewayUrl: GATEWAY_URL } };
+  const context: ServerContext = { env, db, redis, logger, deps };
   setServerContextForTests(context);
-  const system: AdminScope = { actor: { type: 'system', id: null }, requestId: newId('request') };
 
   async function call(handler: RouteHandler, path: string, options: CallOptions = {}): Promise<CallResult> {
     const url = new URL(path, WEB_URL);
@@ -90,14 +82,11 @@ export async function createApiHarness() {
   }
 
   async function close(): Promise<void> {
-    await queue.obliterate({ force: true });
-    await queue.close();
-    await closeRedis(redis);
-    await database.drop();
+    await closeDeps();
     setServerContextForTests(undefined);
   }
 
-  return { db: database.db, redis, queue, context, system, call, createTenant, sessionCookie, jobsFor, close };
+  return { db, redis, queue, context, system, call, createTenant, sessionCookie, jobsFor, close };
 }
 
 function parseJson(text: string): unknown {
