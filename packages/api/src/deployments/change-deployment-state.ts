@@ -2,6 +2,7 @@ import type { DesiredState } from '@gguf/db';
 import { writeAuditLog } from '../audit/write-audit-log';
 import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
+import { type Idempotency, runIdempotent } from '../idempotency/run-idempotent';
 import { announceDeployment } from './announce-deployment';
 import { findDeployment } from './find-deployment';
 import { recordDeploymentEvent } from './record-event';
@@ -21,9 +22,13 @@ const ACTIONS: { [A in DeploymentAction]: { desiredState: DesiredState; bump: bo
   delete: { desiredState: 'deleted', bump: false, message: 'Deletion requested' },
 };
 
-export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: string, action: DeploymentAction): Promise<DeploymentObject> {
+/**
+ * Records the action. With an Idempotency-Key a retried call answers what the first one did instead of acting
+ * twice: what matters for restart, where each call is a new generation.
+ */
+export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: string, action: DeploymentAction, options: { idempotency?: Idempotency } = {}): Promise<DeploymentObject> {
   const spec = ACTIONS[action];
-  const row = await deps.db.$transaction(async (tx) => {
+  const { value, replayed } = await runIdempotent(deps, scope.orgId, options.idempotency, 200, async (tx) => {
     const current = await findDeployment(tx, scope.orgId, id, { lock: true });
     // Starting a failed deployment is a fresh attempt: a new generation, so the worker does not
     // skip it as work it already gave up on.
@@ -34,12 +39,13 @@ export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: 
     });
     await recordDeploymentEvent(tx, id, spec.message, { generation: updated.generation });
     await writeAuditLog(tx, { ...scope, action: `deployment.${action}`, targetType: 'deployment', targetId: id, details: { generation: updated.generation } });
-    return updated;
+    return serializeDeployment(updated, deps.publicGatewayUrl);
   });
-  await announceDeployment(deps, { id, generation: row.generation, desiredState: row.desiredState, reason: spec.message.toLowerCase() });
-  return serializeDeployment(row, deps.publicGatewayUrl);
+  if (!replayed) await announceDeployment(deps, { id, generation: value.generation, desiredState: value.desired_state, reason: spec.message.toLowerCase() });
+  return value;
 }
 
-export const startDeployment = (deps: ApiDeps, scope: OrgScope, id: string) => changeDeploymentState(deps, scope, id, 'start');
-export const stopDeployment = (deps: ApiDeps, scope: OrgScope, id: string) => changeDeploymentState(deps, scope, id, 'stop');
-export const restartDeployment = (deps: ApiDeps, scope: OrgScope, id: string) => changeDeploymentState(deps, scope, id, 'restart');
+type StateOptions = { idempotency?: Idempotency };
+export const startDeployment = (deps: ApiDeps, scope: OrgScope, id: string, options?: StateOptions) => changeDeploymentState(deps, scope, id, 'start', options);
+export const stopDeployment = (deps: ApiDeps, scope: OrgScope, id: string, options?: StateOptions) => changeDeploymentState(deps, scope, id, 'stop', options);
+export const restartDeployment = (deps: ApiDeps, scope: OrgScope, id: string, options?: StateOptions) => changeDeploymentState(deps, scope, id, 'restart', options);

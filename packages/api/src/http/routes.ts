@@ -107,10 +107,13 @@ const stateRoute = (action: 'start' | 'stop' | 'restart', summary: string) =>
     path: `/api/v1/deployments/{id}/${action}`,
     tag: 'Deployments',
     summary,
+    description: 'Records the wish; the worker acts on it. Honors `Idempotency-Key`, so a retried restart is not a second restart.',
     auth: 'org',
     params: idParam,
     response: Deployment,
     status: 200,
+    idempotent: true,
+    errors: ['conflict'],
   });
 
 export const startDeploymentRoute = stateRoute('start', 'Start a deployment');

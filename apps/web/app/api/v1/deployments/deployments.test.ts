@@ -191,6 +191,18 @@ describe('a deployment', () => {
     expect(actions).toEqual(['deployment.create', 'deployment.update', 'deployment.update', 'deployment.stop', 'deployment.start', 'deployment.restart']);
   });
 
+  it('restarts once for a retried POST with the same Idempotency-Key', async () => {
+    const other = (await create({ ...body, name: 'idem-restart' })).json.id as string;
+    const call = (headers: Record<string, string> = {}) =>
+      h.call(restart.POST, `/api/v1/deployments/${other}/restart`, { params: { id: other }, method: 'POST', headers: { ...tenant.auth, ...headers } });
+    const first = await call({ 'idempotency-key': 'restart-1' });
+    const again = await call({ 'idempotency-key': 'restart-1' });
+    expect(first.json).toMatchObject({ generation: 2 });
+    expect(again.json).toEqual(first.json);
+    expect(await h.db.auditLog.count({ where: { targetId: other, action: 'deployment.restart' } })).toBe(1);
+    expect((await call()).json).toMatchObject({ generation: 3 });
+  });
+
   it('starts a failed deployment as a fresh attempt with a new generation', async () => {
     await h.db.deployment.update({ where: { id }, data: { status: 'failed', statusMessage: 'out of memory' } });
     const res = await h.call(start.POST, '', { ...params(), method: 'POST' });

@@ -1,4 +1,7 @@
 import { restartDeployment, restartDeploymentRoute } from '@gguf/api';
 import { withOrg } from '../../../../../../lib/api/handler';
+import { idempotencyFrom } from '../../../../../../lib/api/idempotency';
 
-export const POST = withOrg(restartDeploymentRoute, ({ deps, scope, params }) => restartDeployment(deps, scope, params.id));
+export const POST = withOrg(restartDeploymentRoute, ({ deps, scope, params, request, rawBody }) =>
+  restartDeployment(deps, scope, params.id, { idempotency: idempotencyFrom(request, rawBody) }),
+);

@@ -1,4 +1,7 @@
 import { stopDeployment, stopDeploymentRoute } from '@gguf/api';
 import { withOrg } from '../../../../../../lib/api/handler';
+import { idempotencyFrom } from '../../../../../../lib/api/idempotency';
 
-export const POST = withOrg(stopDeploymentRoute, ({ deps, scope, params }) => stopDeployment(deps, scope, params.id));
+export const POST = withOrg(stopDeploymentRoute, ({ deps, scope, params, request, rawBody }) =>
+  stopDeployment(deps, scope, params.id, { idempotency: idempotencyFrom(request, rawBody) }),
+);
