@@ -6,6 +6,8 @@ describe('methodsAt', () => {
     expect(methodsAt('/api/v1/deployments')?.sort()).toEqual(['GET', 'POST']);
     expect(methodsAt('/api/v1/deployments/dep_01jq3v8kx2m6c4t7w9yzab3def')?.sort()).toEqual(['DELETE', 'GET', 'PATCH']);
     expect(methodsAt('/api/v1/deployments/dep_x/stop/')).toEqual(['POST']);
+    expect(methodsAt('/api/v1/openapi.json')).toEqual(['GET']);
+    expect(methodsAt('/api/v1/openapiXjson')).toBeUndefined();
   });
 
   it('knows nothing of paths no endpoint lives at', () => {

@@ -3,8 +3,13 @@ import * as routeModule from './routes';
 
 export const ALL_ROUTES: readonly RouteSpec[] = Object.values(routeModule) as RouteSpec[];
 
-/** Each documented path as a pattern (`{id}` = one segment) with the methods it answers. */
-const PATHS = ALL_ROUTES.map((route) => ({ pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`), method: route.method }));
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Each documented path as a pattern (`{id}` = one segment) with its method; the OpenAPI document describes every route but itself. */
+const PATHS = [...ALL_ROUTES, { path: '/api/v1/openapi.json', method: 'GET' as const }].map((route) => ({
+  pattern: new RegExp(`^${route.path.split(/\{[^}]+\}/).map(escapeRegExp).join('[^/]+')}/?$`),
+  method: route.method,
+}));
 
 /**
  * The methods the API answers at `pathname`, or undefined when no endpoint lives there. Lets the web
