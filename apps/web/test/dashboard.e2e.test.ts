@@ -175,4 +175,25 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await node.waitFor();
   await page.getByRole('cell', { name: 'tiny-chat' }).waitFor();
   await screenshot(page, 'admin-nodes');
+
+  // The operator registers a remote Docker engine: refused without TLS material, then listed as unreachable
+  // until a worker connects, and removed again.
+  const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----`;
+  await page.getByLabel('Name', { exact: true }).fill('gpu-remote');
+  await page.getByLabel('Docker endpoint').fill('tcp://127.0.0.1:2376');
+  await page.getByLabel('Address gateways dial').fill('127.0.0.1');
+  await page.getByLabel('GPUs, one per line as index:type:memory MB').fill('0:NVIDIA L4:23034');
+  await page.getByRole('button', { name: 'Register node' }).click();
+  await page.getByText('is required for a tcp:// endpoint').waitFor();
+  await page.getByLabel('CA certificate').fill(pem('CERTIFICATE'));
+  await page.getByLabel('Client certificate').fill(pem('CERTIFICATE'));
+  await page.getByLabel('Client key').fill(pem('PRIVATE KEY'));
+  await page.getByRole('button', { name: 'Register node' }).click();
+  await page.getByRole('status').filter({ hasText: 'gpu-remote is registered' }).waitFor();
+  const remote = page.getByTestId('node-name').filter({ hasText: 'gpu-remote' });
+  await remote.filter({ hasText: 'unreachable' }).waitFor();
+  const remoteCard = page.locator('section').filter({ has: remote }).last();
+  await remoteCard.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove node' }).click();
+  await remote.waitFor({ state: 'detached' });
 }

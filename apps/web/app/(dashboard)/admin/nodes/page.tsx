@@ -10,6 +10,7 @@ import { formatDateTime } from '../../../../lib/dashboard/format';
 import { requireAdminScope } from '../../../../lib/dashboard/session';
 import { serverContext } from '../../../../lib/server/context';
 import { nodeAction } from './actions';
+import { RegisterNodeForm } from './register-node-form';
 
 export default async function AdminNodesPage() {
   const scope = await requireAdminScope();
@@ -21,7 +22,7 @@ export default async function AdminNodesPage() {
       <PageHeader title="Nodes" description="Every node that runs deployments, its GPUs and what runs on each." />
       <AutoRefresh active intervalMs={10_000} />
       {nodes.data.length === 0 ? (
-        <EmptyState title="No nodes yet">A node appears here when its worker starts and registers, or when you register one through the admin API.</EmptyState>
+        <EmptyState title="No nodes yet">A node appears here when its worker starts and registers, or when you register one below.</EmptyState>
       ) : null}
       {nodes.data.map((node) => (
         <Card
@@ -41,6 +42,14 @@ export default async function AdminNodesPage() {
               ) : (
                 <ConfirmButton label="Cordon" title={`Cordon ${node.name}?`} body="No new deployments are placed here; running ones stay." confirmLabel="Cordon" action={nodeAction.bind(null, node.id, 'cordon')} />
               )}
+              <ConfirmButton
+                label="Remove"
+                title={`Remove ${node.name}?`}
+                body="The node leaves the platform. This is refused while deployments still run on it: drain it first."
+                confirmLabel="Remove node"
+                variant="danger"
+                action={nodeAction.bind(null, node.id, 'delete')}
+              />
               <ConfirmButton
                 label="Drain"
                 title={`Drain ${node.name}?`}
@@ -77,6 +86,7 @@ export default async function AdminNodesPage() {
           )}
         </Card>
       ))}
+      <RegisterNodeForm />
       <p className="text-sm text-zinc-500">
         See <Link href="/admin/deployments" className="text-indigo-600 hover:underline dark:text-indigo-400">all deployments</Link> for what runs on CPU.
       </p>
