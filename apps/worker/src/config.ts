@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { WorkerEnv } from '@gguf/core';
+import type { GpuEntry, WorkerEnv } from '@gguf/core';
 import {
   DEFAULT_DOCKER_ENDPOINT,
   DEFAULT_IMAGES,
@@ -12,7 +12,7 @@ import {
   type Runtime,
 } from '@gguf/runtime';
 import type { NodeSettings, Timing } from './context';
-import { detectNvidiaGpus, type GpuSpec, parseNodeGpus } from './node/gpus';
+import { detectNvidiaGpus, parseNodeGpus } from './node/gpus';
 import { type NodeRegistration, withRegistration } from './node/registration';
 
 export interface WorkerSetup {
@@ -93,7 +93,7 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
     runtimeKind = env.RUNTIME;
   }
 
-  let gpus: GpuSpec[];
+  let gpus: GpuEntry[];
   if (registered.gpus) {
     gpus = registered.gpus;
   } else if (env.NODE_GPUS !== undefined) {

@@ -1,10 +1,9 @@
-import type { Logger } from '@gguf/core';
+import type { GpuEntry, Logger } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import type { Redis } from '@gguf/redis';
 import type { Queue } from 'bullmq';
 import type { Runtime } from '@gguf/runtime';
 import type { LogShipper } from './logs/shipper';
-import type { GpuSpec } from './node/gpus';
 
 /** How this worker's node is described to the rest of the cluster. */
 export interface NodeSettings {
@@ -15,7 +14,7 @@ export interface NodeSettings {
   portRange: [number, number];
   cpuSlots: number;
   /** Declared (NODE_GPUS) or detected (nvidia-smi). */
-  gpus: GpuSpec[];
+  gpus: GpuEntry[];
   runtimeKind: 'docker' | 'process';
   /** For docker nodes: the engine endpoint recorded on the node. */
   dockerEndpoint?: string;

@@ -2,6 +2,7 @@ export * from './api-keys';
 export * from './deployment-state';
 export * from './deployments/index';
 export * from './env/index';
+export * from './gpu-entry';
 export * from './health';
 export * from './http-health';
 export * from './ids';

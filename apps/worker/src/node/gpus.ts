@@ -1,25 +1,18 @@
 import { execFile } from 'node:child_process';
-
-export interface GpuSpec {
-  index: number;
-  /** Product name as the driver reports it, e.g. "NVIDIA L4". */
-  type: string;
-  memoryMb: number;
-  uuid?: string;
-}
+import { type GpuEntry, parseGpuEntry } from '@gguf/core';
 
 /**
  * NODE_GPUS: GPUs declared by hand, for machines where nvidia-smi cannot tell (a remote Docker
  * engine, test nodes): "index:name:memoryMb[:uuid]" entries separated by commas, e.g.
  * "0:NVIDIA L4:23034,1:NVIDIA L4:23034". The name may contain spaces. "none" declares no GPUs.
  */
-export function parseNodeGpus(value: string): GpuSpec[] {
+export function parseNodeGpus(value: string): GpuEntry[] {
   const trimmed = value.trim();
   if (trimmed === '' || trimmed.toLowerCase() === 'none') return [];
   const gpus = trimmed.split(',').map((entry, position) => {
-    const match = /^\s*(\d+)\s*:\s*([^:]*[^:\s])\s*:\s*(\d+)\s*(?::\s*(\S+)\s*)?$/.exec(entry);
-    if (!match) throw new Error(`NODE_GPUS entry ${position + 1} ("${entry.trim()}") must look like index:name:memoryMb, e.g. 0:NVIDIA L4:23034`);
-    return { index: Number(match[1]), type: match[2]!, memoryMb: Number(match[3]), ...(match[4] ? { uuid: match[4] } : {}) };
+    const gpu = parseGpuEntry(entry);
+    if (!gpu) throw new Error(`NODE_GPUS entry ${position + 1} ("${entry.trim()}") must look like index:name:memoryMb, e.g. 0:NVIDIA L4:23034`);
+    return gpu;
   });
   const seen = new Set<number>();
   for (const gpu of gpus) {
@@ -30,7 +23,7 @@ export function parseNodeGpus(value: string): GpuSpec[] {
 }
 
 /** Parses `nvidia-smi --query-gpu=index,name,memory.total,uuid --format=csv,noheader,nounits`. */
-export function parseNvidiaSmi(output: string): GpuSpec[] {
+export function parseNvidiaSmi(output: string): GpuEntry[] {
   return output
     .split('\n')
     .map((line) => line.trim())
@@ -44,7 +37,7 @@ export function parseNvidiaSmi(output: string): GpuSpec[] {
 }
 
 /** The local GPUs per nvidia-smi; none when it is not installed or fails. */
-export function detectNvidiaGpus(timeoutMs = 10_000): Promise<{ gpus: GpuSpec[]; note: string }> {
+export function detectNvidiaGpus(timeoutMs = 10_000): Promise<{ gpus: GpuEntry[]; note: string }> {
   return new Promise((resolve) => {
     execFile(
       'nvidia-smi',

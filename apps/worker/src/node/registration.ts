@@ -1,8 +1,7 @@
-import type { WorkerEnv } from '@gguf/core';
+import type { GpuEntry, WorkerEnv } from '@gguf/core';
 import type { Database } from '@gguf/db';
-import type { DockerTls } from '@gguf/runtime';
+import { type DockerTls, isLocalEndpoint } from '@gguf/runtime';
 import { z } from 'zod';
-import type { GpuSpec } from './gpus';
 
 /** What an admin registered for a node (POST /api/v1/admin/nodes) before its worker first started. */
 export interface NodeRegistration {
@@ -12,7 +11,7 @@ export interface NodeRegistration {
   networkMode: 'host' | 'bridge';
   portRange: [number, number];
   cpuSlots: number;
-  gpus: GpuSpec[];
+  gpus: GpuEntry[];
 }
 
 const dockerTls = z.object({ ca: z.string(), cert: z.string(), key: z.string() });
@@ -37,11 +36,9 @@ export interface RegisteredSettings {
   /** TLS material of a registered tcp:// engine. */
   dockerTls?: DockerTls;
   /** The registered GPU inventory, for a remote engine whose GPUs nvidia-smi here cannot see. */
-  gpus?: GpuSpec[];
+  gpus?: GpuEntry[];
   notes: string[];
 }
-
-const isRemoteEngine = (endpoint: string | null): endpoint is string => endpoint !== null && /^(tcp|ssh|https?):\/\//.test(endpoint);
 
 /**
  * An admin can register a remote Docker node (its engine endpoint and TLS material, address, ports and GPUs)
@@ -52,8 +49,9 @@ const isRemoteEngine = (endpoint: string | null): endpoint is string => endpoint
  */
 export function withRegistration(env: WorkerEnv, source: NodeJS.ProcessEnv, registration: NodeRegistration | undefined): RegisteredSettings {
   const unset = (name: string) => source[name] === undefined || source[name] === '';
-  if (!registration || !isRemoteEngine(registration.dockerEndpoint) || !unset('DOCKER_HOST')) return { env, notes: [] };
-  const merged: WorkerEnv = { ...env, DOCKER_HOST: registration.dockerEndpoint };
+  const endpoint = registration?.dockerEndpoint;
+  if (!registration || !endpoint || isLocalEndpoint(endpoint) || !unset('DOCKER_HOST')) return { env, notes: [] };
+  const merged: WorkerEnv = { ...env, DOCKER_HOST: endpoint };
   if (unset('RUNTIME')) merged.RUNTIME = 'docker';
   const taken = ['Docker endpoint'];
   const fill = <K extends keyof WorkerEnv>(name: K, value: WorkerEnv[K], what: string) => {

@@ -1,3 +1,5 @@
+import { parseGpuEntry } from '@gguf/core/gpu-entry';
+
 /** The register-node form's fields as text, turned into the REST API's body (validated by registerNodeBody). */
 export interface NodeFormFields {
   name: string;
@@ -7,7 +9,7 @@ export interface NodeFormFields {
   port_start: string;
   port_end: string;
   cpu_slots: string;
-  /** One GPU per line: "index:type:memoryMb", as NODE_GPUS takes them. */
+  /** One GPU per line: "index:type:memoryMb[:uuid]", as NODE_GPUS takes them. */
   gpus: string;
   tls_ca: string;
   tls_cert: string;
@@ -18,8 +20,8 @@ const number = (text: string): number | string => (text.trim() !== '' && Number.
 
 /** Malformed GPU lines come back as the line itself, so validation names them instead of dropping them. */
 function gpuOf(line: string): unknown {
-  const match = /^\s*(\d+)\s*:\s*(.+?)\s*:\s*(\d+)\s*$/.exec(line);
-  return match ? { index: Number(match[1]), type: match[2], memory_mb: Number(match[3]) } : line;
+  const gpu = parseGpuEntry(line);
+  return gpu ? { index: gpu.index, type: gpu.type, memory_mb: gpu.memoryMb, ...(gpu.uuid ? { uuid: gpu.uuid } : {}) } : line;
 }
 
 export function nodeFormBody(fields: NodeFormFields): Record<string, unknown> {
