@@ -2,6 +2,7 @@ import { ApiError, toErrorBody } from '@gguf/api/errors';
 import { methodsAt } from '@gguf/api/routes';
 import { newId } from '@gguf/core';
 import type { NextRequest } from 'next/server';
+import { jsonResponse } from './lib/api/json-response';
 
 // Methods Next answers itself (HEAD from GET, OPTIONS with Allow); everything else is checked here.
 const CHECKED = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -16,10 +17,7 @@ export function proxy(request: NextRequest): Response | undefined {
   if (!allowed || allowed.includes(request.method as (typeof allowed)[number])) return undefined;
   const requestId = newId('request');
   const error = new ApiError('method_not_allowed', `${request.nextUrl.pathname} answers ${allowed.join(', ')}, not ${request.method}.`);
-  return Response.json(toErrorBody(error, requestId), {
-    status: error.status,
-    headers: { allow: allowed.join(', '), 'cache-control': 'no-store', 'x-request-id': requestId },
-  });
+  return jsonResponse(toErrorBody(error, requestId), error.status, requestId, { allow: allowed.join(', ') });
 }
 
 export const config = { matcher: '/api/v1/:path*' };

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { serverContext, type ServerContext } from '../server/context';
 import { authenticateAdmin, authenticateOrg } from './authenticate';
 import { readJsonBody } from './read-json-body';
-import { errorResponse, jsonResponse } from './respond';
+import { jsonResponse } from './json-response';
+import { errorResponse } from './respond';
 
 /** What Next passes a route handler as its second argument. */
 export interface RouteContext {

@@ -1,12 +1,7 @@
 import { ApiError, fromZodError, toErrorBody } from '@gguf/api';
 import { describeError, type Logger } from '@gguf/core';
 import { z } from 'zod';
-
-const BASE_HEADERS = { 'cache-control': 'no-store' };
-
-export function jsonResponse(body: unknown, status: number, requestId: string, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...BASE_HEADERS, ...headers, 'x-request-id': requestId } });
-}
+import { jsonResponse } from './json-response';
 
 /**
  * The one place an error becomes a response. Anything that is not an ApiError is our fault: it is

@@ -1,6 +1,6 @@
 import { ApiError, toErrorBody } from '@gguf/api';
 import { newId } from '@gguf/core';
-import { jsonResponse } from '../../../../lib/api/respond';
+import { jsonResponse } from '../../../../lib/api/json-response';
 
 /** Unknown /api/v1 paths answer in the API's error shape instead of the dashboard's HTML 404 page. */
 async function notFound(request: Request): Promise<Response> {
