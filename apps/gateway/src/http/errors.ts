@@ -13,43 +13,21 @@ export interface GatewayError {
 
 export const gatewayError = (status: number, code: string, message: string, retryAfter?: number): GatewayError => ({ status, code, message, retryAfter });
 
-function anthropicType(status: number): string {
-  switch (status) {
-    case 400:
-    case 405:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 503:
-    case 529:
-      return 'overloaded_error';
-    default:
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
-}
+// Error type names by status; the client errors read the same in both protocols. Other statuses fall back by class.
+const SHARED_TYPES: Record<number, string> = { 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error' };
+const OPENAI_TYPES: Record<number, string> = { ...SHARED_TYPES, 429: 'rate_limit_error' };
+const ANTHROPIC_TYPES: Record<number, string> = {
+  ...SHARED_TYPES,
+  400: 'invalid_request_error',
+  405: 'invalid_request_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  503: 'overloaded_error',
+  529: 'overloaded_error',
+};
 
-function openAiType(status: number): string {
-  switch (status) {
-    case 401:
-      return 'authentication_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 429:
-      return 'rate_limit_error';
-    default:
-      return status >= 500 ? 'server_error' : 'invalid_request_error';
-  }
-}
+const anthropicType = (status: number) => ANTHROPIC_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+const openAiType = (status: number) => OPENAI_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
 
 /** The error body each protocol's SDK parses into its exception classes. */
 export function errorBody(protocol: Protocol, status: number, code: string, message: string): string {
