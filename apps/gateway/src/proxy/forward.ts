@@ -78,10 +78,20 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   });
   const resume = () => upstream?.resume();
 
+  /** The upstream failed before answering: the caller gets an error in its protocol. */
+  const failBeforeAnswer = (error: Error) => {
+    const failure = classifyUpstreamError(error);
+    ctx.metrics.upstreamErrors.inc({ kind: failure });
+    const answer = failureResponse(failure);
+    sendError(res, protocol, answer, plan.headers);
+    finish(answer.status, failure);
+  };
+
   /** What happens to the response body: relayed through a tap, or collected for an error answer. */
   let onData: (chunk: Buffer) => void = () => undefined;
   let onEnd: () => void = () => undefined;
-  let onError: (error: Error) => void = () => undefined;
+  // Until the upstream answers, a failure is answered whole; once it has, the relay chosen for its body takes over.
+  let onError: (error: Error) => void = failBeforeAnswer;
 
   const write = (out: Buffer | string | undefined) => {
     if (out !== undefined && out.length > 0 && !res.write(out)) {
@@ -143,7 +153,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     };
   };
 
-  const onResponseStart = (statusCode: number, headers: Record<string, string | string[] | undefined>) => {
+  /** The upstream answered: pick how its body is relayed and send the caller's headers. */
+  const startRelay = (statusCode: number, headers: Record<string, string | string[] | undefined>) => {
     ctx.metrics.upstreamFirstByte.labels(route.name).observe((performance.now() - plan.startedAt) / 1000);
     if (statusCode >= 400) return relayError(statusCode, headers['retry-after']);
     const sse = isEventStream(headers['content-type']);
@@ -162,18 +173,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     } else relayBody();
   };
 
-  const onFailure = (error: Error) => {
-    if (finished) return;
-    const failure = classifyUpstreamError(error);
-    ctx.metrics.upstreamErrors.inc({ kind: failure });
-    const answer = failureResponse(failure);
-    sendError(res, protocol, answer, plan.headers);
-    finish(answer.status, failure);
-  };
-
   ctx.metrics.overhead.observe((performance.now() - plan.startedAt) / 1000);
   const { env } = ctx;
-  let started = false;
   ctx.agent.dispatch(
     {
       origin: auth.deployment.upstreamUrl,
@@ -192,8 +193,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       onResponseStart(controller, statusCode, headers) {
         // 1xx answers are interim; the real one follows.
         if (statusCode < 200 || finished) return;
-        started = true;
-        onResponseStart(statusCode, headers);
+        startRelay(statusCode, headers);
       },
       onResponseData(_controller, chunk) {
         if (!finished) onData(chunk);
@@ -202,9 +202,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
         if (!finished) onEnd();
       },
       onResponseError(_controller, error) {
-        if (finished) return;
-        if (started) onError(error);
-        else onFailure(error);
+        if (!finished) onError(error);
       },
     },
   );
