@@ -5,7 +5,7 @@ import { serverContext } from '../server/context';
 /** The invitation pages' calls, bound to this server's dependencies; the rules live in @gguf/api. */
 export { invitationBody, invitedSignUpBody, type OpenInvitation } from '@gguf/api';
 
-export interface CreatedInvitation {
+export interface SentInvitation {
   /** Shown once, to copy; it is also what the email carries. */
   link: string;
   /** Whether the invitation went out by email (SMTP_URL set and the server took it). */
@@ -18,17 +18,13 @@ export interface CreatedInvitation {
  * Creates an invitation and emails its link when a mail server is configured. The invitation stands
  * either way: a mail server that is down costs the inviter a copy-and-paste, never the invitation.
  */
-export async function createInvitation(scope: api.OrgScope, input: z.infer<typeof api.invitationBody>): Promise<CreatedInvitation> {
-  const { deps, env, mailer, db, logger } = serverContext();
+export async function createInvitation(scope: api.OrgScope, input: z.infer<typeof api.invitationBody>): Promise<SentInvitation> {
+  const { deps, env, mailer, logger } = serverContext();
   const invitation = await api.createInvitation(deps, scope, input);
   const link = `${env.PUBLIC_WEB_URL}/invite/${invitation.token}`;
   if (!mailer) return { link, emailed: false };
-  const [org, inviter] = await Promise.all([
-    db.organization.findUniqueOrThrow({ where: { id: scope.orgId }, select: { name: true } }),
-    scope.actor.type === 'user' && scope.actor.id ? db.user.findUnique({ where: { id: scope.actor.id }, select: { name: true } }) : null,
-  ]);
   try {
-    await mailer.send(api.invitationEmail({ email: invitation.email, organization: org.name, role: input.role, inviter: inviter?.name ?? null, link, expiresAt: invitation.expiresAt }));
+    await mailer.send(api.invitationEmail({ ...invitation, link }));
     return { link, emailed: true };
   } catch (error) {
     // The link holds the token: it is never logged, only the failure.

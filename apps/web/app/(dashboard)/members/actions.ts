@@ -3,11 +3,11 @@
 import type { MemberRole } from '@gguf/db';
 import { revalidatePath } from 'next/cache';
 import { type ActionResult, invalid, runAction } from '../../../lib/dashboard/action-result';
-import { type CreatedInvitation, createInvitation, invitationBody } from '../../../lib/dashboard/invitations';
+import { type SentInvitation, createInvitation, invitationBody } from '../../../lib/dashboard/invitations';
 import { changeMemberRole, removeMember } from '../../../lib/dashboard/members';
 import { requireOrgScope } from '../../../lib/dashboard/session';
 
-export async function inviteAction(input: unknown): Promise<ActionResult<CreatedInvitation>> {
+export async function inviteAction(input: unknown): Promise<ActionResult<SentInvitation>> {
   const scope = await requireOrgScope();
   const parsed = invitationBody.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
