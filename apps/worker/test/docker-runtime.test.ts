@@ -274,6 +274,24 @@ interface ChildWorker {
   exited: Promise<number | null>;
 }
 
+/** What every worker process these tests start shares: this file's database, Redis, image and model store. */
+async function childWorkerEnv(nodeName: string, dataDir: string): Promise<Record<string, string>> {
+  return {
+    DATABASE_URL: t.url,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'info',
+    WORKER_PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    LLAMA_SERVER_IMAGE: image,
+    NODE_NAME: nodeName,
+    NODE_GPUS: 'none',
+    MODELS_DIR: modelsDir,
+    DATA_DIR: join(root, dataDir),
+    SERVER_ENV_PASSTHROUGH: 'FAKE_LLAMA_LOAD_MS',
+    HEARTBEAT_INTERVAL_MS: '300',
+  };
+}
+
 async function spawnWorker(env: Record<string, string>): Promise<ChildWorker> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER_MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
@@ -291,26 +309,15 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
     const nodeName = 'restart-node';
     const [portStart, portEnd] = randomPortRange();
     const env = async () => ({
-      DATABASE_URL: t.url,
-      REDIS_URL: redisUrl,
-      LOG_LEVEL: 'info',
-      WORKER_PORT: String(await freePort()),
-      HOST: '127.0.0.1',
+      ...(await childWorkerEnv(nodeName, 'child-data')),
       RUNTIME: 'docker',
       DOCKER_HOST: daemon.host,
-      LLAMA_SERVER_IMAGE: image,
-      NODE_NAME: nodeName,
       NODE_ADDRESS: '127.0.0.1',
-      NODE_GPUS: 'none',
       NODE_CPU_SLOTS: '1',
       NODE_PORT_RANGE: `${portStart}-${portEnd}`,
-      MODELS_DIR: modelsDir,
-      DATA_DIR: join(root, 'child-data'),
       // Slow model load: the worker is killed while it waits for readiness.
       FAKE_LLAMA_LOAD_MS: '4000',
-      SERVER_ENV_PASSTHROUGH: 'FAKE_LLAMA_LOAD_MS',
       RECONCILE_INTERVAL_MS: '500',
-      HEARTBEAT_INTERVAL_MS: '300',
       NODE_STALE_AFTER_MS: '30000',
       JOB_LOCK_MS: '2000',
     });
@@ -383,22 +390,7 @@ describe('docker runtime: a remote node an admin registered', { timeout: 90_000 
     await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
 
     // No DOCKER_HOST, address, ports or slots of its own: all of it comes from the registration.
-    const worker = await spawnWorker({
-      DATABASE_URL: t.url,
-      REDIS_URL: redisUrl,
-      LOG_LEVEL: 'info',
-      WORKER_PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      LLAMA_SERVER_IMAGE: image,
-      NODE_NAME: nodeName,
-      NODE_GPUS: 'none',
-      MODELS_DIR: modelsDir,
-      DATA_DIR: join(root, 'registered-data'),
-      FAKE_LLAMA_LOAD_MS: '150',
-      SERVER_ENV_PASSTHROUGH: 'FAKE_LLAMA_LOAD_MS',
-      SERVERS_ON_SHUTDOWN: 'stop',
-      HEARTBEAT_INTERVAL_MS: '300',
-    });
+    const worker = await spawnWorker({ ...(await childWorkerEnv(nodeName, 'registered-data')), FAKE_LLAMA_LOAD_MS: '150', SERVERS_ON_SHUTDOWN: 'stop' });
     try {
       const node = await waitFor(
         'the worker to connect to the registered node',
