@@ -2,10 +2,11 @@
 
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { Button } from '../../../components/button';
 import { Field, Input } from '../../../components/field';
 import { ErrorState } from '../../../components/states';
+import { useActionForm } from '../../../lib/dashboard/use-action-form';
 import { signUpAction } from './actions';
 
 const FIELDS = [
@@ -17,26 +18,22 @@ const FIELDS = [
 
 export function SignUpForm() {
   const router = useRouter();
-  const [message, setMessage] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [pending, setPending] = useState(false);
+  const { errors, message, pending, submit } = useActionForm();
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const input = Object.fromEntries(new FormData(event.currentTarget));
-    setPending(true);
-    const result = await signUpAction(input);
-    if (!result.ok) {
-      setPending(false);
-      setErrors(result.fieldErrors ?? {});
-      setMessage(result.fieldErrors ? null : result.message);
-      return;
-    }
-    const signedIn = await signIn('credentials', { email: input.email, password: input.password, redirect: false });
-    if (signedIn?.ok) {
-      router.replace('/deployments');
-      router.refresh();
-    } else router.replace(`/sign-in?email=${encodeURIComponent(result.value.email)}`);
+    submit(
+      () => signUpAction(input),
+      async (result) => {
+        if (!result.ok) return;
+        const signedIn = await signIn('credentials', { email: input.email, password: input.password, redirect: false });
+        if (signedIn?.ok) {
+          router.replace('/deployments');
+          router.refresh();
+        } else router.replace(`/sign-in?email=${encodeURIComponent(result.value.email)}`);
+      },
+    );
   }
 
   return (

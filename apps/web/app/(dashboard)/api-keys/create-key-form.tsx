@@ -1,11 +1,12 @@
 'use client';
 
-import { type FormEvent, useState, useTransition } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/button';
 import { Card } from '../../../components/card';
 import { CopyButton } from '../../../components/copy-button';
 import { Field, Input, Select } from '../../../components/field';
 import { ErrorState } from '../../../components/states';
+import { useActionForm } from '../../../lib/dashboard/use-action-form';
 import { createApiKeyAction } from './actions';
 
 const EXPIRY_DAYS = [
@@ -18,9 +19,7 @@ const EXPIRY_DAYS = [
 
 export function CreateKeyForm({ deployments }: { deployments: { id: string; name: string }[] }) {
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { errors, message, pending, submit } = useActionForm();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -33,18 +32,14 @@ export function CreateKeyForm({ deployments }: { deployments: { id: string; name
       ...(days > 0 ? { expires_at: new Date(Date.now() + days * 86_400_000).toISOString() } : {}),
     };
     const formElement = event.currentTarget;
-    startTransition(async () => {
-      const result = await createApiKeyAction(body);
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        setMessage(result.fieldErrors ? null : result.message);
-        return;
-      }
-      setErrors({});
-      setMessage(null);
-      setCreated(result.value);
-      formElement.reset();
-    });
+    submit(
+      () => createApiKeyAction(body),
+      (result) => {
+        if (!result.ok) return;
+        setCreated(result.value);
+        formElement.reset();
+      },
+    );
   }
 
   return (

@@ -1,11 +1,12 @@
 'use client';
 
-import { type FormEvent, useState, useTransition } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/button';
 import { Card } from '../../../components/card';
 import { CopyField } from '../../../components/copy-button';
 import { Field, Input, Select } from '../../../components/field';
 import { ErrorState } from '../../../components/states';
+import { useActionForm } from '../../../lib/dashboard/use-action-form';
 import { inviteAction } from './actions';
 
 interface Invited {
@@ -22,19 +23,15 @@ function linkLabel(invited: Invited): string {
 
 export function InviteForm() {
   const [invited, setInvited] = useState<Invited | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { errors, message, pending, submit } = useActionForm();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const input = Object.fromEntries(new FormData(event.currentTarget));
-    startTransition(async () => {
-      const result = await inviteAction(input);
-      setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
-      setMessage(result.ok || result.fieldErrors ? null : result.message);
-      setInvited(result.ok ? result.value : null);
-    });
+    submit(
+      () => inviteAction(input),
+      (result) => setInvited(result.ok ? result.value : null),
+    );
   }
 
   return (

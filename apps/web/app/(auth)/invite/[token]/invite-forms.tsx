@@ -6,6 +6,7 @@ import { type FormEvent, useState, useTransition } from 'react';
 import { Button } from '../../../../components/button';
 import { Field, Input } from '../../../../components/field';
 import { ErrorState } from '../../../../components/states';
+import { useActionForm } from '../../../../lib/dashboard/use-action-form';
 import { acceptInviteAction, signUpInvitedAction } from './actions';
 
 export function AcceptInvite({ token }: { token: string }) {
@@ -32,24 +33,20 @@ export function AcceptInvite({ token }: { token: string }) {
 
 export function InvitedSignUp({ token, email }: { token: string; email: string }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { errors, message, pending, submit } = useActionForm();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const input = Object.fromEntries(new FormData(event.currentTarget));
-    startTransition(async () => {
-      const result = await signUpInvitedAction(token, input);
-      if (!result.ok) {
-        setErrors(result.fieldErrors ?? {});
-        setMessage(result.fieldErrors ? null : result.message);
-        return;
-      }
-      await signIn('credentials', { email, password: input.password, redirect: false });
-      router.replace('/deployments');
-      router.refresh();
-    });
+    submit(
+      () => signUpInvitedAction(token, input),
+      async (result) => {
+        if (!result.ok) return;
+        await signIn('credentials', { email, password: input.password, redirect: false });
+        router.replace('/deployments');
+        router.refresh();
+      },
+    );
   }
 
   return (

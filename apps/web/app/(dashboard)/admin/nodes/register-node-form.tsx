@@ -1,10 +1,11 @@
 'use client';
 
-import { type FormEvent, useState, useTransition } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Button } from '../../../../components/button';
 import { Card } from '../../../../components/card';
 import { Field, Input, Select, Textarea } from '../../../../components/field';
 import { ErrorState } from '../../../../components/states';
+import { useActionForm } from '../../../../lib/dashboard/use-action-form';
 import { registerNodeAction } from './actions';
 import { errorsByField, type NodeFormFields } from './node-form-input';
 
@@ -12,23 +13,21 @@ const FIELDS: (keyof NodeFormFields)[] = ['name', 'docker_endpoint', 'address', 
 
 /** Registers a remote Docker engine; the worker started with its name connects to it (docs/operations.md). */
 export function RegisterNodeForm() {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { errors, message, pending, submit } = useActionForm(errorsByField);
   const [registered, setRegistered] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const fields = Object.fromEntries(FIELDS.map((name) => [name, String(form.get(name) ?? '')])) as unknown as NodeFormFields;
-    startTransition(async () => {
-      const result = await registerNodeAction(fields);
-      setErrors(result.ok ? {} : errorsByField(result.fieldErrors ?? {}));
-      setMessage(result.ok || result.fieldErrors ? null : result.message);
-      setRegistered(result.ok ? result.value.name : null);
-      if (result.ok) formElement.reset();
-    });
+    submit(
+      () => registerNodeAction(fields),
+      (result) => {
+        setRegistered(result.ok ? result.value.name : null);
+        if (result.ok) formElement.reset();
+      },
+    );
   }
 
   const text = (name: keyof NodeFormFields, label: string, props: { placeholder?: string; defaultValue?: string; inputMode?: 'numeric' } = {}) => (

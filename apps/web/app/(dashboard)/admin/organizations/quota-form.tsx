@@ -1,9 +1,10 @@
 'use client';
 
 import type { OrganizationObject } from '@gguf/api';
-import { type FormEvent, useState, useTransition } from 'react';
+import type { FormEvent } from 'react';
 import { Button } from '../../../../components/button';
 import { Field, Input } from '../../../../components/field';
+import { useActionForm } from '../../../../lib/dashboard/use-action-form';
 import { updateQuotasAction } from './actions';
 
 const QUOTAS = [
@@ -21,19 +22,18 @@ function quotaValue(text: string, nullable: boolean): number | string | null {
 }
 
 export function QuotaForm({ org }: { org: OrganizationObject }) {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { errors, message, setMessage, pending, submit } = useActionForm();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const body = Object.fromEntries(QUOTAS.map((q) => [q.name, quotaValue(String(form.get(q.name) ?? ''), q.nullable)]));
-    startTransition(async () => {
-      const result = await updateQuotasAction(org.id, body);
-      setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
-      setMessage(result.ok ? 'Saved.' : result.fieldErrors ? null : result.message);
-    });
+    submit(
+      () => updateQuotasAction(org.id, body),
+      (result) => {
+        if (result.ok) setMessage('Saved.');
+      },
+    );
   }
 
   return (

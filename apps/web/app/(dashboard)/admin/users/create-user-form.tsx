@@ -1,30 +1,29 @@
 'use client';
 
-import { type FormEvent, useState, useTransition } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Button } from '../../../../components/button';
 import { Card } from '../../../../components/card';
 import { CopyField } from '../../../../components/copy-button';
 import { Field, Input } from '../../../../components/field';
 import { ErrorState } from '../../../../components/states';
+import { useActionForm } from '../../../../lib/dashboard/use-action-form';
 import { createUserAction } from './actions';
 
 export function CreateUserForm() {
   const [created, setCreated] = useState<{ email: string; password: string } | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { errors, message, pending, submit } = useActionForm();
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const input = Object.fromEntries(new FormData(formElement));
-    startTransition(async () => {
-      const result = await createUserAction(input);
-      setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
-      setMessage(result.ok || result.fieldErrors ? null : result.message);
-      setCreated(result.ok ? result.value : null);
-      if (result.ok) formElement.reset();
-    });
+    submit(
+      () => createUserAction(input),
+      (result) => {
+        setCreated(result.ok ? result.value : null);
+        if (result.ok) formElement.reset();
+      },
+    );
   }
 
   return (
