@@ -39,13 +39,9 @@ export function imageFor(request: Pick<LaunchRequest, 'gpuIndices'>, settings: P
  */
 export function containerSpec(request: LaunchRequest, settings: ContainerSettings): Dockerode.ContainerCreateOptions {
   const bridge = settings.networkMode === 'bridge';
+  // The launch request carries the deployment's settings under the names the arguments take.
   const args = buildLlamaServerArgs({
-    model: request.model,
-    contextSize: request.contextSize,
-    parallel: request.parallel,
-    embeddings: request.embeddings,
-    llamaArgs: request.llamaArgs,
-    alias: request.alias,
+    ...request,
     modelsDir: CONTAINER_MODELS_DIR,
     host: bridge ? '0.0.0.0' : settings.bindHost,
     port: bridge ? BRIDGE_CONTAINER_PORT : request.port,

@@ -186,12 +186,7 @@ export class ProcessRuntime implements Runtime {
     const binary = this.binary();
     await this.ping();
     const args = buildLlamaServerArgs({
-      model: request.model,
-      contextSize: request.contextSize,
-      parallel: request.parallel,
-      embeddings: request.embeddings,
-      llamaArgs: request.llamaArgs,
-      alias: request.alias,
+      ...request,
       modelsDir: this.modelsDir,
       host: this.options.bindHost,
       port: request.port,
