@@ -14,7 +14,8 @@ export interface ReceivedMail {
  */
 export async function startTestMailServer() {
   const received: ReceivedMail[] = [];
-  const state = { refuse: false };
+  // Read by the server on each message, so a test can flip it between sends.
+  const behaviour = { refuse: false };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -23,7 +24,7 @@ export async function startTestMailServer() {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        if (state.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        if (behaviour.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
         const from = session.envelope.mailFrom;
         received.push({ from: from ? from.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), body: Buffer.concat(chunks).toString('utf8') });
         callback();
@@ -32,15 +33,9 @@ export async function startTestMailServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return {
+  return Object.assign(behaviour, {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    get refuse() {
-      return state.refuse;
-    },
-    set refuse(value: boolean) {
-      state.refuse = value;
-    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  });
 }
