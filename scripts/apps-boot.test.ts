@@ -1,19 +1,22 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { freePort } from '@gguf/local-services';
 import { createTestDatabase, testEnv } from '@gguf/testkit';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './lib/ensure-deps.mjs';
 
-/** Boot behaviour every Node app shares: env checked first, a database that is down is waited for. */
-const tsx = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+/**
+ * Boot behaviour every Node app shares: env checked first, a database that is down is waited for.
+ * The apps run in one process with tsx as a loader (`--import tsx`), as `node dist/main.js` runs them in
+ * production: the tsx CLI would put a parent process in between that SIGKILLs its child when the child
+ * does not acknowledge a relayed signal within 30 ms, which a busy start-up on a loaded machine can miss.
+ */
 const apps = [
   { name: 'gateway', entry: 'apps/gateway/src/main.ts', portVar: 'GATEWAY_PORT' },
   { name: 'worker', entry: 'apps/worker/src/main.ts', portVar: 'WORKER_PORT' },
 ] as const;
 
 function run(entry: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [tsx, entry], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
