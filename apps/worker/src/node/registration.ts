@@ -19,12 +19,12 @@ const dockerTls = z.object({ ca: z.string(), cert: z.string(), key: z.string() }
 export async function findNodeRegistration(db: Database, name: string): Promise<NodeRegistration | undefined> {
   const node = await db.node.findUnique({ where: { name }, include: { gpus: { orderBy: { index: 'asc' } } } });
   if (!node) return undefined;
-  const tls = dockerTls.safeParse(node.dockerTls);
+  const tls = dockerTls.safeParse(node.dockerTls ? JSON.parse(node.dockerTls) : null);
   return {
     dockerEndpoint: node.dockerEndpoint,
     dockerTls: tls.success ? tls.data : null,
     address: node.address,
-    networkMode: node.networkMode,
+    networkMode: node.networkMode === 'bridge' ? 'bridge' : 'host',
     portRange: [node.portRangeStart, node.portRangeEnd],
     cpuSlots: node.cpuSlots,
     gpus: node.gpus.map((gpu) => ({ index: gpu.index, type: gpu.type, memoryMb: gpu.memoryMb, ...(gpu.uuid ? { uuid: gpu.uuid } : {}) })),

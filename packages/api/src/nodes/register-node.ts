@@ -17,7 +17,7 @@ export async function registerNode(deps: ApiDeps, scope: AdminScope, input: Regi
         name: input.name,
         runtimeKind: 'docker',
         dockerEndpoint: input.docker_endpoint,
-        dockerTls: input.docker_tls,
+        dockerTls: input.docker_tls ? JSON.stringify(input.docker_tls) : null,
         address: input.address,
         networkMode: input.network_mode,
         portRangeStart: input.port_range.start,

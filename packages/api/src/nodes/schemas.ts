@@ -76,7 +76,7 @@ export const node = z.object({
   /** Whether TLS material is stored; the material itself never leaves the database. */
   docker_tls: z.boolean(),
   address: z.string(),
-  network_mode: z.enum(['host', 'bridge']),
+  network_mode: z.enum(['none', 'host', 'bridge']),
   port_range: z.object({ start: z.number().int(), end: z.number().int() }),
   cpu_slots: z.number().int(),
   status: z.enum(['ready', 'unreachable']),
