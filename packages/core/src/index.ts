@@ -9,4 +9,5 @@ export * from './ids';
 export * from './logger';
 export * from './passwords';
 export * from './retry';
+export * from './secrets/index';
 export * from './shutdown';

@@ -16,13 +16,17 @@ describe('createLogger', () => {
         deployment: { id: 'dep_x', upstreamSecret: 'gguf_secret5' },
         user: { password: 'gguf_secret6' },
         token: 'gguf_secret7',
+        node: { id: 'node_x', dockerTls: '{"key":"gguf_secret8"}', tls: { key: 'gguf_secret9' } },
+        organization: { hfToken: 'hf_gguf_secret10', hfTokenSecret: 'gse1.gguf_secret11' },
+        env: { SECRETS_KEY: 'gguf_secret12', SECRETS_KEY_PREVIOUS: 'gguf_secret13', HF_TOKEN: 'gguf_secret14', LLAMA_API_KEY: 'gguf_secret15' },
+        hf_token: 'gguf_secret16',
       },
       'hello',
     );
     const output = lines.join('');
     expect(output).not.toMatch(/gguf_secret/);
     expect(output).toContain('[redacted]');
-    expect(JSON.parse(output)).toMatchObject({ name: 'test', msg: 'hello', deployment: { id: 'dep_x' } });
+    expect(JSON.parse(output)).toMatchObject({ name: 'test', msg: 'hello', deployment: { id: 'dep_x' }, node: { id: 'node_x' } });
   });
 
   it('honours the level', () => {

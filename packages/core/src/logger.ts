@@ -26,6 +26,10 @@ const REDACT = [
   'secret',
   'apiKey',
   'upstreamSecret',
+  // Sealed or opened stored secrets (see secrets/locations.ts), and the variables that hold secrets.
+  ...['dockerTls', 'docker_tls', 'tls', 'hfToken', 'hf_token', 'hfTokenSecret', 'hf_token_secret', 'HF_TOKEN', 'LLAMA_API_KEY', 'SECRETS_KEY', 'SECRETS_KEY_PREVIOUS'].flatMap(
+    (name) => [name, `*.${name}`],
+  ),
 ];
 
 const build = (options: LoggerOptions, destination?: DestinationStream): Logger => (destination ? pino(options, destination) : pino(options));

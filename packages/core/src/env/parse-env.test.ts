@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EnvError, gatewayEnv, loadEnvOrExit, parseEnv, webEnv, workerEnv } from './index';
 
-const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379' };
+const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', SECRETS_KEY: 'k'.repeat(32) };
 const problems = (fn: () => unknown): readonly string[] => {
   try {
     fn();
@@ -23,6 +23,7 @@ describe('parseEnv', () => {
     expect(problems(() => parseEnv('web', webEnv, {}))).toEqual([
       'DATABASE_URL: is required but not set',
       'REDIS_URL: is required but not set',
+      'SECRETS_KEY: is required but not set',
       'ADMIN_TOKEN: is required but not set',
       'AUTH_SECRET: is required but not set',
     ]);
@@ -59,6 +60,14 @@ describe('parseEnv', () => {
     expect(error?.message).toContain('ADMIN_TOKEN: must be at least 24 characters');
     expect(error?.message).not.toContain('short-secret-value');
     expect(error?.message).toMatch(/^web: invalid environment/);
+  });
+
+  it.each([gatewayEnv, workerEnv, webEnv])('requires SECRETS_KEY of at least 32 characters in every app, never echoing it', (schema) => {
+    const refused = problems(() => parseEnv('app', schema, { ...base, ADMIN_TOKEN: 'a'.repeat(24), AUTH_SECRET: 's'.repeat(32), SECRETS_KEY: 'too-short-key', SECRETS_KEY_PREVIOUS: 'old' }));
+    expect(refused).toEqual(['SECRETS_KEY: must be at least 32 characters', 'SECRETS_KEY_PREVIOUS: must be at least 32 characters']);
+    expect(refused.join('')).not.toMatch(/too-short-key|old/);
+    const { SECRETS_KEY: _, ...withoutKey } = base;
+    expect(problems(() => parseEnv('app', schema, { ...withoutKey, ADMIN_TOKEN: 'a'.repeat(24), AUTH_SECRET: 's'.repeat(32) }))).toEqual(['SECRETS_KEY: is required but not set']);
   });
 
   it('strips a trailing slash from public URLs', () => {

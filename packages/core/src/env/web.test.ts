@@ -6,6 +6,7 @@ const base = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   ADMIN_TOKEN: 'a'.repeat(24),
   AUTH_SECRET: 's'.repeat(32),
+  SECRETS_KEY: 'k'.repeat(32),
 };
 
 function problems(source: Record<string, string>): readonly string[] {
