@@ -1,0 +1,3 @@
+export * from './allowed-hosts';
+export * from './model-url';
+export * from './public-address';
