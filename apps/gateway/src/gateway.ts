@@ -1,4 +1,4 @@
-import type { GatewayEnv, HealthCheck, Logger } from '@gguf/core';
+import { type GatewayEnv, type HealthCheck, type Logger, secretBoxFromEnv } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import { closeRedis, type Redis } from '@gguf/redis';
 import { once } from 'node:events';
@@ -34,7 +34,7 @@ export interface Gateway {
 /** Builds a gateway: caches subscribed to change notifications, limiter, meter, metrics and the HTTP server. */
 export async function createGateway({ db, redis, env, logger, accessLogger = logger, healthChecks = {} }: GatewayDeps): Promise<Gateway> {
   const metrics = createMetrics();
-  const directory = new Directory(db, { ttlMs: env.GATEWAY_CACHE_TTL_MS, negativeTtlMs: env.GATEWAY_NEGATIVE_CACHE_TTL_MS, maxEntries: env.GATEWAY_CACHE_MAX_ENTRIES });
+  const directory = new Directory(db, { ttlMs: env.GATEWAY_CACHE_TTL_MS, negativeTtlMs: env.GATEWAY_NEGATIVE_CACHE_TTL_MS, maxEntries: env.GATEWAY_CACHE_MAX_ENTRIES, secrets: secretBoxFromEnv(env) });
   const subscriber = redis.duplicate({ connectionName: 'gguf-gateway-changes' });
   // Stream-slot requests arriving together share one write to Redis (auto-pipelining) on a connection of their own.
   const limiterRedis = redis.duplicate({ connectionName: 'gguf-gateway-limits', enableAutoPipelining: true });

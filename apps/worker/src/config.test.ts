@@ -2,7 +2,7 @@ import { parseEnv, workerEnv } from '@gguf/core';
 import { describe, expect, it } from 'vitest';
 import { setupFromEnv } from './config';
 
-const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: '/tmp/gguf-config-test' };
+const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', SECRETS_KEY: 'k'.repeat(32), DATA_DIR: '/tmp/gguf-config-test' };
 
 describe('worker configuration', () => {
   it('applies defaults: process runtime when asked, models and state under DATA_DIR, loopback binding', async () => {

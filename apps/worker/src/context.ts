@@ -1,4 +1,4 @@
-import type { GpuEntry, Logger } from '@gguf/core';
+import type { GpuEntry, Logger, SecretBox } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import type { Redis } from '@gguf/redis';
 import type { Queue } from 'bullmq';
@@ -54,6 +54,8 @@ export interface WorkerContext {
   /** Commands: change notifications, captured logs, leases. */
   redis: Redis;
   logger: Logger;
+  /** Opens sealed columns: deployments' upstream secrets, organizations' HF tokens (SECRETS_KEY). */
+  secrets: SecretBox;
   runtime: Runtime;
   node: { id: string; name: string; address: string };
   timing: Timing;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createLogger, describeError, loadEnvOrExit, onShutdown, workerEnv } from '@gguf/core';
+import { createLogger, describeError, loadEnvOrExit, onShutdown, secretBoxFromEnv, workerEnv } from '@gguf/core';
 import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
 import { nodeName, setupFromEnv } from './config';
@@ -8,6 +8,7 @@ import { findNodeRegistration } from './node/registration';
 import { startWorker } from './worker';
 
 const env = loadEnvOrExit('worker', workerEnv);
+const secrets = secretBoxFromEnv(env);
 const logger = createLogger('worker', env.LOG_LEVEL);
 const db = createDatabase(env.DATABASE_URL, { applicationName: 'gguf-worker' });
 const redis = createRedis(env.REDIS_URL, 'gguf-worker-health');
@@ -29,9 +30,10 @@ onShutdown(
 );
 
 await waitForDatabase(db, logger);
-const registration = await findNodeRegistration(db, nodeName(env));
 let setup;
 try {
+  // A registered node's TLS material that does not open (another SECRETS_KEY) is a configuration error too.
+  const registration = await findNodeRegistration(db, secrets, nodeName(env));
   setup = await setupFromEnv(env, process.env, registration);
 } catch (error) {
   // A malformed NODE_GPUS, an unreadable TLS certificate: configuration errors, exit like loadEnvOrExit does.
@@ -44,6 +46,6 @@ const health = (started.health = createHealthServer(logger, { postgres: () => pi
 health.listen(env.WORKER_PORT, env.HOST);
 await once(health, 'listening');
 
-started.worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
+started.worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, secrets, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
 const worker = await started.worker;
 logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: worker.runtime.description }, 'worker ready');

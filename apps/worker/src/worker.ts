@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError, type Logger } from '@gguf/core';
+import { describeError, type Logger, type SecretBox } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import { closeRedis, createDeploymentQueue, createNodeQueue, createRedis, DEPLOYMENT_QUEUE, JOBS, nodeQueueName } from '@gguf/redis';
 import { ProcessRuntime, type Runtime } from '@gguf/runtime';
@@ -20,6 +20,8 @@ export interface CreateWorkerOptions {
   db: Database;
   redisUrl: string;
   logger: Logger;
+  /** Opens the sealed secrets the worker uses (SECRETS_KEY). */
+  secrets: SecretBox;
   node: NodeSettings;
   timing?: Partial<Timing>;
   /** Builds the runtime once the node's id is known (containers and state files carry it). */
@@ -100,6 +102,7 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
     db,
     redis,
     logger: nodeLog,
+    secrets: options.secrets,
     runtime,
     node: { id: registered.id, name: registered.name, address: registered.address },
     timing,

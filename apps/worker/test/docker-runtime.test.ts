@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type AdminScope, registerNode, registerNodeBody } from '@gguf/api';
 import { closeRedis, createRedis, readDeploymentLogs } from '@gguf/redis';
 import { DockerRuntime, LABELS, type LaunchRequest } from '@gguf/runtime';
-import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
+import { createTestDatabase, TEST_SECRETS_KEY, type TestDatabase, testSecrets } from '@gguf/testkit';
 import { buildFakeLlamaServerImage, startTestDocker, type TestDockerDaemon } from '@gguf/testkit/docker';
 import { freePort } from '@gguf/local-services';
 import type Dockerode from 'dockerode';
@@ -279,6 +279,7 @@ async function childWorkerEnv(nodeName: string, dataDir: string): Promise<Record
   return {
     DATABASE_URL: t.url,
     REDIS_URL: redisUrl,
+    SECRETS_KEY: TEST_SECRETS_KEY,
     LOG_LEVEL: 'info',
     WORKER_PORT: String(await freePort()),
     HOST: '127.0.0.1',
@@ -386,7 +387,7 @@ describe('docker runtime: a remote node an admin registered', { timeout: 90_000 
       port_range: { start: portStart, end: portEnd },
       cpu_slots: 1,
     });
-    await registerNode({ db: t.db, redis: api.redis, queue: api.queue, logger: quietLogger(), publicGatewayUrl: 'http://127.0.0.1:1' }, admin, input);
+    await registerNode({ db: t.db, redis: api.redis, queue: api.queue, logger: quietLogger(), publicGatewayUrl: 'http://127.0.0.1:1', secrets: testSecrets }, admin, input);
     await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
 
     // No DOCKER_HOST, address, ports or slots of its own: all of it comes from the registration.

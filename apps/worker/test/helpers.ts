@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger, type DeploymentStatus, newId } from '@gguf/core';
+import { createLogger, type DeploymentStatus, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import type { Database, Deployment, Prisma } from '@gguf/db';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, type Redis } from '@gguf/redis';
 import type { Runtime } from '@gguf/runtime';
-import { testEnv } from '@gguf/testkit';
+import { testEnv, testSecrets } from '@gguf/testkit';
 import type { Queue } from 'bullmq';
 import type { NodeSettings, Timing } from '../src/context';
 import { startWorker, type WorkerHandle } from '../src/worker';
@@ -66,7 +66,7 @@ export async function startTestWorker(options: {
   timing?: Partial<Timing>;
   serversOnShutdown?: 'keep' | 'stop';
 }): Promise<WorkerHandle> {
-  return startWorker({ ...options, logger: quietLogger(), timing: { ...FAST_TIMING, ...options.timing } });
+  return startWorker({ ...options, logger: quietLogger(), secrets: testSecrets, timing: { ...FAST_TIMING, ...options.timing } });
 }
 
 export async function createOrg(db: Database): Promise<string> {
@@ -75,11 +75,12 @@ export async function createOrg(db: Database): Promise<string> {
   return id;
 }
 
-/** A deployment row as the REST API creates it: pending, desired running, generation 1, with a random upstream secret. */
+/** A deployment row as the REST API creates it: pending, desired running, generation 1, with a random upstream secret, sealed. */
 export async function createDeployment(db: Database, orgId: string, overrides: Partial<Prisma.DeploymentUncheckedCreateInput> = {}): Promise<Deployment> {
+  const id = newId('deployment');
   return db.deployment.create({
     data: {
-      id: newId('deployment'),
+      id,
       orgId,
       name: 'test',
       modelSource: 'huggingface',
@@ -87,7 +88,7 @@ export async function createDeployment(db: Database, orgId: string, overrides: P
       modelFile: 'tiny-q4_0.gguf',
       gpuCount: 0,
       contextSize: 2048,
-      upstreamSecret: randomBytes(24).toString('base64url'),
+      upstreamSecret: testSecrets.seal(randomBytes(24).toString('base64url'), secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
       ...overrides,
     },
   });
@@ -153,8 +154,13 @@ export function waitForStatus(db: Database, id: string, status: DeploymentStatus
   );
 }
 
+/** The deployment's internal key, opened as the gateway and the worker open it. */
+export function upstreamSecretOf(row: Deployment): string {
+  return testSecrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id));
+}
+
 /** GET with the deployment's internal key, as the gateway calls it. */
-export async function callUpstream(row: Deployment, path: string, key: string | null = row.upstreamSecret): Promise<{ status: number; body: unknown }> {
+export async function callUpstream(row: Deployment, path: string, key: string | null = upstreamSecretOf(row)): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${row.upstreamUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   const text = await res.text();
   let body: unknown = text;

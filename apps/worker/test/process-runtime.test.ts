@@ -21,6 +21,7 @@ import {
   testRedisUrl,
   waitFor,
   waitForStatus,
+  upstreamSecretOf,
 } from './helpers';
 
 /**
@@ -106,7 +107,7 @@ describe('process runtime: deployment lifecycle', () => {
     // The secret travels in the environment, never on the command line.
     const cmdline = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${server!.pid}/cmdline`, 'utf8').catch(() => ''));
     expect(cmdline).toContain('--alias');
-    expect(cmdline).not.toContain(running.upstreamSecret);
+    expect(cmdline).not.toContain(upstreamSecretOf(running));
   });
 
   it('ships llama-server output to Redis for the logs endpoint', async () => {

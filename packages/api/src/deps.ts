@@ -1,4 +1,4 @@
-import type { Logger } from '@gguf/core';
+import type { Logger, SecretBox } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import type { createDeploymentQueue, Redis } from '@gguf/redis';
 
@@ -10,6 +10,8 @@ export interface ApiDeps {
   logger: Logger;
   /** PUBLIC_GATEWAY_URL without a trailing slash: deployments are reached at {it}/api/gguf/{id}. */
   publicGatewayUrl: string;
+  /** Seals the secrets the control plane stores (SECRETS_KEY). */
+  secrets: SecretBox;
 }
 
 /** A Prisma transaction client, as handed to `db.$transaction(async (tx) => …)`. */

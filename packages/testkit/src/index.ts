@@ -1,3 +1,4 @@
 export * from './database';
 export * from './exclusive';
 export * from './test-env';
+export * from './test-secrets';

@@ -1,3 +1,4 @@
+import { SECRET_COLUMNS, type SecretBox, secretLocation } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import { TtlCache } from './ttl-cache';
 
@@ -17,6 +18,7 @@ export interface DeploymentRecord {
   status: string;
   /** Origin (`http://host:port`) of the deployment's llama-server; null while it has none. */
   upstreamUrl: string | null;
+  /** Opened once when the deployment is cached, never per request. */
   upstreamSecret: string;
 }
 
@@ -29,6 +31,8 @@ export interface DirectoryOptions {
   ttlMs: number;
   negativeTtlMs: number;
   maxEntries: number;
+  /** Opens deployments' sealed upstream secrets (SECRETS_KEY). */
+  secrets: SecretBox;
 }
 
 /**
@@ -43,7 +47,7 @@ export class Directory {
 
   constructor(
     private readonly db: Database,
-    options: DirectoryOptions,
+    private readonly options: DirectoryOptions,
   ) {
     const ttl = (value: unknown) => (value === null ? options.negativeTtlMs : options.ttlMs);
     this.keys = new TtlCache<KeyRecord | null>(ttl, options.maxEntries);
@@ -74,7 +78,9 @@ export class Directory {
         select: { id: true, orgId: true, status: true, upstreamUrl: true, upstreamSecret: true, deletedAt: true, organization: { select: { deletedAt: true } } },
       });
       if (!row || row.deletedAt !== null || row.organization.deletedAt !== null) return null;
-      return { id: row.id, orgId: row.orgId, status: row.status, upstreamUrl: originOf(row.upstreamUrl), upstreamSecret: row.upstreamSecret };
+      // A value that does not open throws: the request gets a 503 and the error is logged, nothing is cached.
+      const upstreamSecret = this.options.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id));
+      return { id: row.id, orgId: row.orgId, status: row.status, upstreamUrl: originOf(row.upstreamUrl), upstreamSecret };
     });
   }
 

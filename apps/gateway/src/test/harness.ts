@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createLogger, gatewayEnv, generateApiKey, type Logger, newId, parseEnv } from '@gguf/core';
+import { createLogger, gatewayEnv, generateApiKey, type Logger, newId, parseEnv, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import { closeRedis, createRedis, type Redis } from '@gguf/redis';
-import { createTestDatabase, testEnv } from '@gguf/testkit';
+import { createTestDatabase, TEST_SECRETS_KEY, testEnv, testSecrets } from '@gguf/testkit';
 import { type FakeLlamaServer, startFakeLlamaServer } from '@gguf/testkit/fake-llama-server';
 import { createGateway, type Gateway } from '../gateway';
 
@@ -50,6 +50,7 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
   const env = parseEnv('gateway', gatewayEnv, {
     DATABASE_URL: database.url,
     REDIS_URL: testEnv('redisUrl'),
+    SECRETS_KEY: TEST_SECRETS_KEY,
     GATEWAY_RATE_LIMIT_PREFIX: `test:${randomBytes(6).toString('hex')}`,
     GATEWAY_METER_FLUSH_MS: '100',
     ...envOverrides,
@@ -85,7 +86,8 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
         modelFile: 'model.gguf',
         status: options.status ?? 'running',
         upstreamUrl: options.upstreamUrl === undefined ? fake.url : options.upstreamUrl,
-        upstreamSecret,
+        // Sealed, as the REST API stores it.
+        upstreamSecret: testSecrets.seal(upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
       },
     });
     return id;

@@ -1,5 +1,5 @@
 import type { ApiDeps } from '@gguf/api';
-import { createLogger, loadEnvOrExit, webEnv, type Logger, type WebEnv } from '@gguf/core';
+import { createLogger, loadEnvOrExit, secretBoxFromEnv, webEnv, type Logger, type WebEnv } from '@gguf/core';
 import { createDatabase, type Database } from '@gguf/db';
 import { createDeploymentQueue, createRedis, type Redis } from '@gguf/redis';
 import { createMailer, type Mailer } from './mailer';
@@ -25,7 +25,7 @@ export function serverContext(): ServerContext {
     const redis = createRedis(env.REDIS_URL, 'gguf-web');
     const logger = createLogger('web', env.LOG_LEVEL);
     const queue = createDeploymentQueue(redis);
-    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL }, mailer: createMailer(env) };
+    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL, secrets: secretBoxFromEnv(env) }, mailer: createMailer(env) };
   }
   return holder.__ggufServerContext;
 }

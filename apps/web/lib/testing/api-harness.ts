@@ -1,7 +1,7 @@
 import { createOrganization, createOrganizationApiKey, type CreateOrganizationInput } from '@gguf/api';
 import { createTestDeps } from '@gguf/api/testing';
 import { parseEnv, webEnv } from '@gguf/core';
-import { testEnv } from '@gguf/testkit';
+import { TEST_SECRETS_KEY, testEnv } from '@gguf/testkit';
 import { encode } from 'next-auth/jwt';
 import { type ServerContext, setServerContextForTests } from '../server/context';
 
@@ -41,6 +41,7 @@ export async function createApiHarness() {
     REDIS_URL: testEnv('redisUrl'),
     ADMIN_TOKEN,
     AUTH_SECRET,
+    SECRETS_KEY: TEST_SECRETS_KEY,
     PUBLIC_GATEWAY_URL: GATEWAY_URL,
     PUBLIC_WEB_URL: WEB_URL,
     // Out of the way: test files share one Redis (and the admin token's counter); the limit has its own test.

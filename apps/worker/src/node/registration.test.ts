@@ -2,7 +2,7 @@ import { parseEnv, workerEnv } from '@gguf/core';
 import { describe, expect, it } from 'vitest';
 import { type NodeRegistration, withRegistration } from './registration';
 
-const source = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', NODE_NAME: 'gpu-7' };
+const source = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', SECRETS_KEY: 'k'.repeat(32), NODE_NAME: 'gpu-7' };
 const remote: NodeRegistration = {
   dockerEndpoint: 'tcp://10.0.0.7:2376',
   dockerTls: { ca: 'CA', cert: 'CERT', key: 'KEY' },

@@ -1,4 +1,4 @@
-import type { GpuEntry, WorkerEnv } from '@gguf/core';
+import { type GpuEntry, SECRET_COLUMNS, type SecretBox, secretLocation, type WorkerEnv } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import { type DockerTls, isLocalEndpoint } from '@gguf/runtime';
 import { z } from 'zod';
@@ -16,10 +16,12 @@ export interface NodeRegistration {
 
 const dockerTls = z.object({ ca: z.string(), cert: z.string(), key: z.string() });
 
-export async function findNodeRegistration(db: Database, name: string): Promise<NodeRegistration | undefined> {
+/** The node registered under `name`, with its TLS material opened (a value that does not open throws a SecretsError). */
+export async function findNodeRegistration(db: Database, secrets: SecretBox, name: string): Promise<NodeRegistration | undefined> {
   const node = await db.node.findUnique({ where: { name }, include: { gpus: { orderBy: { index: 'asc' } } } });
   if (!node) return undefined;
-  const tls = dockerTls.safeParse(node.dockerTls ? JSON.parse(node.dockerTls) : null);
+  const opened = node.dockerTls === null ? null : secrets.open(node.dockerTls, secretLocation(SECRET_COLUMNS.nodeDockerTls, node.id));
+  const tls = dockerTls.safeParse(opened === null ? null : JSON.parse(opened));
   return {
     dockerEndpoint: node.dockerEndpoint,
     dockerTls: tls.success ? tls.data : null,

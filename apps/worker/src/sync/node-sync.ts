@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, type DeploymentStatus, describeError } from '@gguf/core';
+import { backoffDelay, type DeploymentStatus, describeError, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import type { Deployment } from '@gguf/db';
 import { enqueueDeploymentSync } from '@gguf/redis';
 import { diagnose, type LaunchRequest, probeHealth, PullError, RuntimeUnavailableError, type ServerInfo } from '@gguf/runtime';
@@ -197,7 +197,7 @@ function launchRequest(ctx: WorkerContext, row: Deployment, gpuIndices: number[]
     embeddings: row.embeddings,
     port: row.port!,
     gpuIndices,
-    apiKey: row.upstreamSecret,
+    apiKey: ctx.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newId } from '@gguf/core';
+import { newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import { writeAuditLog } from '../audit/write-audit-log';
 import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
@@ -40,7 +40,8 @@ export async function createDeployment(
         status: 'pending',
         desiredState: 'running',
         generation: 1,
-        upstreamSecret: randomBytes(32).toString('base64url'),
+        // The key llama-server requires of its callers; sealed, and opened only by the gateway and the worker.
+        upstreamSecret: deps.secrets.seal(randomBytes(32).toString('base64url'), secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
         createdById: scope.actor.type === 'user' ? scope.actor.id : null,
       },
     });

@@ -1,4 +1,4 @@
-import { newId } from '@gguf/core';
+import { newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import { writeAuditLog } from '../audit/write-audit-log';
 import type { AdminScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
@@ -17,7 +17,8 @@ export async function registerNode(deps: ApiDeps, scope: AdminScope, input: Regi
         name: input.name,
         runtimeKind: 'docker',
         dockerEndpoint: input.docker_endpoint,
-        dockerTls: input.docker_tls ? JSON.stringify(input.docker_tls) : null,
+        // The client key is root on that engine: sealed, and opened only by the worker that serves the node.
+        dockerTls: input.docker_tls ? deps.secrets.seal(JSON.stringify(input.docker_tls), secretLocation(SECRET_COLUMNS.nodeDockerTls, id)) : null,
         address: input.address,
         networkMode: input.network_mode,
         portRangeStart: input.port_range.start,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, newId } from '@gguf/core';
 import { closeRedis, createRedis, DEPLOYMENT_QUEUE } from '@gguf/redis';
-import { createTestDatabase, testEnv } from '@gguf/testkit';
+import { createTestDatabase, testEnv, testSecrets } from '@gguf/testkit';
 import { Queue } from 'bullmq';
 import type { AdminScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
@@ -18,7 +18,7 @@ export async function createTestDeps(publicGatewayUrl = 'http://gateway.test:300
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   const queue = new Queue(DEPLOYMENT_QUEUE, { connection: redis, prefix: `test-${randomBytes(6).toString('hex')}` });
   const logger = createLogger('api-test', 'silent');
-  const deps: ApiDeps = { db: database.db, redis, queue, logger, publicGatewayUrl };
+  const deps: ApiDeps = { db: database.db, redis, queue, logger, publicGatewayUrl, secrets: testSecrets };
   const system: AdminScope = { actor: { type: 'system', id: null }, requestId: newId('request') };
 
   async function close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { newId } from '@gguf/core';
+import { newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import { CHANNELS, closeRedis, createRedis } from '@gguf/redis';
 import { testEnv } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,11 @@ describe('nodes', () => {
     expect(res.json).toMatchObject({ name: 'gpu-1', runtime_kind: 'docker', docker_tls: true, status: 'unreachable', cordoned: false, port_range: { start: 20000, end: 20999 } });
     expect(res.json.gpus).toHaveLength(2);
     expect(res.text).not.toContain('SECRETKEYMATERIAL');
+    // Stored sealed and bound to the node's row; the audit entry does not carry it either.
+    const row = await h.db.node.findUniqueOrThrow({ where: { id: res.json.id } });
+    expect(row.dockerTls).toMatch(/^gse1\./);
+    expect(JSON.parse(h.context.deps.secrets.open(row.dockerTls!, secretLocation(SECRET_COLUMNS.nodeDockerTls, res.json.id)))).toEqual(tls);
+    expect(JSON.stringify(await h.db.auditLog.findMany({ where: { targetId: res.json.id } }))).not.toContain('SECRETKEYMATERIAL');
     const ssh = await register({ name: 'gpu-2', docker_endpoint: 'ssh://deploy@gpu-2.internal', address: 'gpu-2.internal' });
     expect(ssh.status).toBe(201);
     const list = await h.call(nodes.GET, '', { headers: admin });

@@ -9,6 +9,7 @@ import * as stop from './[id]/stop/route';
 import * as collection from './route';
 import { appendDeploymentLogs, CHANNELS, createRedis, closeRedis } from '@gguf/redis';
 import { testEnv } from '@gguf/testkit';
+import { SECRET_COLUMNS, secretLocation } from '@gguf/core';
 
 let h: ApiHarness;
 let tenant: Awaited<ReturnType<ApiHarness['createTenant']>>;
@@ -54,8 +55,11 @@ describe('POST /api/v1/deployments', () => {
     expect(d.id).toMatch(/^dep_/);
     expect(await h.jobsFor(d.id)).toEqual([{ id: `sync-${d.id}-g1-running`, deploymentId: d.id, generation: 1, desiredState: 'running', reason: 'created' }]);
     const row = await h.db.deployment.findUniqueOrThrow({ where: { id: d.id } });
-    expect(row.upstreamSecret).toMatch(/^[\w-]{43}$/);
-    expect(JSON.stringify(d)).not.toContain(row.upstreamSecret);
+    // Stored sealed, bound to this row; only the gateway and the worker open it.
+    expect(row.upstreamSecret).toMatch(/^gse1\./);
+    const upstreamSecret = h.context.deps.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, d.id));
+    expect(upstreamSecret).toMatch(/^[\w-]{43}$/);
+    expect(JSON.stringify(d)).not.toContain(upstreamSecret);
     const audit = await h.db.auditLog.findMany({ where: { targetId: d.id } });
     expect(audit).toMatchObject([{ action: 'deployment.create', actorType: 'api_key', actorId: tenant.apiKeyId, orgId: tenant.orgId, requestId: res.headers.get('x-request-id') }]);
   });
