@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { listOf } from '../shared/pagination';
+import { queryInteger, text } from '../shared/fields';
+import { listOf, sequenceCursor } from '../shared/pagination';
 
 export const auditLogQuery = z.object({
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be a cursor returned by a previous page').optional(),
-  org_id: z.string().max(64).optional(),
-  action: z.string().max(100).optional(),
+  limit: queryInteger(1, 200).default(50),
+  cursor: sequenceCursor.optional(),
+  org_id: text(64).optional(),
+  action: text(100).optional(),
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuery>;
 

@@ -1,21 +1,22 @@
 import { DEPLOYMENT_STATUSES, DESIRED_STATES, llamaArgs, modelSource } from '@gguf/core';
 import { z } from 'zod';
-import { name } from '../shared/fields';
-import { listOf } from '../shared/pagination';
+import { integer, name, queryInteger, storableStrings, text } from '../shared/fields';
+import { listOf, sequenceCursor } from '../shared/pagination';
 
 const gpu = z.object({
   // 0 runs the model on CPU only.
-  count: z.number().int('must be a whole number').min(0, 'must be at least 0').max(16, 'must be at most 16'),
-  type: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+  count: integer(0, 16),
+  type: text(100).trim().min(1, 'must not be empty').optional(),
 });
 
 const settings = {
-  model: modelSource,
+  // The spec pieces come from @gguf/core; their strings are checked like every other request string.
+  model: modelSource.check(storableStrings),
   gpu,
-  context_size: z.number().int('must be a whole number').min(256, 'must be at least 256').max(1_048_576, 'must be at most 1048576'),
-  parallel: z.number().int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64'),
+  context_size: integer(256, 1_048_576),
+  parallel: integer(1, 64),
   embeddings: z.boolean(),
-  llama_args: llamaArgs,
+  llama_args: llamaArgs.check(storableStrings),
 };
 
 export const createDeploymentBody = z.strictObject({
@@ -87,16 +88,16 @@ export const deploymentEvent = z.object({
 export const deploymentEventList = listOf(deploymentEvent);
 
 export const eventsQuery = z.object({
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
-  cursor: z.string().regex(/^\d{1,19}$/, 'must be a cursor returned by a previous page').optional(),
+  limit: queryInteger(1, 500).default(100),
+  cursor: sequenceCursor.optional(),
 });
 
 export const logsQuery = z.object({
-  tail: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(2000, 'must be at most 2000').default(100),
+  tail: queryInteger(1, 2000).default(100),
 });
 export const deploymentLogs = z.object({ data: z.array(z.string()) });
 
 export const adminDeploymentsQuery = z.object({
-  org_id: z.string().max(64).optional(),
+  org_id: text(64).optional(),
   status: z.enum(DEPLOYMENT_STATUSES).optional(),
 });

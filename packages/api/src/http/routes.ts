@@ -17,13 +17,14 @@ import { membership, membershipList, putMembershipBody } from '../memberships/sc
 import { node, nodeList, registerNodeBody } from '../nodes/schemas';
 import { named } from '../openapi/components';
 import { createOrganizationBody, organization, organizationList, updateOrganizationBody } from '../organizations/schemas';
+import { pathParam } from '../shared/fields';
 import { pageQuery } from '../shared/pagination';
 import { usageQuery, usageReport } from '../usage/schemas';
 import { createdUser, createUserBody, updateUserBody, user, userList } from '../users/schemas';
 import { defineRoute } from './route';
 
-const idParam = z.object({ id: z.string() });
-const memberParams = z.object({ id: z.string(), user_id: z.string() });
+const idParam = z.object({ id: pathParam });
+const memberParams = z.object({ id: pathParam, user_id: pathParam });
 const deleted = named('Deleted', z.object({ id: z.string(), deleted: z.literal(true) }));
 
 const Deployment = named('Deployment', deployment);

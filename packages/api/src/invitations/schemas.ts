@@ -1,16 +1,14 @@
 import type { MemberRole } from '@gguf/db';
 import { hashApiKey } from '@gguf/core';
 import { z } from 'zod';
+import { email, name, password } from '../shared/fields';
 
 export const invitationBody = z.object({
-  email: z.email('must be an email address').max(254, 'must be at most 254 characters'),
+  email,
   role: z.enum(['admin', 'member'], { error: 'must be "admin" or "member"' }),
 });
 
-export const invitedSignUpBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  password: z.string().min(12, 'must be at least 12 characters').max(200, 'must be at most 200 characters'),
-});
+export const invitedSignUpBody = z.object({ name, password });
 
 export interface OpenInvitation {
   id: string;

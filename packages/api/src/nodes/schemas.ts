@@ -1,12 +1,12 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { name } from '../shared/fields';
+import { integer, name, text } from '../shared/fields';
 import { listOf } from '../shared/pagination';
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A host name or an IP address, nothing else: it ends up in URLs the gateway and worker dial. */
-export const host = z.string().refine((value) => isIP(value) !== 0 || HOSTNAME.test(value), 'must be a host name or an IP address');
+export const host = text(253).refine((value) => isIP(value) !== 0 || HOSTNAME.test(value), 'must be a host name or an IP address');
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -15,7 +15,7 @@ const port = z.coerce.number().int().min(1).max(65535);
  * on the node for anyone on the network) or `ssh://user@host[:port]`. The API only records it;
  * the worker is what connects.
  */
-export const dockerEndpoint = z.string().refine((value) => {
+export const dockerEndpoint = text(2048).refine((value) => {
   let url: URL;
   try {
     url = new URL(value);
@@ -30,16 +30,13 @@ export const dockerEndpoint = z.string().refine((value) => {
 }, 'must be tcp://host:port or ssh://user@host');
 
 const pem = (what: string) =>
-  z
-    .string()
-    .max(20_000, 'must be at most 20000 characters')
-    .regex(/^-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----\s*$/, `must be a PEM-encoded ${what}`);
+  text(20_000).regex(/^-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----\s*$/, `must be a PEM-encoded ${what}`);
 
 const gpu = z.strictObject({
-  index: z.number().int('must be a whole number').min(0, 'must be at least 0').max(63, 'must be at most 63'),
-  type: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  memory_mb: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000_000, 'must be at most 10000000'),
-  uuid: z.string().max(100, 'must be at most 100 characters').optional(),
+  index: integer(0, 63),
+  type: text(100).trim().min(1, 'must not be empty'),
+  memory_mb: integer(1, 10_000_000),
+  uuid: text(100).optional(),
 });
 
 export const registerNodeBody = z
@@ -55,7 +52,7 @@ export const registerNodeBody = z
       .strictObject({ start: port, end: port })
       .refine((range) => range.start <= range.end, { message: 'start must not be above end', path: ['start'] })
       .default({ start: 20000, end: 20999 }),
-    cpu_slots: z.number().int('must be a whole number').min(0, 'must be at least 0').max(1024, 'must be at most 1024').default(4),
+    cpu_slots: integer(0, 1024).default(4),
     gpus: z
       .array(gpu)
       .max(64, 'must list at most 64 GPUs')

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { idOf, name } from '../shared/fields';
+import { idOf, integer, name, text } from '../shared/fields';
 import { listOf } from '../shared/pagination';
 
-const limit = (max: number) => z.number().int('must be a whole number').min(0, 'must be at least 0').max(max, `must be at most ${max}`);
-const slug = z
-  .string()
+const limit = (max: number) => integer(0, max);
+const slug = text(48)
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, 'must be 1 to 48 lower-case letters, digits and dashes, not starting or ending with a dash');
 
 const quotas = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInteger, text } from './fields';
 
 /**
  * Cursor pagination: lists are newest first and the cursor is the last id of the previous page.
@@ -6,14 +7,23 @@ import { z } from 'zod';
  */
 export const MAX_PAGE_SIZE = 100;
 
+const CURSOR_MESSAGE = 'must be a cursor returned by a previous page';
+
+/** A string-id cursor: an id (`dep_01jq…`), so only its characters can occur. */
+const idCursorField = text(64).regex(/^[a-z]{1,8}_[0-9a-z]{1,55}$/, CURSOR_MESSAGE);
+
+// Postgres `bigint`: the largest id a sequence can hand out.
+const INT8_MAX = 2n ** 63n - 1n;
+const DIGITS = /^\d+$/;
+
+/** A cursor over a `bigint` sequence id (events, audit log): non-negative digits within int8. */
+export const sequenceCursor = text(19)
+  .regex(DIGITS, CURSOR_MESSAGE)
+  .refine((value) => DIGITS.test(value) && BigInt(value) <= INT8_MAX, CURSOR_MESSAGE);
+
 export const pageQuery = z.object({
-  limit: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-    .default(20),
-  cursor: z.string().max(64, 'must be at most 64 characters').optional(),
+  limit: queryInteger(1, MAX_PAGE_SIZE).default(20),
+  cursor: idCursorField.optional(),
 });
 
 export type PageQuery = z.infer<typeof pageQuery>;

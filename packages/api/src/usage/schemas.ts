@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { timestamp } from '../shared/fields';
+import { text, timestamp } from '../shared/fields';
 
 export const usageQuery = z
   .object({
     from: timestamp.optional(),
     to: timestamp.optional(),
     granularity: z.enum(['hour', 'day'], { error: 'must be "hour" or "day"' }).default('day'),
-    deployment_id: z.string().max(64, 'must be at most 64 characters').optional(),
-    api_key_id: z.string().max(64, 'must be at most 64 characters').optional(),
+    deployment_id: text(64).optional(),
+    api_key_id: text(64).optional(),
   });
 export type UsageQuery = z.infer<typeof usageQuery>;
 

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { name } from '../shared/fields';
+import { email, name, password } from '../shared/fields';
 import { listOf } from '../shared/pagination';
 
-const password = z.string().min(12, 'must be at least 12 characters').max(200, 'must be at most 200 characters');
-
 export const createUserBody = z.strictObject({
-  email: z.email('must be an email address').max(254, 'must be at most 254 characters'),
+  email,
   name,
   /** Omit to have one generated; it is returned once, in the response. */
   password: password.optional(),
