@@ -26,6 +26,7 @@ export * from './deployments/schemas';
 export * from './deployments/update-deployment';
 export * from './deps';
 export * from './errors/api-error';
+export * from './errors/database-error';
 export * from './http/all-routes';
 export * from './http/route';
 export * from './http/routes';

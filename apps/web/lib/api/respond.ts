@@ -1,4 +1,4 @@
-import { ApiError, fromZodError, toErrorBody } from '@gguf/api';
+import { ApiError, fromDatabaseError, fromZodError, sqlStateOf, toErrorBody } from '@gguf/api';
 import { describeError, type Logger } from '@gguf/core';
 import { z } from 'zod';
 import { jsonResponse } from './json-response';
@@ -8,7 +8,7 @@ import { jsonResponse } from './json-response';
  * logged with its details and the client gets a generic 500 with the request id, never a stack.
  */
 export function errorResponse(error: unknown, requestId: string, logger: Logger): Response {
-  const apiError = toApiError(error);
+  const apiError = toApiError(error, requestId, logger);
   if (apiError) {
     const headers: Record<string, string> = apiError.retryAfterSeconds ? { 'retry-after': String(apiError.retryAfterSeconds) } : {};
     return jsonResponse(toErrorBody(apiError, requestId), apiError.status, requestId, headers);
@@ -18,12 +18,13 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
   return jsonResponse(toErrorBody(internal, requestId), internal.status, requestId);
 }
 
-function toApiError(error: unknown): ApiError | null {
+function toApiError(error: unknown, requestId: string, logger: Logger): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof z.ZodError) return fromZodError(error);
-  // Two requests racing for the same unique value (a slug, a name): the loser gets a conflict.
-  if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002') {
-    return new ApiError('conflict', 'This conflicts with an object that was created at the same time; retry the request.');
+  const fromDatabase = fromDatabaseError(error);
+  if (fromDatabase?.code === 'invalid_request') {
+    // The caller's mistake, but one that validation should have refused before the database saw it.
+    logger.warn({ requestId, err: describeError(error), sqlState: sqlStateOf(error) }, 'the database refused a value from a request');
   }
-  return null;
+  return fromDatabase;
 }
