@@ -1,3 +1,4 @@
 export { seedPlatformAdmin } from '../bootstrap/seed-platform-admin';
 export { applyMigrations } from './apply-migrations';
 export { createMigration, diffSchemaAgainstMigrations } from './create-migration';
+export { type ColumnReport, describeReports, rotateStoredSecrets, sealPlaintextSecrets } from './stored-secrets';
