@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   deployment: 'dep',
   node: 'node',
   invitation: 'inv',
+  session: 'ses',
   request: 'req',
 } as const;
 

@@ -68,3 +68,19 @@ describe('web mail settings', () => {
     expect(refused.join('')).not.toContain('pa55');
   });
 });
+
+describe('web front-door settings', () => {
+  it('take invitation-only sign-up by default', () => {
+    expect(parseEnv('web', webEnv, base).SIGNUP_MODE).toBe('invite');
+    expect(parseEnv('web', webEnv, { ...base, SIGNUP_MODE: 'open' }).SIGNUP_MODE).toBe('open');
+  });
+
+  it('trust no proxy unless told, and read addresses and CIDR blocks', () => {
+    expect(parseEnv('web', webEnv, base).TRUSTED_PROXIES).toEqual([]);
+    expect(parseEnv('web', webEnv, { ...base, TRUSTED_PROXIES: ' 127.0.0.1, 10.0.0.0/8,fd00::/8 ,::1' }).TRUSTED_PROXIES).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8', '::1']);
+  });
+
+  it.each(['localhost', '10.0.0.0/33', '::1/129', '10.0.0.1/8/8', '300.1.1.1', '10.0.0.0/x'])('refuse a proxy list with %s', (entry) => {
+    expect(problems({ TRUSTED_PROXIES: `127.0.0.1,${entry}` })).toEqual(['TRUSTED_PROXIES: must be IP addresses or CIDR blocks separated by commas, e.g. 127.0.0.1,10.0.0.0/8']);
+  });
+});

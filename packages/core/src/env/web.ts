@@ -1,6 +1,21 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { commonEnv } from './common';
 import { httpUrl, port, positiveInt, secret } from './fields';
+
+/** An IP address or a CIDR block: `10.0.0.5`, `10.0.0.0/8`, `::1`, `fd00::/8`. */
+function isAddressOrBlock(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+const addressList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine((entries) => entries.every(isAddressOrBlock), 'must be IP addresses or CIDR blocks separated by commas, e.g. 127.0.0.1,10.0.0.0/8');
 
 /**
  * Variables that only work as a set: any of them without the required rest is a half-configured
@@ -24,8 +39,19 @@ const webEnvObject = commonEnv.extend({
   PUBLIC_WEB_URL: httpUrl.default('http://localhost:3000'),
   // Requests per minute one caller (API key, user session or the admin token) may make to /api/v1; beyond it, 429.
   API_RATE_LIMIT_RPM: positiveInt.default(600),
-  // Who may create an account from the sign-in page: anyone (open) or only people with an invitation (invite).
-  SIGNUP_MODE: z.enum(['open', 'invite']).default('open'),
+  // Who may create an account from the sign-in page: only people with an invitation or an account made by an
+  // administrator (invite, the default), or anyone, each getting an organization and its GPU quota (open).
+  SIGNUP_MODE: z.enum(['open', 'invite']).default('invite'),
+  // Reverse proxies (IP addresses or CIDR blocks, comma-separated) whose X-Forwarded-For, -Proto and -Host are
+  // believed. Unset: none are; the client's address is the socket's, and the headers are dropped at the door.
+  TRUSTED_PROXIES: addressList.default([]),
+  // Sign-in, sign-up and invitation attempts one client address may make per minute (a sign-in costs a 32 MiB
+  // scrypt hash); beyond it, 429 until the minute ends.
+  AUTH_RATE_LIMIT_PER_ADDRESS: positiveInt.default(20),
+  // Failed sign-ins, and sign-up or invitation attempts, for one email address per 15 minutes; beyond it, 429.
+  AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt.default(10),
+  // Calls to /api/v1 without valid credentials one client address may make per minute; beyond it, 429.
+  API_AUTH_FAILURES_PER_ADDRESS: positiveInt.default(60),
   // Client ID of a GitHub OAuth app; with AUTH_GITHUB_SECRET, adds "Continue with GitHub" to the sign-in page.
   AUTH_GITHUB_ID: z.string().optional(),
   // Client secret of that GitHub OAuth app.
