@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { freePort } from '@gguf/local-services';
-import { createTestDatabase, testEnv } from '@gguf/testkit';
+import { createTestDatabase, TEST_SECRETS_KEY, testEnv } from '@gguf/testkit';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './lib/ensure-deps.mjs';
 
@@ -38,11 +38,12 @@ describe.each(apps)('$name boot', ({ entry, portVar }) => {
     expect(app.output()).toContain('DATABASE_URL: is required but not set');
     expect(app.output()).toContain('REDIS_URL: must be a URL starting with redis:// or rediss://');
     expect(app.output()).toContain(`${portVar}: must be a port number`);
+    expect(app.output()).toContain('SECRETS_KEY: is required but not set');
     expect(app.output()).not.toMatch(/\n\s+at\s/);
   });
 
   it('waits for a database that is down with one readable line per attempt, and stops cleanly meanwhile', async () => {
-    const app = run(entry, { DATABASE_URL: `postgresql://x:y@127.0.0.1:${await freePort()}/none`, REDIS_URL: testEnv('redisUrl'), [portVar]: String(await freePort()), HOST: '127.0.0.1' });
+    const app = run(entry, { DATABASE_URL: `postgresql://x:y@127.0.0.1:${await freePort()}/none`, REDIS_URL: testEnv('redisUrl'), SECRETS_KEY: TEST_SECRETS_KEY, [portVar]: String(await freePort()), HOST: '127.0.0.1' });
     await app.waitFor(/postgres not reachable.*retrying[\s\S]*postgres not reachable.*retrying/);
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
@@ -53,7 +54,7 @@ describe.each(apps)('$name boot', ({ entry, portVar }) => {
     const t = await createTestDatabase();
     try {
       const port = await freePort();
-      const app = run(entry, { DATABASE_URL: t.url, REDIS_URL: testEnv('redisUrl'), [portVar]: String(port), HOST: '127.0.0.1', NODE_GPUS: '', RUNTIME: 'process' });
+      const app = run(entry, { DATABASE_URL: t.url, REDIS_URL: testEnv('redisUrl'), SECRETS_KEY: TEST_SECRETS_KEY, [portVar]: String(port), HOST: '127.0.0.1', NODE_GPUS: '', RUNTIME: 'process' });
       let status = 0;
       const deadline = Date.now() + 60_000;
       while (status !== 200 && Date.now() < deadline) {

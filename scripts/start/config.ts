@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { httpUrl, port, postgresUrl, redisUrl } from '@gguf/core';
+import { httpUrl, port, postgresUrl, redisUrl, secretsEnv } from '@gguf/core';
 import { z } from 'zod';
 
 /** What `npm start` reads from its environment; the apps read their own on top (README lists all). */
@@ -24,6 +24,10 @@ export const startEnv = z.object({
   // Bearer secret of the admin API; generated, stored in DATA_DIR and printed when unset.
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Key that seals stored secrets; generated, stored in DATA_DIR and given to every app when unset.
+  SECRETS_KEY: secretsEnv.shape.SECRETS_KEY.optional(),
+  // Set (to the key in use until now, with a new SECRETS_KEY) to rotate: npm start re-wraps every stored secret before the apps start.
+  SECRETS_KEY_PREVIOUS: secretsEnv.shape.SECRETS_KEY_PREVIOUS,
 });
 
 export type StartEnv = z.infer<typeof startEnv>;

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDatabase } from '@gguf/db';
-import { applyMigrations, seedPlatformAdmin } from '@gguf/db/migrate';
-import { parseEnv, EnvError } from '@gguf/core';
+import { applyMigrations, describeReports, rotateStoredSecrets, sealPlaintextSecrets, seedPlatformAdmin } from '@gguf/db/migrate';
+import { parseEnv, EnvError, SecretBox } from '@gguf/core';
 import { appSpecs, type RunningApp, startApp, stopApp, waitHealthy } from './apps';
 import { dataDirOf, startEnv } from './config';
 import { startInfrastructure } from './infrastructure';
@@ -39,7 +39,13 @@ async function main(): Promise<void> {
     const adminPassword = env.ADMIN_PASSWORD ?? secrets.adminPassword;
     const db = createDatabase(infra.databaseUrl, { poolSize: 1 });
     const admin = await seedPlatformAdmin(db, env.ADMIN_EMAIL, adminPassword, env.ADMIN_PASSWORD !== undefined);
+    // Secrets left in plain text by an older version are sealed; with SECRETS_KEY_PREVIOUS set, everything is re-wrapped.
+    const secretsKey = env.SECRETS_KEY ?? secrets.secretsKey;
+    const box = new SecretBox({ current: secretsKey, previous: env.SECRETS_KEY_PREVIOUS });
+    const stored = await (env.SECRETS_KEY_PREVIOUS ? rotateStoredSecrets(db, box) : sealPlaintextSecrets(db, box));
     await db.$disconnect();
+    for (const line of describeReports(stored)) say(`Stored secrets: ${line}`);
+    for (const failure of stored.flatMap((r) => r.failed)) say(`  ${failure.reason}`);
 
     build();
 
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
       REDIS_URL: infra.redisUrl,
       ADMIN_TOKEN: env.ADMIN_TOKEN ?? secrets.adminToken,
       AUTH_SECRET: env.AUTH_SECRET ?? secrets.authSecret,
+      SECRETS_KEY: secretsKey,
       NEXTAUTH_SECRET: env.AUTH_SECRET ?? secrets.authSecret,
       PUBLIC_GATEWAY_URL: env.PUBLIC_GATEWAY_URL,
       PUBLIC_WEB_URL: env.PUBLIC_WEB_URL ?? `http://localhost:${env.WEB_PORT}`,

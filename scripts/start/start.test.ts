@@ -70,6 +70,18 @@ describe('npm start', () => {
     const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
     expect(first.output()).toContain(`Admin password          ${secrets.adminPassword}`);
     expect(first.output()).toContain(`ADMIN_TOKEN             ${secrets.adminToken}`);
+    expect(secrets.secretsKey.length).toBeGreaterThanOrEqual(32);
+    const sql = async <T,>(query: string): Promise<T[]> => {
+      const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${postgres}/gguf` });
+      await client.connect();
+      try {
+        return (await client.query(query)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    };
+    // A secret an older version stored in plain text: the next start seals it before the apps start.
+    await sql(`UPDATE organizations SET hf_token_secret = 'hf_legacy_plaintext_token'`);
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
@@ -79,16 +91,15 @@ describe('npm start', () => {
     for (const port of [web, gateway, worker]) expect((await healthz(port)).status).toBe(200);
     expect(second.output()).not.toContain('Admin password');
     expect(second.output()).toContain('Database schema is up to date.');
+    expect(second.output()).toContain('Stored secrets: organizations.hf_token_secret: 1 sealed');
+    expect(second.output()).not.toContain('hf_legacy_plaintext_token');
+    expect(await sql('SELECT hf_token_secret FROM organizations')).toEqual([{ hf_token_secret: expect.stringMatching(/^gse1\./) }]);
     // Through the real Next server, a documented path called with the wrong method answers in the API's shape.
     const wrongMethod = await fetch(`http://127.0.0.1:${web}/api/v1/deployments`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'POST']);
     expect(await wrongMethod.json()).toMatchObject({ error: { type: 'method_not_allowed', request_id: wrongMethod.headers.get('x-request-id') } });
-    const client = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${postgres}/gguf` });
-    await client.connect();
-    const { rows } = await client.query('SELECT email, is_platform_admin FROM users');
-    await client.end();
-    expect(rows).toEqual([{ email: 'ops@example.com', is_platform_admin: true }]);
+    expect(await sql('SELECT email, is_platform_admin FROM users')).toEqual([{ email: 'ops@example.com', is_platform_admin: true }]);
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
