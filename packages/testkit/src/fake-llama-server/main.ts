@@ -1,5 +1,6 @@
 import { parseArgs } from './args';
 import type { Logger } from './context';
+import { actIfHostile } from './hostile-model';
 import { knobsFromEnv, type Knobs } from './knobs';
 import { ModelLoadError } from './model-loader';
 import { launchFakeLlamaServer } from './server';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     return undefined;
   });
   if (!server) return;
+  // A hostile model file's code runs once the model is loaded (tests of sealed servers).
+  server.ready.then(() => actIfHostile(parsed.args.model, log)).catch(() => undefined);
   server.ready.catch((error: unknown) => {
     // The loader has logged why; an abort here only means a signal closed the server while it was loading.
     if (error instanceof ModelLoadError) exitAfterFlush(1);
