@@ -8,3 +8,6 @@ export * from './ports';
 export { isAlive } from './process/proc';
 export { ProcessRuntime, type ProcessRuntimeOptions, tailFile } from './process/runtime';
 export * from './types';
+export * from './server-dir';
+export * from './server-user';
+export * from './socket-forwarder';

@@ -1,4 +1,4 @@
-import type { LlamaArgs, ModelSource } from '@gguf/core';
+import type { LlamaArgs } from '@gguf/core';
 
 /**
  * One interface over the places llama-server can run: Docker containers (local or remote engine)
@@ -12,6 +12,9 @@ import type { LlamaArgs, ModelSource } from '@gguf/core';
 
 export type RuntimeKind = 'docker' | 'process';
 
+/** How a Docker server reaches the world: not at all (a Unix socket the node serves), the host's network, or a bridge. */
+export type NetworkMode = 'none' | 'host' | 'bridge';
+
 /** What identifies a server on a node. */
 export interface ServerIdentity {
   deploymentId: string;
@@ -22,7 +25,11 @@ export interface ServerIdentity {
 
 /** Everything a runtime needs to start llama-server for one deployment. */
 export interface LaunchRequest extends ServerIdentity {
-  model: ModelSource;
+  /**
+   * The model file on the node (for Docker, a path on the engine's host), already resolved inside
+   * the library or the organization's download cache and checked by the worker.
+   */
+  modelFile: string;
   contextSize: number;
   parallel: number;
   embeddings: boolean;
@@ -35,6 +42,8 @@ export interface LaunchRequest extends ServerIdentity {
   gpuIndices: number[];
   /** The per-deployment secret llama-server demands as its API key; only the gateway knows it. */
   apiKey: string;
+  /** CPU cores the server may use (a CPU quota for containers). */
+  cpus: number;
 }
 
 /**
@@ -114,6 +123,12 @@ export interface Runtime {
   /** Servers of this runtime's node, in any state. */
   list(): Promise<ServerInfo[]>;
   inspect(handle: string): Promise<ServerInfo | undefined>;
+  /**
+   * Makes a running server answer on its node port (idempotent). Servers without a network of their
+   * own are served through their Unix socket; for the others it is a no-op. Called after a start
+   * and for every running server a worker finds, so servers adopted from a predecessor answer too.
+   */
+  expose(server: ServerInfo): Promise<void>;
   /** Stops gracefully (SIGTERM), killing after `timeoutMs`. A server already gone is not an error. */
   stop(handle: string, timeoutMs: number): Promise<void>;
   /** Removes a stopped server and what it leaves on the node (container, state file). Missing is not an error. */

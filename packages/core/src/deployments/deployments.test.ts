@@ -41,7 +41,16 @@ describe('llamaArgs', () => {
     expect(issues(llamaArgs.safeParse({ host: '0.0.0.0', api_key: 'x' }))[0]).toMatch(/Unrecognized keys: "host", "api_key"/);
   });
 
+  it.each([
+    'tools', 'api_key', 'api_key_file', 'path', 'webui', 'webui_config_file', 'slot_save_path', 'media_path', 'models_dir', 'models_preset',
+    'lora', 'lora_scaled', 'control_vector', 'control_vector_scaled', 'host', 'port', 'model', 'hf_repo', 'model_url', 'chat_template_file', 'ssl_key_file',
+  ])('never accepts %s, which opens files, sockets or tools', (name) => {
+    expect(issues(llamaArgs.safeParse({ [name]: name === 'tools' ? 'all' : '/etc/passwd' }))[0]).toMatch(/Unrecognized key/);
+  });
+
   it('refuses values out of range or of the wrong type', () => {
+    expect(issues(llamaArgs.safeParse({ batch_size: 8193 }))).toEqual(['batch_size: must be at most 8192']);
+    expect(issues(llamaArgs.safeParse({ ubatch_size: 65_536 }))).toEqual(['ubatch_size: must be at most 8192']);
     expect(issues(llamaArgs.safeParse({ n_gpu_layers: 1000 }))).toEqual(['n_gpu_layers: must be at most 999']);
     expect(issues(llamaArgs.safeParse({ threads: 1.5 }))).toEqual(['threads: must be a whole number']);
     expect(issues(llamaArgs.safeParse({ cache_type_k: 'q3' }))[0]).toMatch(/^cache_type_k: /);
@@ -55,23 +64,26 @@ describe('llamaArgs', () => {
 });
 
 describe('buildLlamaServerArgs', () => {
-  const base = { contextSize: 8192, parallel: 2, embeddings: false, llamaArgs: {}, modelsDir: '/models/', host: '127.0.0.1', port: 20001 };
+  const base = { modelPath: '/models/m.gguf', contextSize: 8192, parallel: 2, embeddings: false, llamaArgs: {}, apiKeyFile: '/run/llama/api-key', alias: 'm' };
 
-  it('builds a Hugging Face deployment', () => {
-    expect(buildLlamaServerArgs({ ...base, model: { source: 'huggingface', repo: 'a/b', file: 'm.gguf' }, alias: 'dep_x' })).toEqual([
-      '--hf-repo', 'a/b', '--hf-file', 'm.gguf', '--host', '127.0.0.1', '--port', '20001', '--alias', 'dep_x', '--ctx-size', '8192', '--parallel', '2', '--metrics', '--no-webui',
+  it('serves a model file on a TCP port', () => {
+    expect(buildLlamaServerArgs({ ...base, listen: { host: '127.0.0.1', port: 20001 } })).toEqual([
+      '--model', '/models/m.gguf', '--host', '127.0.0.1', '--port', '20001', '--api-key-file', '/run/llama/api-key', '--alias', 'm',
+      '--ctx-size', '8192', '--parallel', '2', '--metrics', '--no-webui',
     ]);
   });
 
-  it('builds URL and local deployments, with embeddings and extra options', () => {
-    expect(buildLlamaServerArgs({ ...base, model: { source: 'url', url: 'https://h/m.gguf' } }).slice(0, 2)).toEqual(['--model-url', 'https://h/m.gguf']);
-    const local = buildLlamaServerArgs({ ...base, embeddings: true, llamaArgs: { n_gpu_layers: 99 }, model: { source: 'local', path: 'dir/m.gguf' } });
-    expect(local.slice(0, 2)).toEqual(['--model', '/models/dir/m.gguf']);
-    expect(local).toContain('--embeddings');
-    expect(local.slice(-2)).toEqual(['--n-gpu-layers', '99']);
+  it('serves on a Unix socket, with embeddings and extra options', () => {
+    const args = buildLlamaServerArgs({ ...base, embeddings: true, llamaArgs: { n_gpu_layers: 99 }, listen: { socket: '/run/llama/llama.sock' } });
+    expect(args.slice(0, 4)).toEqual(['--model', '/models/m.gguf', '--host', '/run/llama/llama.sock']);
+    expect(args).not.toContain('--port');
+    expect(args).toContain('--embeddings');
+    expect(args.slice(-2)).toEqual(['--n-gpu-layers', '99']);
   });
 
-  it('never puts a secret on the command line', () => {
-    expect(buildLlamaServerArgs({ ...base, model: { source: 'local', path: 'm.gguf' } })).not.toContain('--api-key');
+  it('never puts a secret or a download source on the command line', () => {
+    const args = buildLlamaServerArgs({ ...base, listen: { host: '127.0.0.1', port: 1 } });
+    expect(args).not.toContain('--api-key');
+    for (const flag of ['--hf-repo', '--hf-file', '--model-url', '-hf', '-mu']) expect(args).not.toContain(flag);
   });
 });

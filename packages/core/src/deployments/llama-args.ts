@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 /**
  * The llama-server options a tenant may set, each typed and bounded. This is an allowlist, never a
- * free-form command line: options that touch the host (paths, hosts, ports, keys, slots files)
- * are the platform's, and anything not listed here is refused with the field named.
+ * free-form command line: options that open files, sockets or tools (`--tools`, `--api-key*`,
+ * `--path`, `--webui*`, `--slot-save-path`, `--media-path`, `--models-*`, `--lora`,
+ * `--control-vector`, hosts and ports) are the platform's or forbidden, and anything not listed
+ * here is refused with the field named. `threads` is further bounded by the cores of the node a
+ * deployment is placed on (the scheduler only places it where they suffice).
  */
 const CACHE_TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'] as const;
 const CHAT_TEMPLATES = [
@@ -33,8 +36,9 @@ const OPTIONS = {
   chat_template: option(z.enum(CHAT_TEMPLATES), value('--chat-template')),
   jinja: option(z.boolean(), toggle('--jinja', '--no-jinja')),
   threads: option(int(1, 256), value('--threads')),
-  batch_size: option(int(1, 65_536), value('--batch-size')),
-  ubatch_size: option(int(1, 65_536), value('--ubatch-size')),
+  // Larger batches only buy memory pressure; llama.cpp's own ceiling for useful values.
+  batch_size: option(int(1, 8192), value('--batch-size')),
+  ubatch_size: option(int(1, 8192), value('--ubatch-size')),
   n_predict: option(int(-1, 1_000_000), value('--n-predict')),
   mlock: option(z.boolean(), onlyWhenTrue('--mlock')),
   no_mmap: option(z.boolean(), onlyWhenTrue('--no-mmap')),

@@ -36,3 +36,6 @@ export const httpUrl = urlWithProtocols(['http:', 'https:']).transform((v) => v.
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
+
+export const httpsUrl = urlWithProtocols(['https:']).transform((v) => v.replace(/\/+$/, ''));
+

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commonEnv } from './common';
-import { booleanFlag, durationMs, port, positiveInt } from './fields';
+import { allowedHostsField } from '../net/allowed-hosts';
+import { booleanFlag, durationMs, httpsUrl, port, positiveInt } from './fields';
 
 const portRange = z
   .string()
@@ -24,8 +25,10 @@ export const workerEnv = commonEnv.extend({
   DATA_DIR: z.string().default('.data'),
 
   // --- This node -------------------------------------------------------------------------------
-  // How llama-server runs here: docker, process, or auto (docker when an engine answers, else process).
-  RUNTIME: z.enum(['auto', 'docker', 'process']).default('auto'),
+  // How llama-server runs here: docker (sealed containers; the default), process (plain processes on this
+  // machine, which do not isolate tenants: single-machine trials), or auto (docker when an engine answers,
+  // else process, saying so loudly; what `npm start` uses).
+  RUNTIME: z.enum(['auto', 'docker', 'process']).default('docker'),
   // Unique name of this node; the worker registers (or updates) the node of that name. Defaults to the host name.
   NODE_NAME: z.string().min(1).max(100).optional(),
   // Address gateways dial to reach servers on this node (upstream URLs are http://NODE_ADDRESS:port).
@@ -37,8 +40,10 @@ export const workerEnv = commonEnv.extend({
   // GPUs of this node when nvidia-smi cannot tell (remote engines, tests): "index:name:memoryMb" comma-separated,
   // e.g. "0:NVIDIA L4:23034,1:NVIDIA L4:23034"; "none" declares a node without GPUs. Unset: ask nvidia-smi.
   NODE_GPUS: z.string().optional(),
-  // Docker networking for servers: host (llama-server binds the port on the host) or bridge (Docker publishes it).
-  NODE_NETWORK_MODE: z.enum(['host', 'bridge']).default('host'),
+  // Docker networking for servers: none (no network at all; llama-server listens on a Unix socket and the worker
+  // serves its port; the default and the only mode that contains a hostile model), host (llama-server binds the
+  // port on the host) or bridge (Docker publishes it). host and bridge let a server reach networks: weaker.
+  NODE_NETWORK_MODE: z.enum(['none', 'host', 'bridge']).default('none'),
   // Address llama-server's port is bound to; defaults to 127.0.0.1 when NODE_ADDRESS is loopback, else 0.0.0.0.
   SERVER_BIND_HOST: z.string().optional(),
 
@@ -57,14 +62,28 @@ export const workerEnv = commonEnv.extend({
   LLAMA_SERVER_CPU_IMAGE: z.string().optional(),
   // Process runtime: the llama-server executable; `llama-server` on PATH when unset.
   LLAMA_SERVER_BIN: z.string().optional(),
-  // The node's model store: local models are files here, Hugging Face and URL downloads are cached here. Default DATA_DIR/models.
+  // The node's model store. MODELS_DIR/library holds the admin-curated models `local` deployments name;
+  // MODELS_DIR/orgs/<organization> the worker's downloads for each organization. Default DATA_DIR/models.
   MODELS_DIR: z.string().optional(),
-  // Process runtime state (pid files, server logs). Default DATA_DIR/worker.
+  // Worker state on the node: servers' own directories (key files, sockets), process runtime state files and logs.
+  // Servers' Unix sockets live here, so keep the path short. Default DATA_DIR/worker.
   WORKER_STATE_DIR: z.string().optional(),
-  // Hugging Face token for gated or private repositories; given to llama-server's environment only, never logged.
+  // The user llama-server runs as when the worker is root: a name from /etc/passwd or uid[:gid]. Never root.
+  SERVER_USER: z.string().min(1).default('nobody'),
+  // Hugging Face hub the worker downloads `huggingface` models from ({HF_ENDPOINT}/{repo}/resolve/{revision}/{file}).
+  HF_ENDPOINT: httpsUrl.default('https://huggingface.co'),
+  // The platform's Hugging Face token, used only for organizations an admin allowed to use it; never logged,
+  // never given to llama-server. Organizations can store a token of their own instead.
   HF_TOKEN: z.string().optional(),
+  // Largest model file the worker downloads, in bytes (default 256 GiB).
+  MODEL_MAX_BYTES: positiveInt.default(256 * 1024 ** 3),
+  // Host names and CIDRs model downloads may reach although they are not public (an internal mirror), comma-separated.
+  MODEL_URL_ALLOWED_HOSTS: allowedHostsField,
   // Names of this worker's environment variables to pass to llama-server as they are (e.g. GGML_CUDA_ENABLE_UNIFIED_MEMORY).
-  SERVER_ENV_PASSTHROUGH: csvList.default([]),
+  // Never secrets (a container's environment shows in `docker inspect`) and never LLAMA_ARG_*, which would set options past the allowlist.
+  SERVER_ENV_PASSTHROUGH: csvList
+    .refine((names) => !names.some((name) => /^LLAMA_ARG_/i.test(name) || /^LLAMA_API_KEY$/i.test(name)), 'must not name LLAMA_ARG_* or LLAMA_API_KEY variables: llama-server options are the platform\'s')
+    .default([]),
   // On a graceful stop: keep llama-server running for the next worker to adopt, or stop it with the worker.
   // Default: stop for the process runtime (single-box installs), keep for Docker.
   SERVERS_ON_SHUTDOWN: z.enum(['keep', 'stop']).optional(),

@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import { buildLlamaServerArgs } from '@gguf/core';
 import type Dockerode from 'dockerode';
-import { LABELS, type LaunchRequest, serverName } from '../types';
+import { SERVER_FILES } from '../server-dir';
+import { LABELS, type LaunchRequest, type NetworkMode, serverName } from '../types';
 
 /** The llama.cpp project's server images: CUDA for deployments with GPUs, CPU otherwise. */
 export const DEFAULT_IMAGES = {
@@ -8,24 +10,40 @@ export const DEFAULT_IMAGES = {
   cpu: 'ghcr.io/ggml-org/llama.cpp:server',
 } as const;
 
-/** Where the node's model store appears inside every container. */
+/** Where the server's own directory (its socket, its key file) appears inside the container. */
+export const CONTAINER_RUN_DIR = '/run/llama';
+/** Where the one model file appears inside the container. */
 export const CONTAINER_MODELS_DIR = '/models';
 /** llama-server's port inside the container in bridge mode (published on the allocated host port). */
 export const BRIDGE_CONTAINER_PORT = 8080;
+/** The only writable place in the container's file system: llama-server writes nothing, but libraries may want a /tmp. */
+const TMPFS = { '/tmp': 'rw,noexec,nosuid,nodev,size=64m' };
 
 export interface ContainerSettings {
   images: { gpu: string; cpu: string };
-  /** The node's model store, as a path on the engine's host; mounted at /models. */
-  modelsDir: string;
-  /** host: llama-server binds the allocated port on the host; bridge: it binds 8080 inside and Docker publishes the port. */
-  networkMode: 'host' | 'bridge';
+  /**
+   * none (default): no network at all; llama-server listens on a Unix socket in its directory and
+   * the node serves the port. host: llama-server binds the port on the host. bridge: it binds 8080
+   * inside and Docker publishes the port. host and bridge let a compromised server reach networks.
+   */
+  networkMode: NetworkMode;
   /** Address the port is bound to on the host (llama-server's --host in host mode, the published address in bridge mode). */
   bindHost: string;
-  /** Extra environment for llama-server (HF_TOKEN, pass-through variables). Never logged. */
+  /** `uid:gid` the server runs as; never root. */
+  user: string;
+  /** Pass-through environment for llama-server (SERVER_ENV_PASSTHROUGH). Never a secret: `docker inspect` shows it. */
   env: Record<string, string>;
   pidsLimit: number;
   /** Hard memory limit in bytes; swap is not allowed beyond it. */
   memoryBytes?: number;
+}
+
+/** Where one server's files are, as paths on the engine's host. */
+export interface ServerMounts {
+  /** The model file, mounted read-only. */
+  modelFile: string;
+  /** The server's own directory (key file, socket), mounted at CONTAINER_RUN_DIR. */
+  runDir: string;
 }
 
 export function imageFor(request: Pick<LaunchRequest, 'gpuIndices'>, settings: Pick<ContainerSettings, 'images'>): string {
@@ -34,32 +52,31 @@ export function imageFor(request: Pick<LaunchRequest, 'gpuIndices'>, settings: P
 
 /**
  * The container for one deployment generation, as a pure function of the request so it can be
- * checked without an engine. Started exactly like the llama.cpp server image expects: its
- * entrypoint is llama-server and the command is llama-server's arguments.
+ * checked without an engine. Sealed by default: a non-root user without capabilities or a way to
+ * gain privileges, a read-only root file system, no network, the model file read-only and nothing
+ * else of the node's disks but the server's own directory, and limits on processes, memory and CPU.
+ * Started exactly like the llama.cpp server image expects: its entrypoint is llama-server and the
+ * command is llama-server's arguments.
  */
-export function containerSpec(request: LaunchRequest, settings: ContainerSettings): Dockerode.ContainerCreateOptions {
-  const bridge = settings.networkMode === 'bridge';
-  // The launch request carries the deployment's settings under the names the arguments take.
+export function containerSpec(request: LaunchRequest, settings: ContainerSettings, mounts: ServerMounts): Dockerode.ContainerCreateOptions {
+  const mode = settings.networkMode;
+  const modelPath = `${CONTAINER_MODELS_DIR}/${basename(mounts.modelFile)}`;
   const args = buildLlamaServerArgs({
     ...request,
-    modelsDir: CONTAINER_MODELS_DIR,
-    host: bridge ? '0.0.0.0' : settings.bindHost,
-    port: bridge ? BRIDGE_CONTAINER_PORT : request.port,
+    modelPath,
+    apiKeyFile: `${CONTAINER_RUN_DIR}/${SERVER_FILES.apiKey}`,
+    listen:
+      mode === 'none'
+        ? { socket: `${CONTAINER_RUN_DIR}/${SERVER_FILES.socket}` }
+        : { host: mode === 'bridge' ? '0.0.0.0' : settings.bindHost, port: mode === 'bridge' ? BRIDGE_CONTAINER_PORT : request.port },
   });
-  const env: Record<string, string> = {
-    ...settings.env,
-    // Downloads (--hf-repo, --model-url) land in the node's model store and are reused by every deployment.
-    LLAMA_CACHE: `${CONTAINER_MODELS_DIR}/.cache/llama.cpp`,
-    HF_HOME: `${CONTAINER_MODELS_DIR}/.cache/huggingface`,
-    // The internal key only the gateway knows; in the environment, so it never shows in `docker inspect`'s Cmd or a process list.
-    LLAMA_API_KEY: request.apiKey,
-  };
   const containerPort = `${BRIDGE_CONTAINER_PORT}/tcp`;
   return {
     name: serverName(request),
     Image: imageFor(request, settings),
     Cmd: args,
-    Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
+    User: settings.user,
+    Env: Object.entries(settings.env).map(([name, value]) => `${name}=${value}`),
     Labels: {
       [LABELS.managed]: 'true',
       [LABELS.deploymentId]: request.deploymentId,
@@ -68,11 +85,13 @@ export function containerSpec(request: LaunchRequest, settings: ContainerSetting
       [LABELS.port]: String(request.port),
     },
     StopSignal: 'SIGTERM',
-    ...(bridge ? { ExposedPorts: { [containerPort]: {} } } : {}),
+    ...(mode === 'bridge' ? { ExposedPorts: { [containerPort]: {} } } : {}),
     HostConfig: {
-      NetworkMode: settings.networkMode,
-      ...(bridge ? { PortBindings: { [containerPort]: [{ HostIp: settings.bindHost, HostPort: String(request.port) }] } } : {}),
-      Binds: [`${settings.modelsDir}:${CONTAINER_MODELS_DIR}`],
+      NetworkMode: mode,
+      ...(mode === 'bridge' ? { PortBindings: { [containerPort]: [{ HostIp: settings.bindHost, HostPort: String(request.port) }] } } : {}),
+      Binds: [`${mounts.modelFile}:${modelPath}:ro`, `${mounts.runDir}:${CONTAINER_RUN_DIR}:rw`],
+      ReadonlyRootfs: true,
+      Tmpfs: TMPFS,
       // Exactly the allocated GPUs, by index, through the NVIDIA container runtime.
       DeviceRequests:
         request.gpuIndices.length > 0
@@ -82,6 +101,7 @@ export function containerSpec(request: LaunchRequest, settings: ContainerSetting
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       PidsLimit: settings.pidsLimit,
+      NanoCpus: Math.round(request.cpus * 1e9),
       ...(settings.memoryBytes ? { Memory: settings.memoryBytes, MemorySwap: settings.memoryBytes } : {}),
       // --mlock needs a memlock limit (a limit, not a capability); only asked for when the deployment uses it.
       ...(request.llamaArgs.mlock ? { Ulimits: [{ Name: 'memlock', Soft: -1, Hard: -1 }] } : {}),

@@ -4,6 +4,8 @@ import { backoffDelay, describeError } from '@gguf/core';
 import type Dockerode from 'dockerode';
 import { LineBatcher, LineSplitter } from '../lines';
 import { portFree } from '../ports';
+import { ServerDirs, type ServerUser } from '../server-dir';
+import { SocketForwarder } from '../socket-forwarder';
 import {
   type FollowLogsOptions,
   LABELS,
@@ -22,9 +24,13 @@ import { connectDocker, type DockerEndpoint, isLocalEndpoint } from './connect';
 import { type ContainerSettings, containerSpec, imageFor } from './container-spec';
 import { Demuxer, demuxBuffer, type StreamKind } from './demux';
 
-export interface DockerRuntimeOptions extends Omit<ContainerSettings, 'memoryBytes'> {
+export interface DockerRuntimeOptions extends Omit<ContainerSettings, 'memoryBytes' | 'user'> {
   endpoint: DockerEndpoint;
   nodeId: string;
+  /** Where servers' own directories (key file, socket) are made: a path on the engine's host. */
+  serversDir: string;
+  /** Who servers run as; undefined: the worker's own user (a worker that is not root cannot hand files to another). */
+  serverUser?: ServerUser;
   /** Hard memory limit per container; defaults to 90% of the engine's memory so one server cannot take the host down. */
   memoryBytes?: number;
   /** Deadline for engine calls that should be quick (ping, inspect). */
@@ -96,12 +102,25 @@ export class DockerRuntime implements Runtime {
   private watching = false;
   private memoryBytes: number | undefined;
   private readonly callTimeoutMs: number;
+  private readonly dirs: ServerDirs;
+  private readonly forwarder: SocketForwarder;
+  private readonly user: string;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = connectDocker(options.endpoint);
-    this.description = `docker ${options.endpoint.url}`;
+    this.description = `docker ${options.endpoint.url} (network ${options.networkMode})`;
     this.memoryBytes = options.memoryBytes;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
+    this.dirs = new ServerDirs(options.serversDir, options.serverUser);
+    this.forwarder = new SocketForwarder(options.bindHost);
+    const self = { uid: process.getuid?.() ?? 65534, gid: process.getgid?.() ?? 65534 };
+    const user = options.serverUser ?? self;
+    this.user = `${user.uid}:${user.gid}`;
+  }
+
+  /** The engine's host is this machine: its files and sockets are the worker's to make and dial. */
+  private get local(): boolean {
+    return isLocalEndpoint(this.options.endpoint.url);
   }
 
   async ping(): Promise<void> {
@@ -173,7 +192,12 @@ export class DockerRuntime implements Runtime {
 
   /** Creates the container without starting it (exposed so its spec can be inspected in tests). */
   async createContainer(request: LaunchRequest): Promise<Dockerode.Container> {
-    const spec = containerSpec(request, { ...this.options, memoryBytes: await this.defaultMemoryBytes() });
+    if (!this.local) {
+      throw new RuntimeUnavailableError(`servers on the remote engine ${this.options.endpoint.url} need the node helper, which this worker does not have`);
+    }
+    const name = serverName(request);
+    const runDir = await this.dirs.prepare(name, request.apiKey);
+    const spec = containerSpec(request, { ...this.options, user: this.user, memoryBytes: await this.defaultMemoryBytes() }, { modelFile: request.modelFile, runDir });
     try {
       return await this.docker.createContainer(spec);
     } catch (error) {
@@ -204,7 +228,25 @@ export class DockerRuntime implements Runtime {
     }
     const info = await this.inspect(container.id);
     if (!info) throw new RuntimeUnavailableError('the container disappeared right after it was started');
+    try {
+      await this.expose(info);
+    } catch (error) {
+      await this.remove(info.handle).catch(() => undefined);
+      throw error;
+    }
     return info;
+  }
+
+  async expose(server: ServerInfo): Promise<void> {
+    if (this.options.networkMode !== 'none' || server.port === undefined || server.state !== 'running') return;
+    try {
+      await this.forwarder.open(server.port, this.dirs.socket(serverName(server)));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Worded as llama-server words it, so the failure is diagnosed (and the port moved) the same way.
+      if (code === 'EADDRINUSE') throw new RuntimeUnavailableError(`couldn't bind HTTP server socket, hostname: ${this.options.bindHost}, port: ${server.port}`);
+      throw new RuntimeUnavailableError(`could not serve port ${server.port}: ${describeError(error)}`);
+    }
   }
 
   async list(): Promise<ServerInfo[]> {
@@ -242,8 +284,11 @@ export class DockerRuntime implements Runtime {
   }
 
   async remove(handle: string): Promise<void> {
+    const info = await this.inspect(handle);
+    if (info?.port !== undefined) await this.forwarder.close(info.port);
     // 409: a removal is already in progress, which is what we want anyway.
     await ignoring([404, 409], () => this.docker.getContainer(handle).remove({ force: true, v: true }));
+    if (info && this.local) await this.dirs.remove(serverName(info));
   }
 
   async tail(handle: string, lines: number): Promise<string[]> {
@@ -321,8 +366,9 @@ export class DockerRuntime implements Runtime {
     };
   }
 
-  async purge(): Promise<void> {
-    // Containers are removed one by one; a container's logs go with it. Nothing else is kept on the node.
+  async purge(deploymentId: string): Promise<void> {
+    // Containers are removed one by one and a container's logs go with it; only a directory whose container vanished unseen may be left.
+    if (this.local) await this.dirs.removeAll(deploymentId);
   }
 
   async portAvailable(port: number): Promise<boolean | undefined> {
@@ -380,6 +426,8 @@ export class DockerRuntime implements Runtime {
   }
 
   async close(): Promise<void> {
+    // Servers keep running; their ports answer again once the next worker exposes them.
+    await this.forwarder.closeAll();
     this.watching = false;
     this.events.removeAllListeners();
     (this.eventStream as { destroy?: () => void } | undefined)?.destroy?.();

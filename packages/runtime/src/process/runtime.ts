@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildLlamaServerArgs } from '@gguf/core';
 import { LineBatcher, LineSplitter } from '../lines';
 import { portFree } from '../ports';
+import { ServerDirs, type ServerUser } from '../server-dir';
 import {
   type FollowLogsOptions,
   type LaunchRequest,
@@ -24,14 +25,14 @@ export interface ProcessRuntimeOptions {
   nodeId: string;
   /** LLAMA_SERVER_BIN; `llama-server` on PATH when absent. */
   binary?: string;
-  /** Where state files (one per server) and log files (one per deployment) live. */
+  /** Where state files (one per server), log files (one per deployment) and servers' own directories live. */
   stateDir: string;
-  /** The node's model store: `local` models are files here, downloads are cached here. */
-  modelsDir: string;
   /** Address llama-server binds; loopback unless the node is reached from other machines. */
   bindHost: string;
-  /** Extra environment for llama-server (HF_TOKEN, pass-through variables). */
+  /** Pass-through environment for llama-server (SERVER_ENV_PASSTHROUGH). */
   env: Record<string, string>;
+  /** Who servers run as when the worker is root (SERVER_USER); undefined: the worker's own user. */
+  serverUser?: ServerUser;
   /** A log file is emptied once a follower has shipped this many bytes of it (servers append, so nothing is torn). */
   maxLogBytes?: number;
   /** How often followers look for new output and whether their server still runs. */
@@ -54,13 +55,20 @@ interface ServerRecord {
   finishedAt?: string;
 }
 
-/** Variables of the worker's own environment a server may see; everything else (DATABASE_URL…) stays out. */
-const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'LD_LIBRARY_PATH', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+/**
+ * Variables of the worker's own environment a server may see: what finds programs, libraries (CUDA)
+ * and the locale. llama-server does no network I/O of its own, so no proxy or TLS settings either;
+ * everything else (DATABASE_URL, SECRETS_KEY…) stays out.
+ */
+const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'LD_LIBRARY_PATH'];
 
 /**
  * Process runtime: llama-server as a child process on this machine, for laptops and single-box
  * installs without Docker. Servers are started in their own process group so they outlive a
- * worker restart; a state file per server lets the next worker find and stop them.
+ * worker restart; a state file per server lets the next worker find and stop them. A worker
+ * running as root starts them as SERVER_USER, in a directory of their own, with an almost empty
+ * environment; still, processes share the machine's network and file system, so this runtime does
+ * not isolate tenants from each other (docs/security.md).
  */
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
@@ -68,14 +76,14 @@ export class ProcessRuntime implements Runtime {
   private readonly events = new EventEmitter();
   private readonly serversDir: string;
   private readonly logsDir: string;
-  private readonly modelsDir: string;
+  private readonly dirs: ServerDirs;
   private readonly locks = new Map<string, Promise<void>>();
   private writes = 0;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
     this.serversDir = join(resolve(options.stateDir), 'servers');
     this.logsDir = join(resolve(options.stateDir), 'logs');
-    this.modelsDir = resolve(options.modelsDir);
+    this.dirs = new ServerDirs(join(resolve(options.stateDir), 'run'), options.serverUser);
     this.description = `process ${options.binary ?? 'llama-server'}`;
   }
 
@@ -100,7 +108,6 @@ export class ProcessRuntime implements Runtime {
   async ping(): Promise<void> {
     await mkdir(this.serversDir, { recursive: true, mode: 0o700 });
     await mkdir(this.logsDir, { recursive: true, mode: 0o700 });
-    await mkdir(this.modelsDir, { recursive: true });
   }
 
   async missingImage(): Promise<string | undefined> {
@@ -185,27 +192,28 @@ export class ProcessRuntime implements Runtime {
     }
     const binary = this.binary();
     await this.ping();
+    const dir = await this.dirs.prepare(handle, request.apiKey);
     const args = buildLlamaServerArgs({
       ...request,
-      modelsDir: this.modelsDir,
-      host: this.options.bindHost,
-      port: request.port,
+      modelPath: request.modelFile,
+      listen: { host: this.options.bindHost, port: request.port },
+      apiKeyFile: this.dirs.apiKeyFile(handle),
     });
     const inherited = Object.fromEntries(INHERITED_ENV.flatMap((name) => (process.env[name] !== undefined ? [[name, process.env[name]!]] : [])));
     const env = {
       ...inherited,
       ...this.options.env,
-      LLAMA_CACHE: join(this.modelsDir, '.cache', 'llama.cpp'),
-      HF_HOME: join(this.modelsDir, '.cache', 'huggingface'),
+      HOME: dir,
+      TMPDIR: dir,
       // Exactly the allocated GPUs; none at all for a CPU-only deployment.
       CUDA_VISIBLE_DEVICES: request.gpuIndices.join(','),
-      LLAMA_API_KEY: request.apiKey,
     };
+    const user = this.options.serverUser;
     const logFile = this.logFile(request.deploymentId);
     const fd = openSync(logFile, 'a', 0o600);
     let child;
     try {
-      child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd: this.modelsDir });
+      child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd: dir, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
     } finally {
       closeSync(fd);
     }
@@ -275,6 +283,7 @@ export class ProcessRuntime implements Runtime {
   async remove(handle: string): Promise<void> {
     await this.stop(handle, 0);
     await this.locked(handle, () => rm(this.stateFile(handle), { force: true }));
+    await this.dirs.remove(handle);
   }
 
   async tail(handle: string, lines: number): Promise<string[]> {
@@ -350,6 +359,11 @@ export class ProcessRuntime implements Runtime {
     for (const server of await this.list()) {
       if (server.deploymentId === deploymentId) await this.remove(server.handle);
     }
+    await this.dirs.removeAll(deploymentId);
+  }
+
+  async expose(): Promise<void> {
+    // llama-server binds its port itself.
   }
 
   async portAvailable(port: number): Promise<boolean> {

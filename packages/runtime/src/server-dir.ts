@@ -1,0 +1,77 @@
+import { chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serverName } from './types';
+
+/** What a server's own directory holds. */
+export const SERVER_FILES = {
+  /** The key llama-server demands (`--api-key-file`): readable by the server's user only. */
+  apiKey: 'api-key',
+  /** llama-server's Unix socket in network mode none. */
+  socket: 'llama.sock',
+} as const;
+
+/** The unprivileged user servers run as. */
+export interface ServerUser {
+  uid: number;
+  gid: number;
+}
+
+/** Linux limits a Unix socket's path to 107 bytes; the longest name a server directory gets is that of its server. */
+const SOCKET_PATH_MAX = 107;
+const LONGEST_SERVER_NAME = 'gguf-dep_01m8ncevg3yb4gq6acvk0548fk-g9999999'.length;
+
+/**
+ * One directory per server under `root` (a path on the node): the server's working directory,
+ * its key file and, in network mode none, its socket. Made by the worker and handed to the
+ * server's user (mode 0700), so no other server, which runs as the same user only in containers of
+ * its own, can see into it; the worker, as root or as that user, can still connect to the socket.
+ */
+export class ServerDirs {
+  constructor(
+    readonly root: string,
+    private readonly owner: ServerUser | undefined,
+  ) {
+    const longest = join(root, 'x'.repeat(LONGEST_SERVER_NAME), SERVER_FILES.socket).length;
+    if (longest > SOCKET_PATH_MAX) {
+      throw new Error(`${root} is too long for the servers' Unix sockets (${longest} > ${SOCKET_PATH_MAX} bytes): choose a shorter WORKER_STATE_DIR`);
+    }
+  }
+
+  path(name: string): string {
+    return join(this.root, name);
+  }
+
+  socket(name: string): string {
+    return join(this.path(name), SERVER_FILES.socket);
+  }
+
+  apiKeyFile(name: string): string {
+    return join(this.path(name), SERVER_FILES.apiKey);
+  }
+
+  /** Creates (or refreshes) the directory with the key file in it; returns the directory. */
+  async prepare(name: string, apiKey: string): Promise<string> {
+    const dir = this.path(name);
+    await mkdir(this.root, { recursive: true, mode: 0o711 });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const temp = `${this.apiKeyFile(name)}.${process.pid}.tmp`;
+    await writeFile(temp, apiKey, { mode: 0o400 });
+    if (this.owner) {
+      await chown(temp, this.owner.uid, this.owner.gid);
+      await chown(dir, this.owner.uid, this.owner.gid);
+    }
+    await rename(temp, this.apiKeyFile(name));
+    return dir;
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.path(name), { recursive: true, force: true });
+  }
+
+  /** Every directory of a deployment's servers, whatever their generation. */
+  async removeAll(deploymentId: string): Promise<void> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const prefix = `${serverName({ deploymentId, generation: 0 }).replace(/0$/, '')}`;
+    await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => this.remove(name)));
+  }
+}
