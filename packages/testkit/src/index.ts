@@ -1,4 +1,5 @@
 export * from './database';
 export * from './exclusive';
+export * from './fake-hub/index';
 export * from './test-env';
 export * from './test-secrets';
