@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       WORKER_PORT: String(env.WORKER_PORT),
       HOST: env.HOST,
       DATA_DIR: dataDir,
+      // A single-machine trial: Docker when an engine answers, else plain processes (the worker and the admin's node page say they do not isolate tenants).
+      RUNTIME: process.env.RUNTIME ?? 'auto',
     };
     for (const spec of appSpecs(ROOT, { web: env.WEB_PORT, gateway: env.GATEWAY_PORT, worker: env.WORKER_PORT }, env.HOST)) {
       const app = startApp(spec, appEnv);
