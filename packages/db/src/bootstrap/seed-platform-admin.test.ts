@@ -1,4 +1,4 @@
-import { verifyPassword } from '@gguf/core';
+import { newId, verifyPassword } from '@gguf/core';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPlatformAdmin } from './seed-platform-admin';
@@ -24,11 +24,21 @@ describe('seedPlatformAdmin', () => {
     expect(await verifyPassword('first-password', again.passwordHash!)).toBe(true);
   });
 
-  it('resets the password, admin flag and disabled state when the operator sets ADMIN_PASSWORD', async () => {
-    await t.db.user.update({ where: { email: 'admin@example.com' }, data: { isPlatformAdmin: false, disabledAt: new Date() } });
+  it('resets the password, admin flag and disabled state when the operator sets ADMIN_PASSWORD, ending the sessions', async () => {
+    const admin = await t.db.user.update({ where: { email: 'admin@example.com' }, data: { isPlatformAdmin: false, disabledAt: new Date() } });
+    const session = await t.db.session.create({ data: { id: newId('session'), userId: admin.id, expiresAt: new Date(Date.now() + 3_600_000) } });
     expect(await seedPlatformAdmin(t.db, 'admin@example.com', 'explicit', true)).toMatchObject({ created: false, passwordUpdated: true });
     const user = await t.db.user.findUniqueOrThrow({ where: { email: 'admin@example.com' } });
     expect(user).toMatchObject({ isPlatformAdmin: true, disabledAt: null });
     expect(await verifyPassword('explicit', user.passwordHash!)).toBe(true);
+    expect((await t.db.session.findUniqueOrThrow({ where: { id: session.id } })).revokedAt).not.toBeNull();
+  });
+
+  it('keeps the sessions when ADMIN_PASSWORD is the password the admin already has', async () => {
+    const admin = await t.db.user.findUniqueOrThrow({ where: { email: 'admin@example.com' } });
+    const session = await t.db.session.create({ data: { id: newId('session'), userId: admin.id, expiresAt: new Date(Date.now() + 3_600_000) } });
+    expect(await seedPlatformAdmin(t.db, 'admin@example.com', 'explicit', true)).toMatchObject({ created: false, passwordUpdated: false });
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: admin.id } })).passwordHash).toBe(admin.passwordHash);
+    expect((await t.db.session.findUniqueOrThrow({ where: { id: session.id } })).revokedAt).toBeNull();
   });
 });
