@@ -6,15 +6,15 @@ import { z } from 'zod';
  * fits the column it ends up in: a refused value is a 400 naming its field, never a database error.
  */
 
-// A NUL, or half of a UTF-16 surrogate pair on its own (JSON's "\ud800" allows one).
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// Half of a UTF-16 surrogate pair on its own (JSON's "\ud800" escape makes one).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_MESSAGE = 'must be valid text: no NUL characters or unpaired surrogates';
 
 /**
  * Postgres refuses NUL in text and jsonb, jsonb refuses an unpaired surrogate, and the UTF-8
  * encoder silently turns one into U+FFFD in a text column: such strings are refused at the edge.
  */
-export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+export const isStorableText = (value: string): boolean => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 
 const storable = z.refine<string>(isStorableText, { error: UNSTORABLE_MESSAGE, abort: true });
 
@@ -52,7 +52,7 @@ export const email = z.email('must be an email address').max(254, 'must be at mo
 
 export const password = text(200).min(12, 'must be at least 12 characters');
 
-export const idOf = (kind: IdKind) => z.string().refine((value) => isId(kind, value), `must be a ${kind} id`);
+export const idOf = (kind: IdKind) => text(64).refine((value) => isId(kind, value), `must be a ${kind} id`);
 
 /** A path parameter: an id is looked up (a malformed one answers 404 like a missing one), so only its text is checked here. */
 export const pathParam = text(64);
@@ -78,6 +78,7 @@ const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 export const timestamp = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' })
+  .max(40, 'must be at most 40 characters')
   .refine((value) => {
     const time = Date.parse(value);
     return time >= EARLIEST && time <= LATEST;
