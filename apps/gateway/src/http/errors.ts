@@ -9,9 +9,14 @@ export interface GatewayError {
   message: string;
   /** Seconds, for 429 and 503. */
   retryAfter?: number;
+  /** The request field at fault (OpenAI's `param`), for a refused request shape. */
+  param?: string;
 }
 
 export const gatewayError = (status: number, code: string, message: string, retryAfter?: number): GatewayError => ({ status, code, message, retryAfter });
+
+/** A request the gateway refuses for its shape: 400, naming the field when there is one. */
+export const invalidRequest = (code: string, message: string, param?: string): GatewayError => ({ status: 400, code, message, param });
 
 // Error type names by status; the client errors read the same in both protocols. Other statuses fall back by class.
 const SHARED_TYPES: Record<number, string> = { 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error' };
@@ -30,9 +35,9 @@ const anthropicType = (status: number) => ANTHROPIC_TYPES[status] ?? (status >= 
 const openAiType = (status: number) => OPENAI_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
 
 /** The error body each protocol's SDK parses into its exception classes. */
-export function errorBody(protocol: Protocol, status: number, code: string, message: string): string {
+export function errorBody(protocol: Protocol, status: number, code: string, message: string, param: string | null = null): string {
   if (protocol === 'anthropic') return JSON.stringify({ type: 'error', error: { type: anthropicType(status), message } });
-  return JSON.stringify({ error: { message, type: openAiType(status), param: null, code } });
+  return JSON.stringify({ error: { message, type: openAiType(status), param, code } });
 }
 
 /** A terminal SSE event for a stream that failed after its headers went out. */
@@ -42,7 +47,7 @@ export function streamErrorEvent(protocol: Protocol, message: string): string {
 }
 
 export function sendError(res: ServerResponse, protocol: Protocol, error: GatewayError, headers: Record<string, string> = {}): void {
-  const body = errorBody(protocol, error.status, error.code, error.message);
+  const body = errorBody(protocol, error.status, error.code, error.message, error.param);
   const retry = error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) };
   res.writeHead(error.status, { ...headers, ...retry, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);

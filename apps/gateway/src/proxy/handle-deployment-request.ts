@@ -3,10 +3,12 @@ import { authorize } from '../auth/authorize';
 import type { GatewayContext } from '../context';
 import { readBody } from '../http/body';
 import { type GatewayError, gatewayError, sendError } from '../http/errors';
+import { isJsonObject, type JsonObject } from '../http/json-body';
 import type { LimitDecision } from '../limits/rate-limiter';
 import type { ParsedTarget, Protocol, RouteSpec } from '../routes';
 import { forward } from './forward';
 import { recordOutcome } from './outcome';
+import { checkRequestBody } from './request-shape';
 
 const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false };
 
@@ -16,23 +18,14 @@ interface StreamIntent {
   stripUsageOnlyChunk: boolean;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Whether the caller asked for a stream. In OpenAI streams the gateway asks llama-server for usage when the
  * caller did not (it is what metering counts) and remembers to hide that extra chunk from the caller.
  */
-function streamIntent(route: RouteSpec, body: Buffer): StreamIntent | GatewayError {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return gatewayError(400, 'invalid_json', 'The request body is not valid JSON.');
-  }
-  if (!isObject(parsed)) return gatewayError(400, 'invalid_json', 'The request body must be a JSON object.');
-  const streamed = parsed.stream === true;
+function streamIntent(route: RouteSpec, body: Buffer, parsed: JsonObject): StreamIntent {
+  const streamed = route.streams && parsed.stream === true;
   if (!streamed || route.protocol !== 'openai') return { body, streamed, stripUsageOnlyChunk: false };
-  const options = isObject(parsed.stream_options) ? parsed.stream_options : {};
+  const options = isJsonObject(parsed.stream_options) ? parsed.stream_options : {};
   if (options.include_usage === true) return { body, streamed, stripUsageOnlyChunk: false };
   parsed.stream_options = { ...options, include_usage: true };
   return { body: Buffer.from(JSON.stringify(parsed)), streamed, stripUsageOnlyChunk: true };
@@ -88,9 +81,9 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     const read = await readBody(req, maxBytes);
     if (read.kind === 'aborted') return;
     if (read.kind === 'too-large') return tooLarge();
-    const parsed = target.route.streams ? streamIntent(target.route, read.body) : { body: read.body, streamed: false, stripUsageOnlyChunk: false };
-    if ('status' in parsed) return refuse(parsed);
-    intent = parsed;
+    const checked = checkRequestBody(target.route, read.body);
+    if (!checked.ok) return refuse(checked.error);
+    intent = streamIntent(target.route, read.body, checked.value);
   }
 
   const { env } = ctx;

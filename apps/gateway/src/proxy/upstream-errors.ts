@@ -56,12 +56,23 @@ function upstreamMessage(text: string): string | undefined {
 }
 
 /**
+ * llama-server's 500s for a request asking for what the deployment was not started with: tools or a tool
+ * choice without --jinja, images or audio without a multimodal projector. The caller has to change the request
+ * (or the deployment), so it is told with a 400 that an SDK does not retry.
+ */
+const UNSUPPORTED_BY_DEPLOYMENT = [/^tools? param requires --jinja flag/, /^tool_choice param requires --jinja flag/, /^(image|audio) input is not supported/];
+
+/**
  * What the caller gets for a non-2xx upstream answer: the same status and message, in the caller's protocol.
  * llama-server refusing the gateway's own secret is the platform's fault, not the caller's key, so it is a 502.
+ * A route or feature the deployment was not started for (llama-server's 501, or one of the 500s above) is 400.
  */
 export function upstreamErrorResponse(status: number, text: string, retryAfter: string | undefined): GatewayError {
   if (status === 401 || status === 403) return gatewayError(502, 'upstream_auth_failed', 'The deployment refused the gateway; please try again later.');
   const message = upstreamMessage(text) ?? `The deployment answered with status ${status}.`;
+  if (status === 501 || (status === 500 && UNSUPPORTED_BY_DEPLOYMENT.some((pattern) => pattern.test(message)))) {
+    return gatewayError(400, 'unsupported_by_deployment', message);
+  }
   const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : status === 503 ? 5 : undefined;
   const code = status === 503 ? 'deployment_loading' : status >= 500 ? 'upstream_error' : 'invalid_request';
   return gatewayError(status >= 400 && status <= 599 ? status : 502, code, message, seconds);
