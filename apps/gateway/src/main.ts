@@ -4,6 +4,7 @@ import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
 import pino from 'pino';
 import { createGateway } from './gateway';
+import { listensOnLoopbackOnly } from './http/loopback';
 
 const env = loadEnvOrExit('gateway', gatewayEnv);
 // One line per request: buffered writes keep a write(2) per line off the hot path; flushed on shutdown.
@@ -39,3 +40,6 @@ const { server } = await started.gateway;
 server.listen(env.GATEWAY_PORT, env.HOST);
 await once(server, 'listening');
 logger.info({ port: env.GATEWAY_PORT, host: env.HOST }, 'gateway listening');
+if (env.GATEWAY_METRICS_TOKEN === undefined && !listensOnLoopbackOnly(server)) {
+  logger.warn('GET /metrics answers 403 until GATEWAY_METRICS_TOKEN is set, because the gateway listens beyond loopback');
+}

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { digestsEqual, hashApiKey, type HealthCheck, isHealthRequest, newId, serveHealth } from '@gguf/core';
 import type { GatewayContext } from './context';
 import { gatewayError, sendError } from './http/errors';
+import { listensOnLoopbackOnly } from './http/loopback';
 import { handleDeploymentRequest } from './proxy/handle-deployment-request';
 import { parseTarget } from './routes';
 
@@ -9,8 +10,15 @@ function isMetricsRequest(req: IncomingMessage): boolean {
   return req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?') === true);
 }
 
-async function serveMetrics(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * /metrics needs GATEWAY_METRICS_TOKEN, except on a gateway only this machine can reach (bound to loopback or a
+ * Unix socket). Beyond loopback without a token it is refused outright, never open.
+ */
+async function serveMetrics(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, server: Server): Promise<void> {
   const token = ctx.env.GATEWAY_METRICS_TOKEN;
+  if (token === undefined && !listensOnLoopbackOnly(server)) {
+    return sendError(res, 'openai', gatewayError(403, 'metrics_token_required', 'Metrics are disabled: this gateway listens beyond loopback and GATEWAY_METRICS_TOKEN is not set.'));
+  }
   const presented = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '';
   if (token !== undefined && !digestsEqual(hashApiKey(presented), hashApiKey(token))) {
     return sendError(res, 'openai', gatewayError(401, 'invalid_metrics_token', 'A valid metrics token is required.'));
@@ -31,7 +39,7 @@ export function createGatewayServer(ctx: GatewayContext, healthChecks: Record<st
       return;
     }
     if (isMetricsRequest(req)) {
-      serveMetrics(ctx, req, res).catch(() => res.destroy());
+      serveMetrics(ctx, req, res, server).catch(() => res.destroy());
       return;
     }
     const requestId = newId('request');

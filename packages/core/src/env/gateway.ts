@@ -54,7 +54,8 @@ export const gatewayEnv = commonEnv.extend({
   // Minimum time between two writes of one key's last_used_at.
   GATEWAY_LAST_USED_INTERVAL_MS: durationMs.default(60_000),
 
-  // Bearer token required by GET /metrics; unset means /metrics is open (bind it to a private network then).
+  // Bearer token required by GET /metrics. Unset: /metrics is open only while the gateway listens on loopback
+  // (HOST 127.x, ::1 or localhost); bound beyond loopback without a token, /metrics answers 403.
   GATEWAY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
