@@ -1,4 +1,4 @@
-import type { Logger, SecretBox } from '@gguf/core';
+import type { AllowedHosts, Logger, SecretBox } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import type { createDeploymentQueue, Redis } from '@gguf/redis';
 
@@ -12,6 +12,8 @@ export interface ApiDeps {
   publicGatewayUrl: string;
   /** Seals the secrets the control plane stores (SECRETS_KEY). */
   secrets: SecretBox;
+  /** Non-public hosts `url` models may still name (MODEL_URL_ALLOWED_HOSTS: an internal mirror). */
+  allowedModelHosts: AllowedHosts;
 }
 
 /** A Prisma transaction client, as handed to `db.$transaction(async (tx) => …)`. */

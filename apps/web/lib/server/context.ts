@@ -25,7 +25,7 @@ export function serverContext(): ServerContext {
     const redis = createRedis(env.REDIS_URL, 'gguf-web');
     const logger = createLogger('web', env.LOG_LEVEL);
     const queue = createDeploymentQueue(redis);
-    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL, secrets: secretBoxFromEnv(env) }, mailer: createMailer(env) };
+    holder.__ggufServerContext = { env, db, redis, logger, deps: { db, redis, queue, logger, publicGatewayUrl: env.PUBLIC_GATEWAY_URL, secrets: secretBoxFromEnv(env), allowedModelHosts: env.MODEL_URL_ALLOWED_HOSTS }, mailer: createMailer(env) };
   }
   return holder.__ggufServerContext;
 }

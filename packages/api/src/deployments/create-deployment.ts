@@ -6,6 +6,7 @@ import type { ApiDeps } from '../deps';
 import { type Idempotency, runIdempotent } from '../idempotency/run-idempotent';
 import { checkDeploymentQuota } from '../quotas/check-deployment-quota';
 import { announceDeployment } from './announce-deployment';
+import { assertModelUrlAllowed } from './check-model-url';
 import { recordDeploymentEvent } from './record-event';
 import type { CreateDeploymentInput, DeploymentObject } from './schemas';
 import { modelColumns, serializeDeployment } from './serialize-deployment';
@@ -22,6 +23,7 @@ export async function createDeployment(
   input: CreateDeploymentInput,
   options: { idempotency?: Idempotency } = {},
 ): Promise<CreateDeploymentResult> {
+  assertModelUrlAllowed(deps, input.model);
   const { value, replayed } = await runIdempotent(deps, scope.orgId, options.idempotency, 201, async (tx) => {
     await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 1, addGpus: input.gpu.count });
     const id = newId('deployment');

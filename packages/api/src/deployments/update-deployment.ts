@@ -3,6 +3,7 @@ import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import { checkDeploymentQuota } from '../quotas/check-deployment-quota';
 import { announceDeployment } from './announce-deployment';
+import { assertModelUrlAllowed } from './check-model-url';
 import { findDeployment } from './find-deployment';
 import { recordDeploymentEvent } from './record-event';
 import { type DeploymentObject, SETTINGS_FIELDS, type UpdateDeploymentInput } from './schemas';
@@ -16,6 +17,7 @@ import { modelColumns, serializeDeployment } from './serialize-deployment';
 export async function updateDeployment(deps: ApiDeps, scope: OrgScope, id: string, input: UpdateDeploymentInput): Promise<DeploymentObject> {
   const changed = SETTINGS_FIELDS.filter((field) => input[field] !== undefined);
   const redeploy = changed.length > 0;
+  assertModelUrlAllowed(deps, input.model);
   const row = await deps.db.$transaction(async (tx) => {
     const current = await findDeployment(tx, scope.orgId, id, { lock: true });
     if (input.gpu && input.gpu.count > current.gpuCount) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, newId } from '@gguf/core';
+import { createLogger, newId, NO_ALLOWED_HOSTS } from '@gguf/core';
 import { closeRedis, createRedis, DEPLOYMENT_QUEUE } from '@gguf/redis';
 import { createTestDatabase, testEnv, testSecrets } from '@gguf/testkit';
 import { Queue } from 'bullmq';
@@ -18,7 +18,7 @@ export async function createTestDeps(publicGatewayUrl = 'http://gateway.test:300
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   const queue = new Queue(DEPLOYMENT_QUEUE, { connection: redis, prefix: `test-${randomBytes(6).toString('hex')}` });
   const logger = createLogger('api-test', 'silent');
-  const deps: ApiDeps = { db: database.db, redis, queue, logger, publicGatewayUrl, secrets: testSecrets };
+  const deps: ApiDeps = { db: database.db, redis, queue, logger, publicGatewayUrl, secrets: testSecrets, allowedModelHosts: NO_ALLOWED_HOSTS };
   const system: AdminScope = { actor: { type: 'system', id: null }, requestId: newId('request') };
 
   async function close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { allowedHostsField } from '../net/allowed-hosts';
 import { commonEnv } from './common';
 import { httpUrl, port, positiveInt, secret } from './fields';
 
@@ -72,6 +73,9 @@ const webEnvObject = commonEnv.extend({
     .optional(),
   // Sender of those emails, e.g. "GGUF Cloud <gguf@example.com>".
   MAIL_FROM: z.string().min(3).default('GGUF Cloud <no-reply@localhost>'),
+  // Host names and CIDRs `url` models may name although they are not public (an internal mirror), comma-separated;
+  // the workers must list them too, since they check again when they download.
+  MODEL_URL_ALLOWED_HOSTS: allowedHostsField,
 });
 type WebEnvShape = typeof webEnvObject.shape;
 
