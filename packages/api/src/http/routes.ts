@@ -16,7 +16,7 @@ import {
 import { membership, membershipList, putMembershipBody } from '../memberships/schemas';
 import { node, nodeList, registerNodeBody } from '../nodes/schemas';
 import { named } from '../openapi/components';
-import { createOrganizationBody, organization, organizationList, updateOrganizationBody } from '../organizations/schemas';
+import { createOrganizationBody, hfTokenSetting, organization, organizationList, putHfTokenBody, updateOrganizationBody } from '../organizations/schemas';
 import { pathParam } from '../shared/fields';
 import { pageQuery } from '../shared/pagination';
 import { usageQuery, usageReport } from '../usage/schemas';
@@ -197,6 +197,48 @@ export const getUsageRoute = defineRoute({
   auth: 'org',
   query: usageQuery,
   response: named('UsageReport', usageReport),
+  status: 200,
+});
+
+// --- tenant: the organization's Hugging Face token ----------------------------------------------
+
+const HfTokenSetting = named('HfTokenSetting', hfTokenSetting);
+
+export const getHfTokenRoute = defineRoute({
+  operationId: 'getOrganizationHfToken',
+  method: 'GET',
+  path: '/api/v1/organization/hf-token',
+  tag: 'Organization',
+  summary: "Whether the organization's downloads have a Hugging Face token",
+  description: 'Never returns the token: only whether one is set, and whether an admin lets the organization use the platform token instead.',
+  auth: 'org',
+  response: HfTokenSetting,
+  status: 200,
+});
+
+export const putHfTokenRoute = defineRoute({
+  operationId: 'putOrganizationHfToken',
+  method: 'PUT',
+  path: '/api/v1/organization/hf-token',
+  tag: 'Organization',
+  summary: "Set the organization's own Hugging Face token",
+  description:
+    "Used for this organization's Hugging Face downloads only (gated or private repositories), before any platform token. Stored encrypted; it is never shown again. Needs the owner or admin role.",
+  auth: 'org',
+  body: named('PutHfTokenRequest', putHfTokenBody),
+  response: HfTokenSetting,
+  status: 200,
+});
+
+export const deleteHfTokenRoute = defineRoute({
+  operationId: 'deleteOrganizationHfToken',
+  method: 'DELETE',
+  path: '/api/v1/organization/hf-token',
+  tag: 'Organization',
+  summary: "Remove the organization's own Hugging Face token",
+  description: 'Needs the owner or admin role.',
+  auth: 'org',
+  response: HfTokenSetting,
   status: 200,
 });
 

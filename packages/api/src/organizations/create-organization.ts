@@ -25,6 +25,7 @@ export async function createOrganization(deps: ApiDeps, scope: AdminScope, input
         maxGpus: input.max_gpus,
         rateLimitRpm: input.rate_limit_rpm,
         maxConcurrentStreams: input.max_concurrent_streams,
+        platformHfToken: input.platform_hf_token,
       },
     });
     if (input.owner_user_id) await tx.membership.create({ data: { orgId: id, userId: input.owner_user_id, role: 'owner' } });

@@ -22,6 +22,7 @@ export const createOrganizationBody = z.strictObject({
   max_gpus: quotas.max_gpus.optional(),
   rate_limit_rpm: quotas.rate_limit_rpm.optional(),
   max_concurrent_streams: quotas.max_concurrent_streams.optional(),
+  platform_hf_token: z.boolean().optional(),
   /** An existing user who becomes the organization's owner. */
   owner_user_id: idOf('user').optional(),
 });
@@ -34,6 +35,8 @@ export const updateOrganizationBody = z
     max_gpus: quotas.max_gpus.optional(),
     rate_limit_rpm: quotas.rate_limit_rpm.optional(),
     max_concurrent_streams: quotas.max_concurrent_streams.optional(),
+    /** Let the organization's downloads use the platform's HF_TOKEN when it has no token of its own. */
+    platform_hf_token: z.boolean().optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'must change at least one field');
 export type UpdateOrganizationInput = z.infer<typeof updateOrganizationBody>;
@@ -46,8 +49,31 @@ export const organization = z.object({
   max_gpus: z.number().int(),
   rate_limit_rpm: z.number().int().nullable(),
   max_concurrent_streams: z.number().int().nullable(),
+  /** Whether the organization's downloads may use the platform's HF_TOKEN (when it has no token of its own). */
+  platform_hf_token: z.boolean(),
+  /** Whether the organization stored a Hugging Face token of its own; the token itself is never shown. */
+  hf_token_set: z.boolean(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
 export type OrganizationObject = z.infer<typeof organization>;
 export const organizationList = listOf(organization);
+
+// --- the organization's own Hugging Face token -------------------------------------------------
+
+export const putHfTokenBody = z.strictObject({
+  /** A Hugging Face access token (hf_…), used for this organization's downloads only. Stored encrypted, never shown again. */
+  token: text(512)
+    .trim()
+    .min(8, 'must be at least 8 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be a Hugging Face access token: visible ASCII characters, no spaces'),
+});
+export type PutHfTokenInput = z.infer<typeof putHfTokenBody>;
+
+export const hfTokenSetting = z.object({
+  /** Whether the organization stored a token of its own; the token itself is never returned. */
+  hf_token_set: z.boolean(),
+  /** Whether an admin lets the organization's downloads use the platform's token when it has none of its own. */
+  platform_hf_token: z.boolean(),
+});
+export type HfTokenSettingObject = z.infer<typeof hfTokenSetting>;

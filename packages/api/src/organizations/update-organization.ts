@@ -18,6 +18,7 @@ export async function updateOrganization(deps: ApiDeps, scope: AdminScope, id: s
         maxGpus: input.max_gpus,
         rateLimitRpm: input.rate_limit_rpm,
         maxConcurrentStreams: input.max_concurrent_streams,
+        platformHfToken: input.platform_hf_token,
       },
     });
     await writeAuditLog(tx, { ...scope, orgId: id, action: 'organization.update', targetType: 'organization', targetId: id, details: { ...input } });

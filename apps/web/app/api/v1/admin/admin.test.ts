@@ -172,7 +172,7 @@ describe('nodes', () => {
     const row = await h.db.node.findUniqueOrThrow({ where: { id: res.json.id } });
     expect(row.dockerTls).toMatch(/^gse1\./);
     expect(JSON.parse(h.context.deps.secrets.open(row.dockerTls!, secretLocation(SECRET_COLUMNS.nodeDockerTls, res.json.id)))).toEqual(tls);
-    expect(JSON.stringify(await h.db.auditLog.findMany({ where: { targetId: res.json.id } }))).not.toContain('SECRETKEYMATERIAL');
+    expect(JSON.stringify((await h.db.auditLog.findMany({ where: { targetId: res.json.id } })).map((a) => a.details))).not.toContain('SECRETKEYMATERIAL');
     const ssh = await register({ name: 'gpu-2', docker_endpoint: 'ssh://deploy@gpu-2.internal', address: 'gpu-2.internal' });
     expect(ssh.status).toBe(201);
     const list = await h.call(nodes.GET, '', { headers: admin });
