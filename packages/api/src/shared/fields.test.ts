@@ -37,6 +37,13 @@ describe('text', () => {
     expect(messages(outside, { a: { list: [] }, free: { 'k\ud800': 'v' } })).toEqual([`free${UNSTORABLE}`]);
     expect(outside.safeParse({ a: { list: ['fine'] }, free: { k: 'v' } }).success).toBe(true);
   });
+
+  it('walks a deeply nested value without running out of stack', () => {
+    const loose = z.object({ a: z.unknown() }).check(storableStrings);
+    const deep = JSON.parse(`${'{"x":['.repeat(100_000)}"\\u0000"${']}'.repeat(100_000)}`);
+    const issues = loose.safeParse({ a: deep }).error?.issues ?? [];
+    expect(issues.map((i) => i.path.length)).toEqual([1 + 2 * 100_000]);
+  });
 });
 
 describe('idOf', () => {

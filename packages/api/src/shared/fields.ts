@@ -26,24 +26,37 @@ export const text = (max: number) => z.string().check(storable).max(max, `must b
  * string anywhere inside the parsed value that `text` would refuse, naming its path.
  */
 export const storableStrings = z.superRefine<unknown>((value, ctx) => {
-  const path = firstUnstorable(value, []);
+  const path = firstUnstorable(value);
   if (path) ctx.addIssue({ code: 'custom', message: UNSTORABLE_MESSAGE, path, input: value });
 });
 
-function firstUnstorable(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof value === 'string') return isStorableText(value) ? null : path;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = firstUnstorable(item, [...path, index]);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = isStorableText(key) ? firstUnstorable(item, [...path, key]) : [...path];
-      if (found) return found;
+// Iterative, and a path is built only for a hit: whatever a looser schema lets through may be nested
+// as deeply as a 1 MB body allows.
+interface Visit {
+  value: unknown;
+  key?: string | number;
+  parent?: Visit;
+}
+
+function firstUnstorable(root: unknown): (string | number)[] | null {
+  const stack: Visit[] = [{ value: root }];
+  for (let visit = stack.pop(); visit; visit = stack.pop()) {
+    const { value } = visit;
+    if (typeof value === 'string' && !isStorableText(value)) return pathOf(visit);
+    if (!value || typeof value !== 'object') continue;
+    const entries = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+    for (const [key, item] of entries.reverse()) {
+      if (typeof key === 'string' && !isStorableText(key)) return pathOf(visit);
+      stack.push({ value: item, key, parent: visit });
     }
   }
   return null;
+}
+
+function pathOf(visit: Visit): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+  return path;
 }
 
 export const name = text(100).trim().min(1, 'must not be empty');
