@@ -4,12 +4,14 @@ import { type OrgScope, requireKeyManager } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors/api-error';
 import { LIVE_DEPLOYMENT } from '../deployments/find-deployment';
+import { checkApiKeyQuota } from '../quotas/check-api-key-quota';
 import type { CreateApiKeyInput, CreatedApiKeyObject } from './schemas';
 import { serializeApiKey } from './serialize-api-key';
 
 /**
  * Mints a key: only its SHA-256 and a visible prefix are stored, in the same transaction as the
- * audit row. The secret is in the returned object and nowhere else, ever.
+ * audit row. The secret is in the returned object and nowhere else, ever. Refused (409) once the
+ * organization holds max_api_keys usable keys.
  */
 export async function createApiKey(deps: ApiDeps, scope: OrgScope, input: CreateApiKeyInput): Promise<CreatedApiKeyObject> {
   requireKeyManager(scope);
@@ -17,6 +19,7 @@ export async function createApiKey(deps: ApiDeps, scope: OrgScope, input: Create
   const secret = generateApiKey();
   const id = newId('apiKey');
   const row = await deps.db.$transaction(async (tx) => {
+    await checkApiKeyQuota(tx, scope.orgId);
     if (deploymentIds.length > 0) {
       const owned = await tx.deployment.findMany({ where: { id: { in: deploymentIds }, orgId: scope.orgId, ...LIVE_DEPLOYMENT }, select: { id: true } });
       const ownedIds = new Set(owned.map((d) => d.id));

@@ -25,6 +25,7 @@ export async function createOrganization(deps: ApiDeps, scope: AdminScope, input
         maxGpus: input.max_gpus,
         rateLimitRpm: input.rate_limit_rpm,
         maxConcurrentStreams: input.max_concurrent_streams,
+        maxApiKeys: input.max_api_keys,
         platformHfToken: input.platform_hf_token,
       },
     });

@@ -13,6 +13,8 @@ const quotas = {
   rate_limit_rpm: limit(10_000_000).nullable(),
   /** Concurrent streaming responses; null = the gateway's default. */
   max_concurrent_streams: limit(100_000).nullable(),
+  /** Most usable API keys the organization may hold at once; revoked, expired and playground keys do not count. */
+  max_api_keys: limit(100_000),
 };
 
 export const createOrganizationBody = z.strictObject({
@@ -22,6 +24,7 @@ export const createOrganizationBody = z.strictObject({
   max_gpus: quotas.max_gpus.optional(),
   rate_limit_rpm: quotas.rate_limit_rpm.optional(),
   max_concurrent_streams: quotas.max_concurrent_streams.optional(),
+  max_api_keys: quotas.max_api_keys.optional(),
   platform_hf_token: z.boolean().optional(),
   /** An existing user who becomes the organization's owner. */
   owner_user_id: idOf('user').optional(),
@@ -35,6 +38,7 @@ export const updateOrganizationBody = z
     max_gpus: quotas.max_gpus.optional(),
     rate_limit_rpm: quotas.rate_limit_rpm.optional(),
     max_concurrent_streams: quotas.max_concurrent_streams.optional(),
+    max_api_keys: quotas.max_api_keys.optional(),
     /** Let the organization's downloads use the platform's HF_TOKEN when it has no token of its own. */
     platform_hf_token: z.boolean().optional(),
   })
@@ -49,6 +53,7 @@ export const organization = z.object({
   max_gpus: z.number().int(),
   rate_limit_rpm: z.number().int().nullable(),
   max_concurrent_streams: z.number().int().nullable(),
+  max_api_keys: z.number().int(),
   /** Whether the organization's downloads may use the platform's HF_TOKEN (when it has no token of its own). */
   platform_hf_token: z.boolean(),
   /** Whether the organization stored a Hugging Face token of its own; the token itself is never shown. */

@@ -10,6 +10,7 @@ export function serializeOrganization(row: Organization): OrganizationObject {
     max_gpus: row.maxGpus,
     rate_limit_rpm: row.rateLimitRpm,
     max_concurrent_streams: row.maxConcurrentStreams,
+    max_api_keys: row.maxApiKeys,
     platform_hf_token: row.platformHfToken,
     hf_token_set: row.hfTokenSecret !== null,
     created_at: row.createdAt.toISOString(),

@@ -18,6 +18,7 @@ export async function updateOrganization(deps: ApiDeps, scope: AdminScope, id: s
         maxGpus: input.max_gpus,
         rateLimitRpm: input.rate_limit_rpm,
         maxConcurrentStreams: input.max_concurrent_streams,
+        maxApiKeys: input.max_api_keys,
         platformHfToken: input.platform_hf_token,
       },
     });

@@ -47,7 +47,7 @@ describe('throttleAuthAttempt', () => {
     const down = createRedis('redis://127.0.0.1:1', 'test-down');
     const warnings: string[] = [];
     const logger = createLogger('throttle-test', 'silent');
-    logger.warn = ((_: unknown, message: string) => warnings.push(message)) as typeof logger.warn;
+    logger.warn = ((_: unknown, message: string) => void warnings.push(message)) as unknown as typeof logger.warn;
     for (let i = 0; i < 5; i++) await expect(throttleAuthAttempt({ redis: down, logger }, 'sign_in', { address: '10.0.0.1', account: 'a@example.com' }, limits)).resolves.toBeDefined();
     expect(warnings[0]).toMatch(/throttling is off/);
     down.disconnect();
