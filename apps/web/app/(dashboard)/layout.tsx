@@ -14,6 +14,7 @@ const TENANT_NAV = [
   { href: '/api-keys', label: 'API keys' },
   { href: '/usage', label: 'Usage' },
   { href: '/members', label: 'Members' },
+  { href: '/settings', label: 'Settings' },
 ];
 
 const ADMIN_NAV = [

@@ -14,3 +14,12 @@ export async function updateQuotasAction(orgId: string, input: unknown): Promise
   revalidatePath('/admin/organizations');
   return result;
 }
+
+export async function setPlatformHfTokenAction(orgId: string, allowed: unknown): Promise<ActionResult<unknown>> {
+  const scope = await requireAdminScope();
+  const parsed = updateOrganizationBody.safeParse({ platform_hf_token: allowed });
+  if (!parsed.success) return invalid(parsed.error);
+  const result = await runAction(() => updateOrganization(serverContext().deps, scope, orgId, parsed.data));
+  revalidatePath('/admin/organizations');
+  return result;
+}

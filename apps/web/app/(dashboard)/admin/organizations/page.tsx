@@ -4,6 +4,7 @@ import { EmptyState } from '../../../../components/states';
 import { formatDateTime } from '../../../../lib/dashboard/format';
 import { requireAdminScope } from '../../../../lib/dashboard/session';
 import { serverContext } from '../../../../lib/server/context';
+import { PlatformHfTokenToggle } from './platform-hf-token-toggle';
 import { QuotaForm } from './quota-form';
 
 export default async function AdminOrganizationsPage() {
@@ -24,6 +25,7 @@ export default async function AdminOrganizationsPage() {
           actions={<span className="text-xs text-zinc-500">created {formatDateTime(org.created_at)}</span>}
         >
           <QuotaForm org={org} />
+          <PlatformHfTokenToggle org={org} />
         </Card>
       ))}
     </div>
