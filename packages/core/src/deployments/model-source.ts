@@ -17,7 +17,8 @@ export const huggingFaceModel = z.object({
 export const urlModel = z.object({
   source: z.literal('url'),
   url: z
-    .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+    // abort: the checks below parse the URL, which throws (a 500) on anything that is not one.
+    .url({ protocol: /^https$/, error: 'must be an https:// URL', abort: true })
     .max(2048, 'must be at most 2048 characters')
     .refine((value) => new URL(value).pathname.toLowerCase().endsWith('.gguf'), 'must point to a .gguf file'),
 });
