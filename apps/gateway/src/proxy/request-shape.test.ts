@@ -23,7 +23,22 @@ describe('checkRequestBody', () => {
   });
 
   it.each([
-    ['/v1/chat/completions', { messages: [user], tools: 'anything', temperature: 'not ours to judge' }],
+    ['/v1/chat/completions', { messages: [user], temperature: 'not ours to judge', stop: 5 }],
+    [
+      '/v1/chat/completions',
+      {
+        messages: [
+          { role: 'system', content: null, name: 'x' },
+          { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: {} }] },
+          { role: 'assistant', tool_calls: [{ type: 'function', id: 'c1', function: { name: 'f', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'done' },
+        ],
+        tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+        tool_choice: 'auto',
+        chat_template_kwargs: { enable_thinking: false },
+      },
+    ],
+    ['/v1/messages', { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't' }] }], tools: 'ignored by llama-server' }],
     ['/v1/messages', { model: 'claude', max_tokens: 1024, messages: [user], system: [{ type: 'text', text: 's' }] }],
     ['/v1/messages/count_tokens', { messages: [user] }],
     ['/v1/completions', { prompt: 'Once' }],
@@ -51,6 +66,16 @@ describe('checkRequestBody', () => {
     ['/v1/chat/completions', { messages: [user], model: ['a'] }, 'model'],
     ['/v1/chat/completions', { messages: [user], model: null }, 'model'],
     ['/v1/chat/completions', { messages: [user], reasoning_format: 1 }, 'reasoning_format'],
+    ['/v1/chat/completions', { messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages'],
+    ['/v1/chat/completions', { messages: [{ role: 'user', content: [{ text: 'no type' }] }] }, 'messages'],
+    ['/v1/chat/completions', { messages: [{ role: 'assistant', tool_calls: [{}] }] }, 'messages'],
+    ['/v1/chat/completions', { messages: [{ role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'f', arguments: {} } }] }] }, 'messages'],
+    ['/v1/chat/completions', { messages: [{ role: 'tool', content: 'x', tool_call_id: 5 }] }, 'messages'],
+    ['/v1/chat/completions', { messages: [{ role: 'user', content: 'x', name: null }] }, 'messages'],
+    ['/v1/chat/completions', { messages: [user], tools: 'anything' }, 'tools'],
+    ['/v1/chat/completions', { messages: [user], tools: [{ type: 'function' }] }, 'tools'],
+    ['/v1/chat/completions', { messages: [user], chat_template_kwargs: 'x' }, 'chat_template_kwargs'],
+    ['/v1/messages', { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: 7 }] }] }, 'messages'],
     ['/v1/messages', { max_tokens: 10 }, 'messages'],
     ['/v1/messages', { messages: [user] }, 'max_tokens'],
     ['/v1/messages', { messages: [user], max_tokens: '10' }, 'max_tokens'],

@@ -17,13 +17,47 @@ function optionalString(field: string): Check {
   return (body) => (field in body && typeof body[field] !== 'string' ? invalidRequest('invalid_request', `\`${field}\` must be a string.`, field) : undefined);
 }
 
-/** OpenAI chat and Anthropic messages: llama-server's template code needs each message to be an object with a string role. */
+const isFunctionCall = (call: unknown): boolean =>
+  isObject(call) && call.type === 'function' && isObject(call.function) && typeof call.function.name === 'string' && typeof call.function.arguments === 'string' && (call.id === undefined || typeof call.id === 'string');
+
+/** A text part needs its text; other parts are judged by llama-server (an unsupported type is its 400). */
+const isContentPart = (part: unknown): boolean => isObject(part) && typeof part.type === 'string' && (part.type !== 'text' || typeof part.text === 'string');
+
+/**
+ * What llama-server's message parser reads without failing: a string role, text parts with their text, tool
+ * calls with a name and string arguments, and these optional fields as strings. Null counts as present there.
+ */
+function messageProblem(message: unknown): string | undefined {
+  if (!isObject(message) || typeof message.role !== 'string') return 'must be an object with a string `role`';
+  if (Array.isArray(message.content) && !message.content.every(isContentPart)) return 'has a content part without a string `type`, or a text part without a string `text`';
+  if ('tool_calls' in message && !(Array.isArray(message.tool_calls) && message.tool_calls.every(isFunctionCall))) {
+    return 'has `tool_calls` that are not function calls with a string `name` and string `arguments`';
+  }
+  const notString = ['name', 'tool_call_id', 'reasoning_content'].find((field) => field in message && typeof message[field] !== 'string');
+  return notString ? `has a \`${notString}\` that is not a string` : undefined;
+}
+
+/** OpenAI chat and Anthropic messages: a non-empty list of messages llama-server's template code can read. */
 function messageList(body: JsonObject): GatewayError | undefined {
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return invalidRequest('invalid_request', '`messages` is required: a non-empty array of messages.', 'messages');
-  const bad = messages.findIndex((message) => !isObject(message) || typeof message.role !== 'string');
-  if (bad !== -1) return invalidRequest('invalid_request', `\`messages[${bad}]\` must be an object with a string \`role\`.`, 'messages');
+  for (const [index, message] of messages.entries()) {
+    const problem = messageProblem(message);
+    if (problem) return invalidRequest('invalid_request', `\`messages[${index}]\` ${problem}.`, 'messages');
+  }
   return undefined;
+}
+
+/** OpenAI chat tools, which llama-server parses with --jinja and fails on with a 500 when malformed. */
+function chatTools(body: JsonObject): GatewayError | undefined {
+  const tools = body.tools;
+  if (tools === undefined || tools === null) return undefined;
+  const ok = Array.isArray(tools) && tools.every((tool) => isObject(tool) && tool.type === 'function' && isObject(tool.function) && typeof tool.function.name === 'string');
+  return ok ? undefined : invalidRequest('invalid_request', '`tools` must be an array of function tools, each with a `function` object and its string `name`.', 'tools');
+}
+
+function optionalObject(field: string): Check {
+  return (body) => (field in body && !isObject(body[field]) ? invalidRequest('invalid_request', `\`${field}\` must be an object.`, field) : undefined);
 }
 
 function maxTokens(body: JsonObject): GatewayError | undefined {
@@ -72,7 +106,7 @@ const model = optionalString('model');
 
 /** Checks per route name; every POST route has an entry (routes without one are refused by the test beside this file). */
 export const SHAPE_CHECKS: Record<string, Check[]> = {
-  chat_completions: [model, messageList, optionalString('reasoning_format')],
+  chat_completions: [model, messageList, chatTools, optionalString('reasoning_format'), optionalObject('chat_template_kwargs')],
   messages: [model, messageList, maxTokens],
   count_tokens: [model, messageList],
   completions: [model, promptField('prompt')],

@@ -56,23 +56,34 @@ function upstreamMessage(text: string): string | undefined {
 }
 
 /**
- * llama-server's 500s for a request asking for what the deployment was not started with: tools or a tool
- * choice without --jinja, images or audio without a multimodal projector. The caller has to change the request
- * (or the deployment), so it is told with a 400 that an SDK does not retry.
+ * llama-server answers 500 to some requests that only the caller can fix: a feature the deployment was not
+ * started with (tools without --jinja, images or audio without a multimodal projector), or a request field it
+ * rejects (messages or tools it cannot parse, an invalid JSON schema, n > 1, echo, best_of, suffix). A retry
+ * cannot help, and SDKs retry 5xx, so these are 400s. The gateway's own request checks catch most of them
+ * first; this list is for what only llama-server can judge.
  */
-const UNSUPPORTED_BY_DEPLOYMENT = [/^tools? param requires --jinja flag/, /^tool_choice param requires --jinja flag/, /^(image|audio) input is not supported/];
+const CALLER_MISTAKES: [RegExp, string][] = [
+  [/^tools? param requires --jinja flag/, 'unsupported_by_deployment'],
+  [/^tool_choice param requires --jinja flag/, 'unsupported_by_deployment'],
+  [/^(image|audio) input is not supported/, 'unsupported_by_deployment'],
+  [/^Failed to parse (messages|tools): /, 'invalid_request'],
+  [/^"json_schema": /, 'invalid_request'],
+  [/^Only one completion choice is allowed/, 'invalid_request'],
+  [/^Only no echo is supported/, 'invalid_request'],
+  [/^Unsupported param: /, 'invalid_request'],
+];
 
 /**
  * What the caller gets for a non-2xx upstream answer: the same status and message, in the caller's protocol.
  * llama-server refusing the gateway's own secret is the platform's fault, not the caller's key, so it is a 502.
- * A route or feature the deployment was not started for (llama-server's 501, or one of the 500s above) is 400.
+ * A route the deployment was not started for (llama-server's 501) and the 500s above are 400s.
  */
 export function upstreamErrorResponse(status: number, text: string, retryAfter: string | undefined): GatewayError {
   if (status === 401 || status === 403) return gatewayError(502, 'upstream_auth_failed', 'The deployment refused the gateway; please try again later.');
   const message = upstreamMessage(text) ?? `The deployment answered with status ${status}.`;
-  if (status === 501 || (status === 500 && UNSUPPORTED_BY_DEPLOYMENT.some((pattern) => pattern.test(message)))) {
-    return gatewayError(400, 'unsupported_by_deployment', message);
-  }
+  if (status === 501) return gatewayError(400, 'unsupported_by_deployment', message);
+  const mistake = status === 500 ? CALLER_MISTAKES.find(([pattern]) => pattern.test(message)) : undefined;
+  if (mistake) return gatewayError(400, mistake[1], message);
   const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : status === 503 ? 5 : undefined;
   const code = status === 503 ? 'deployment_loading' : status >= 500 ? 'upstream_error' : 'invalid_request';
   return gatewayError(status >= 400 && status <= 599 ? status : 502, code, message, seconds);
