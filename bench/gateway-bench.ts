@@ -12,7 +12,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateApiKey, newId } from '@gguf/core';
+import { generateApiKey, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
 import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
@@ -21,6 +21,8 @@ import { Pool } from 'undici';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NGINX = '/usr/sbin/nginx';
 const UPSTREAM_SECRET = 'upstream-secret';
+/** The gateway opens the deployment's sealed upstream secret with it, as in production. */
+const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef0123456789';
 const EVENTS_PER_STREAM = 16;
 
 const { values: options } = parseArgs({
@@ -171,7 +173,16 @@ async function main(): Promise<void> {
     const apiKey = generateApiKey();
     await db.organization.create({ data: { id: orgId, name: 'bench', slug: 'bench' } });
     await db.deployment.create({
-      data: { id: deploymentId, orgId, name: 'bench', modelSource: 'local', modelPath: 'bench.gguf', status: 'running', upstreamUrl: `http://127.0.0.1:${upstreamPort}`, upstreamSecret: UPSTREAM_SECRET },
+      data: {
+        id: deploymentId,
+        orgId,
+        name: 'bench',
+        modelSource: 'local',
+        modelPath: 'bench.gguf',
+        status: 'running',
+        upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
+        upstreamSecret: new SecretBox({ current: SECRETS_KEY }).seal(UPSTREAM_SECRET, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, deploymentId)),
+      },
     });
     await db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'bench', prefix: apiKey.prefix, hash: apiKey.hash } });
     await db.$disconnect();
@@ -196,6 +207,7 @@ async function main(): Promise<void> {
       ...process.env,
       DATABASE_URL: postgres.url,
       REDIS_URL: redis.url,
+      SECRETS_KEY,
       GATEWAY_PORT: String(gatewayPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',

@@ -20,7 +20,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, newId } from '@gguf/core';
+import { createLogger, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
 import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
@@ -74,10 +74,13 @@ try {
     makeRuntime = (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir: join(root, 'state'), modelsDir, bindHost: '127.0.0.1', env: serverEnv });
   }
 
+  // Upstream secrets are stored sealed, as the REST API stores them; the worker opens them.
+  const secrets = new SecretBox({ current: randomBytes(32).toString('base64url') });
   const worker = await startWorker({
     db,
     redisUrl: redisServer.url,
     logger: createLogger('bench', 'warn'),
+    secrets,
     node: { name: 'bench-node', address: '127.0.0.1', networkMode: 'host', portRange: [23000, 23999], cpuSlots: count + 1, gpus: [], runtimeKind },
     runtime: makeRuntime,
   });
@@ -97,7 +100,16 @@ try {
     const id = newId('deployment');
     // The API call: insert the row, enqueue the sync.
     const created = await db.deployment.create({
-      data: { id, orgId, name: `bench-${i}`, modelSource: 'huggingface', modelRepo: 'bench/tiny-GGUF', modelFile: 'tiny.gguf', gpuCount: 0, upstreamSecret: randomBytes(24).toString('base64url') },
+      data: {
+        id,
+        orgId,
+        name: `bench-${i}`,
+        modelSource: 'huggingface',
+        modelRepo: 'bench/tiny-GGUF',
+        modelFile: 'tiny.gguf',
+        gpuCount: 0,
+        upstreamSecret: secrets.seal(randomBytes(24).toString('base64url'), secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
+      },
     });
     await enqueueDeploymentSync(queue, { deploymentId: id, generation: 1, desiredState: 'running', reason: 'bench' });
     for (;;) {

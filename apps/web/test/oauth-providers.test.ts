@@ -12,6 +12,7 @@ const env = (extra: Record<string, string> = {}) =>
     REDIS_URL: 'redis://127.0.0.1:6379',
     ADMIN_TOKEN: 'a'.repeat(24),
     AUTH_SECRET: 's'.repeat(32),
+    SECRETS_KEY: 'k'.repeat(32),
     ...extra,
   });
 const github = { AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: 'gh-secret' };
