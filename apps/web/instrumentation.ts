@@ -1,6 +1,10 @@
-/** Runs once when the server starts: a bad environment stops the app at boot, naming the variable. */
+/**
+ * Runs once when the server starts: a bad environment stops the app at boot, naming the variable,
+ * and the front door starts stamping each request with its client's address (lib/auth/client-address.ts).
+ */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { serverContext } = await import('./lib/server/context');
-  serverContext();
+  const { installFrontDoor } = await import('./lib/auth/client-address');
+  installFrontDoor(serverContext().env.TRUSTED_PROXIES);
 }

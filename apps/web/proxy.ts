@@ -10,6 +10,7 @@ const CHECKED = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * A documented API path called with a method it does not answer gets the API's JSON error and an Allow
  * header, instead of Next's empty 405. Paths no endpoint lives at go on to the API's JSON 404.
+ * (A request with a body and a wrong method gets Next's own empty 405 from the route instead.)
  */
 export function proxy(request: NextRequest): Response | undefined {
   if (!CHECKED.has(request.method)) return undefined;
@@ -20,4 +21,18 @@ export function proxy(request: NextRequest): Response | undefined {
   return jsonResponse(toErrorBody(error, requestId), error.status, requestId, { allow: allowed.join(', ') });
 }
 
-export const config = { matcher: '/api/v1/:path*' };
+/**
+ * Only requests without a body reach the proxy. For any request it runs on, Next copies the body
+ * into memory first (up to proxyClientMaxBodySize, 10 MB, cutting off the rest) and reads it to the
+ * end before the route answers: a 50 MB upload without credentials would be read whole before its
+ * 401. Requests with a body go straight to their route, which authenticates and checks
+ * Content-Length before it reads a byte (lib/api/handler.ts) and closes the connection on a refusal.
+ * A request with neither Content-Length nor Transfer-Encoding has no body (HTTP/1.1).
+ */
+const API = '/api/v1/:path*';
+export const config = {
+  matcher: [
+    { source: API, missing: [{ type: 'header', key: 'content-length' }, { type: 'header', key: 'transfer-encoding' }] },
+    { source: API, has: [{ type: 'header', key: 'content-length', value: '0' }], missing: [{ type: 'header', key: 'transfer-encoding' }] },
+  ],
+};

@@ -15,6 +15,7 @@ let owner: OrgScope;
 
 const scopeOf = (orgId: string, userId: string, role: OrgScope['role']): OrgScope => ({ orgId, role, actor: { type: 'user', id: userId }, requestId: newId('request') });
 const tokenOf = (link: string) => link.split('/invite/')[1]!;
+const ADDRESS = '10.0.0.17';
 
 beforeAll(async () => {
   api = await createApiHarness();
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 async function invite(email: string, role: 'admin' | 'member') {
   const { link } = await createInvitation(owner, { email, role });
-  await signUpInvited(tokenOf(link), { name: email, password: 'another-long-password' });
+  await signUpInvited(ADDRESS, tokenOf(link), { name: email, password: 'another-long-password' });
   const user = await api.db.user.findUniqueOrThrow({ where: { email } });
   return scopeOf(owner.orgId, user.id, role);
 }
@@ -39,10 +40,10 @@ describe('invitations', () => {
     expect(link).toMatch(/^http:\/\/localhost:3000\/invite\/[\w-]{43}$/);
     const token = tokenOf(link);
     expect(await findOpenInvitation(token)).toMatchObject({ email: 'mia@example.com', role: 'member', orgName: 'Olga Inc' });
-    await signUpInvited(token, { name: 'Mia', password: 'another-long-password' });
+    await signUpInvited(ADDRESS, token, { name: 'Mia', password: 'another-long-password' });
     expect((await listMembers(owner)).map((m) => [m.email, m.role])).toContainEqual(['mia@example.com', 'member']);
     expect(await findOpenInvitation(token)).toBeNull();
-    await expect(signUpInvited(token, { name: 'Eve', password: 'another-long-password' })).rejects.toThrow('no longer valid');
+    await expect(signUpInvited(ADDRESS, token, { name: 'Eve', password: 'another-long-password' })).rejects.toThrow('no longer valid');
   });
 
   it('is emailed to the invitee when a mail server is configured, and still made when it refuses', async () => {

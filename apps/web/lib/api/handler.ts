@@ -3,6 +3,7 @@ import { describeError, newId } from '@gguf/core';
 import type { z } from 'zod';
 import { serverContext, type ServerContext } from '../server/context';
 import { authenticateAdmin, authenticateOrg } from './authenticate';
+import { closeUnreadBody } from './close-unread-body';
 import { readJsonBody } from './read-json-body';
 import { jsonResponse } from './json-response';
 import { errorResponse } from './respond';
@@ -50,7 +51,7 @@ function route<Scope extends { actor: Actor } | null>(authenticate: Authenticate
         const result = await handler({ deps: ctx.deps, scope, request, requestId, body, query, params, rawBody: raw } as HandlerInput<Spec, Scope>);
         return jsonResponse(result, spec.status, requestId);
       } catch (error) {
-        return errorResponse(error, requestId, ctx.logger);
+        return closeUnreadBody(request, errorResponse(error, requestId, ctx.logger));
       }
     };
 }

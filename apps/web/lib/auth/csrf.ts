@@ -3,16 +3,41 @@ import { ApiError } from '@gguf/api';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * The origins a request to this server may legitimately come from: PUBLIC_WEB_URL, and the address
+ * the request actually came to (its Host, with PUBLIC_WEB_URL's scheme), so the dashboard works at
+ * whatever name or IP it is reached by. Behind a trusted proxy, also what the proxy says it was
+ * reached at (X-Forwarded-Proto and -Host): the front door (client-address.ts) drops those headers
+ * from anyone else, and Next then fills them in from the socket.
+ */
+function allowedOrigins(request: Request, publicWebUrl: string): Set<string> {
+  const configured = new URL(publicWebUrl);
+  const origins = new Set([configured.origin]);
+  const add = (scheme: string | null | undefined, host: string | null | undefined) => {
+    if (!scheme || !host || !/^https?$/.test(scheme)) return;
+    try {
+      origins.add(new URL(`${scheme}://${host}`).origin);
+    } catch {
+      // A malformed Host names no origin.
+    }
+  };
+  const host = request.headers.get('host');
+  add(configured.protocol.slice(0, -1), host);
+  add(request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim(), request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() ?? host);
+  return origins;
+}
+
+/**
  * A session cookie rides along on any request a browser sends, including ones another site
  * triggers. Mutations authenticated by cookie must therefore come from our own origin: browsers
  * send Origin (and Sec-Fetch-Site) on every such request; a request with neither is not from a
- * browser page and has no business using a cookie.
+ * browser page and has no business using a cookie. Another site's page cannot make a browser send
+ * a Host or X-Forwarded-* of its choosing, so comparing with them lets no other site in.
  */
 export function assertSameOrigin(request: Request, publicWebUrl: string): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get('origin');
   if (origin) {
-    if (origin === new URL(publicWebUrl).origin || origin === new URL(request.url).origin) return;
+    if (allowedOrigins(request, publicWebUrl).has(origin)) return;
     throw crossSite();
   }
   const site = request.headers.get('sec-fetch-site');

@@ -1,18 +1,23 @@
-import { authenticatePassword, linkOAuthIdentity, OAuthRefusal } from '@gguf/api';
+import { ApiError, linkOAuthIdentity, OAuthRefusal, revokeSession, signInWithPassword, startSession } from '@gguf/api';
+import { describeError } from '@gguf/core';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { ServerContext } from '../server/context';
+import { clientAddress } from './client-address';
 import { oauthProviders } from './oauth-providers';
 import type { ProviderUser } from './provider-user';
+import { authThrottleLimits } from './throttle-limits';
+import { tooManyAttemptsCode } from './too-many-attempts';
 
-/** Dashboard sessions last a working week; a disabled user loses access at once anyway (checked per request). */
-const SESSION_MAX_AGE_S = 7 * 24 * 3600;
+/** Dashboard sessions last a working week from sign-in; sign-out, a password change or deactivation ends them sooner. */
+export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 
 /**
  * next-auth v4: email + password against the users table, plus GitHub and OIDC when configured
  * (linked to users through auth_identities), sessions as signed and encrypted JWTs in a cookie.
- * The token carries only the user id and the platform-admin flag; the organization and role are
- * read from the database on every API call, so removing a membership bites at once.
+ * The token carries only the user id and the id of the sessions row made at sign-in; that row, the
+ * user, the organization and the role are read from the database on every request, so signing
+ * out, a password change, deactivation or a removed membership bite at once.
  */
 export function authOptions({ db, deps, env, logger }: ServerContext): NextAuthOptions {
   return {
@@ -27,11 +32,19 @@ export function authOptions({ db, deps, env, logger }: ServerContext): NextAuthO
           email: { label: 'Email', type: 'email' },
           password: { label: 'Password', type: 'password' },
         },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           const email = credentials?.email;
           const password = credentials?.password;
           if (!email || !password || email.length > 254 || password.length > 200) return null;
-          return authenticatePassword(db, email, password);
+          const address = clientAddress(new Headers(request.headers as Record<string, string>));
+          try {
+            return await signInWithPassword(deps, { email, password, address }, authThrottleLimits(env, 'sign_in'));
+          } catch (error) {
+            // next-auth puts a thrown message in the error URL: only codes the sign-in form words go there.
+            if (error instanceof ApiError && error.code === 'rate_limited') throw new Error(tooManyAttemptsCode(error.retryAfterSeconds ?? 60), { cause: error });
+            logger.error({ err: describeError(error) }, 'password sign-in failed');
+            throw new Error('SignInError', { cause: error });
+          }
         },
       }),
       ...oauthProviders(env),
@@ -57,12 +70,18 @@ export function authOptions({ db, deps, env, logger }: ServerContext): NextAuthO
           return '/sign-in?error=Callback';
         }
       },
-      jwt({ token, user }) {
-        if (user) token.isPlatformAdmin = (user as { isPlatformAdmin?: boolean }).isPlatformAdmin === true;
+      async jwt({ token, user }) {
+        // `user` is there only at sign-in: the one moment a session (row) begins.
+        if (user) return { ...token, sub: user.id, sid: await startSession(db, user.id, SESSION_MAX_AGE_S) };
         return token;
       },
       session({ session, token }) {
-        return { ...session, user: { ...session.user, id: token.sub, isPlatformAdmin: token.isPlatformAdmin === true } };
+        return { ...session, user: { ...session.user, id: token.sub } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await revokeSession(db, token.sid);
       },
     },
   };

@@ -1,3 +1,4 @@
+import type { SessionClaims } from '@gguf/api';
 import { decode } from 'next-auth/jwt';
 
 /** next-auth's cookie names: the __Secure- one is used when the dashboard is served over https. */
@@ -6,13 +7,13 @@ export const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.s
 /** Cookie the dashboard sets to switch the current organization. */
 export const ORG_COOKIE = 'gguf-org';
 
-export interface SessionToken {
-  userId: string;
-  isPlatformAdmin: boolean;
+/** Request headers, as a route handler's Request or next/headers gives them. */
+export interface HeaderSource {
+  get(name: string): string | null;
 }
 
-export function readCookie(request: Request, name: string): string | undefined {
-  const header = request.headers.get('cookie');
+export function readCookie(headers: HeaderSource, name: string): string | undefined {
+  const header = headers.get('cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
@@ -27,21 +28,17 @@ export function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function hasSessionCookie(request: Request): boolean {
-  return SESSION_COOKIES.some((name) => readCookie(request, name) !== undefined);
-}
-
 /**
- * The dashboard session carried by the request's cookie, verified and decrypted with AUTH_SECRET;
- * null when there is none or it is invalid or expired. Reads the cookie from the request itself
- * (not next/headers), so it works in any handler and in tests.
+ * What the request's session cookie claims, verified and decrypted with AUTH_SECRET: the user and
+ * the sessions row it was issued for. Null when there is none, or it is invalid, expired or from
+ * before sessions had rows. A claim, not a session: resolveSessionUser (@gguf/api) checks the row.
  */
-export async function readSessionToken(request: Request, secret: string): Promise<SessionToken | null> {
+export async function readSessionToken(headers: HeaderSource, secret: string): Promise<Omit<SessionClaims, 'orgId'> | null> {
   for (const name of SESSION_COOKIES) {
-    const token = readCookie(request, name);
+    const token = readCookie(headers, name);
     if (!token) continue;
     const claims = await decode({ token, secret }).catch(() => null);
-    if (claims && typeof claims.sub === 'string') return { userId: claims.sub, isPlatformAdmin: claims.isPlatformAdmin === true };
+    if (claims && typeof claims.sub === 'string' && typeof claims.sid === 'string') return { userId: claims.sub, sessionId: claims.sid };
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { OAUTH_REFUSALS } from '@gguf/api';
+import { tooManyAttemptsMessage, tooManyAttemptsSeconds } from './too-many-attempts';
 
 /** next-auth's own error codes that can reach the sign-in page, in words. */
 const NEXT_AUTH_ERRORS: Record<string, string> = {
@@ -17,6 +18,8 @@ const FALLBACK = 'Sign-in failed. Try again.';
  */
 export function signInErrorMessage(code: string | undefined): string | null {
   if (!code) return null;
+  const wait = tooManyAttemptsSeconds(code);
+  if (wait !== null) return tooManyAttemptsMessage(wait);
   if (Object.hasOwn(OAUTH_REFUSALS, code)) return OAUTH_REFUSALS[code as keyof typeof OAUTH_REFUSALS];
   return Object.hasOwn(NEXT_AUTH_ERRORS, code) ? NEXT_AUTH_ERRORS[code]! : FALLBACK;
 }

@@ -1,5 +1,6 @@
 import * as api from '@gguf/api';
 import type { z } from 'zod';
+import { authThrottleLimits } from '../auth/throttle-limits';
 import { serverContext } from '../server/context';
 
 /** The invitation pages' calls, bound to this server's dependencies; the rules live in @gguf/api. */
@@ -37,10 +38,19 @@ export function findOpenInvitation(token: string): Promise<api.OpenInvitation | 
   return api.findOpenInvitation(serverContext().deps, token);
 }
 
-export function acceptInvitation(token: string, user: { id: string; email: string }): Promise<string> {
+/** Invitation attempts are throttled per client address and invited email, like sign-ins (429 beyond). */
+async function throttleInvitation(address: string, account: string | undefined): Promise<void> {
+  const { deps, env } = serverContext();
+  await api.throttleAuthAttempt(deps, 'invitation', { address, account }, authThrottleLimits(env, 'invitation'));
+}
+
+export async function acceptInvitation(address: string, token: string, user: { id: string; email: string }): Promise<string> {
+  await throttleInvitation(address, user.email);
   return api.acceptInvitation(serverContext().deps, token, user);
 }
 
-export function signUpInvited(token: string, input: z.infer<typeof api.invitedSignUpBody>): Promise<{ email: string }> {
+/** An account for the invited address; the throttle acts before the password is hashed. */
+export async function signUpInvited(address: string, token: string, input: z.infer<typeof api.invitedSignUpBody>): Promise<{ email: string }> {
+  await throttleInvitation(address, (await findOpenInvitation(token))?.email);
   return api.signUpInvited(serverContext().deps, token, input);
 }

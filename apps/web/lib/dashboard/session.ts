@@ -1,11 +1,9 @@
-import { ApiError, type AdminScope, type OrgScope, resolveSessionAdminScope, resolveSessionOrgScope } from '@gguf/api';
+import { ApiError, type AdminScope, type OrgScope, resolveSessionAdminScope, resolveSessionOrgScope, resolveSessionUser, type SessionClaims } from '@gguf/api';
 import { newId } from '@gguf/core';
-import { getServerSession } from 'next-auth';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { authOptions } from '../auth/options';
-import { ORG_COOKIE } from '../auth/session-cookie';
+import { ORG_COOKIE, readSessionToken } from '../auth/session-cookie';
 import { serverContext } from '../server/context';
 
 export interface DashboardUser {
@@ -15,16 +13,23 @@ export interface DashboardUser {
   isPlatformAdmin: boolean;
 }
 
-/** The signed-in user, or null. Cached per request. */
+/** What the request's session cookie claims (not yet checked against its sessions row). Cached per request. */
+const sessionClaims = cache(async (): Promise<Omit<SessionClaims, 'orgId'> | null> => readSessionToken(await headers(), serverContext().env.AUTH_SECRET));
+
+/**
+ * The signed-in user, or null: the cookie's session row must be live and the user enabled, exactly
+ * as the REST API checks it (resolveSessionUser), so a signed-out or revoked session shows the
+ * sign-in page at once. Cached per request.
+ */
 export const currentUser = cache(async (): Promise<DashboardUser | null> => {
-  const context = serverContext();
-  const { db } = context;
-  const session = await getServerSession(authOptions(context));
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, isPlatformAdmin: true, disabledAt: true } });
-  if (!user || user.disabledAt) return null;
-  return { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin };
+  const claims = await sessionClaims();
+  if (!claims) return null;
+  try {
+    return await resolveSessionUser(serverContext().db, claims);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'authentication_error') return null;
+    throw error;
+  }
 });
 
 /** The signed-in user, or a redirect to the sign-in page. */
@@ -38,10 +43,11 @@ export async function requireUser(): Promise<DashboardUser> {
  * organization (e.g. the seeded platform admin).
  */
 export const currentOrgScope = cache(async (): Promise<OrgScope | null> => {
-  const user = await requireUser();
+  await requireUser();
+  const claims = (await sessionClaims())!;
   const orgId = (await cookies()).get(ORG_COOKIE)?.value ?? null;
   try {
-    return await resolveSessionOrgScope(serverContext().db, { userId: user.id, orgId }, newId('request'));
+    return await resolveSessionOrgScope(serverContext().db, { ...claims, orgId }, newId('request'));
   } catch (error) {
     if (error instanceof ApiError && error.code === 'authentication_error') redirect('/sign-in');
     if (error instanceof ApiError && error.code === 'permission_denied') return null;
@@ -57,5 +63,5 @@ export async function requireOrgScope(): Promise<OrgScope> {
 export const requireAdminScope = cache(async (): Promise<AdminScope> => {
   const user = await requireUser();
   if (!user.isPlatformAdmin) notFound();
-  return resolveSessionAdminScope(serverContext().db, { userId: user.id }, newId('request'));
+  return resolveSessionAdminScope(serverContext().db, { ...(await sessionClaims())!, userId: user.id }, newId('request'));
 });

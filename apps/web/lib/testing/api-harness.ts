@@ -1,4 +1,4 @@
-import { createOrganization, createOrganizationApiKey, type CreateOrganizationInput } from '@gguf/api';
+import { createOrganization, createOrganizationApiKey, type CreateOrganizationInput, startSession } from '@gguf/api';
 import { createTestDeps } from '@gguf/api/testing';
 import { parseEnv, webEnv } from '@gguf/core';
 import { TEST_SECRETS_KEY, testEnv } from '@gguf/testkit';
@@ -34,7 +34,7 @@ export interface CallResult {
  * The real route handlers on a fresh migrated Postgres database, the test Redis and a BullMQ queue
  * under a prefix of its own (so no worker elsewhere picks the jobs up and the test can read them).
  */
-export async function createApiHarness() {
+export async function createApiHarness(envOverrides: Record<string, string> = {}) {
   const { deps, db, databaseUrl, redis, queue, logger, system, close: closeDeps } = await createTestDeps(GATEWAY_URL);
   const env = parseEnv('web', webEnv, {
     DATABASE_URL: databaseUrl,
@@ -46,6 +46,11 @@ export async function createApiHarness() {
     PUBLIC_WEB_URL: WEB_URL,
     // Out of the way: test files share one Redis (and the admin token's counter); the limit has its own test.
     API_RATE_LIMIT_RPM: '1000000',
+    // Likewise the front door's throttles: requests made here carry no client address, so they all share one.
+    API_AUTH_FAILURES_PER_ADDRESS: '1000000',
+    AUTH_RATE_LIMIT_PER_ADDRESS: '1000000',
+    AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    ...envOverrides,
   });
   const context: ServerContext = { env, db, redis, logger, deps };
   setServerContextForTests(context);
@@ -71,9 +76,14 @@ export async function createApiHarness() {
     return { orgId: org.id, key, apiKeyId, auth: { authorization: `Bearer ${key}` } };
   }
 
-  /** A dashboard session cookie for a user, signed like next-auth signs it. */
-  async function sessionCookie(userId: string, isPlatformAdmin = false): Promise<string> {
-    const token = await encode({ token: { sub: userId, isPlatformAdmin }, secret: AUTH_SECRET });
+  /**
+   * A dashboard session cookie for a user, as a sign-in makes it: a sessions row, and the token
+   * signed like next-auth signs it. `claimsAdmin` puts a platform-admin claim in the token, which
+   * nothing may trust.
+   */
+  async function sessionCookie(userId: string, claimsAdmin = false): Promise<string> {
+    const sid = await startSession(db, userId, 3600);
+    const token = await encode({ token: { sub: userId, sid, isPlatformAdmin: claimsAdmin }, secret: AUTH_SECRET });
     return `next-auth.session-token=${token}`;
   }
 

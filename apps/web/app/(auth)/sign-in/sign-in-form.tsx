@@ -6,6 +6,13 @@ import { type FormEvent, useState } from 'react';
 import { Button } from '../../../components/button';
 import { Field, Input } from '../../../components/field';
 import { ErrorState } from '../../../components/states';
+import { tooManyAttemptsMessage, tooManyAttemptsSeconds } from '../../../lib/auth/too-many-attempts';
+
+function signInFailure(code: string): string {
+  if (code === 'CredentialsSignin') return 'Wrong email or password.';
+  const wait = tooManyAttemptsSeconds(code);
+  return wait === null ? 'Sign-in failed. Try again.' : tooManyAttemptsMessage(wait);
+}
 
 /** `next` is a path on this site (checked by the page), where a successful sign-in lands. */
 export function SignInForm({ email, next }: { email?: string; next: string }) {
@@ -21,7 +28,7 @@ export function SignInForm({ email, next }: { email?: string; next: string }) {
     const result = await signIn('credentials', { email: form.get('email'), password: form.get('password'), redirect: false }).catch(() => null);
     setPending(false);
     if (!result) return setError('Could not reach the server. Check your connection and try again.');
-    if (result.error) return setError(result.error === 'CredentialsSignin' ? 'Wrong email or password.' : `Sign-in failed: ${result.error}`);
+    if (result.error) return setError(signInFailure(result.error));
     router.replace(next);
     router.refresh();
   }

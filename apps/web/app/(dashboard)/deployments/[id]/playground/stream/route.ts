@@ -16,9 +16,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const { env, db, deps } = serverContext();
   try {
     assertSameOrigin(request, env.PUBLIC_WEB_URL);
-    const session = await readSessionToken(request, env.AUTH_SECRET);
+    const session = await readSessionToken(request.headers, env.AUTH_SECRET);
     if (!session) throw new ApiError('authentication_error', 'Your session has ended; sign in again.');
-    const scope = await resolveSessionOrgScope(db, { userId: session.userId, orgId: readCookie(request, ORG_COOKIE) }, requestId);
+    const scope = await resolveSessionOrgScope(db, { ...session, orgId: readCookie(request.headers, ORG_COOKIE) }, requestId);
     const { id } = await params;
     const deployment = await getDeployment(deps, scope, id);
     const parsed = playgroundRequest.safeParse(await request.json().catch(() => null));
