@@ -29,10 +29,10 @@ export function proxy(request: NextRequest): Response | undefined {
  * Content-Length before it reads a byte (lib/api/handler.ts) and closes the connection on a refusal.
  * A request with neither Content-Length nor Transfer-Encoding has no body (HTTP/1.1).
  */
-const API = '/api/v1/:path*';
 export const config = {
+  // Literal values only: Next reads this object at build time without running the module.
   matcher: [
-    { source: API, missing: [{ type: 'header', key: 'content-length' }, { type: 'header', key: 'transfer-encoding' }] },
-    { source: API, has: [{ type: 'header', key: 'content-length', value: '0' }], missing: [{ type: 'header', key: 'transfer-encoding' }] },
+    { source: '/api/v1/:path*', missing: [{ type: 'header', key: 'content-length' }, { type: 'header', key: 'transfer-encoding' }] },
+    { source: '/api/v1/:path*', has: [{ type: 'header', key: 'content-length', value: '0' }], missing: [{ type: 'header', key: 'transfer-encoding' }] },
   ],
 };
