@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type ApiHarness, type CallOptions, createApiHarness } from '../../../lib/testing/api-harness';
+import * as auditLogs from './admin/audit-logs/route';
+import * as members from './admin/organizations/[id]/members/[user_id]/route';
+import * as apiKeys from './api-keys/route';
+import * as events from './deployments/[id]/events/route';
+import * as deployment from './deployments/[id]/route';
+import * as deployments from './deployments/route';
+import * as usage from './usage/route';
+
+/**
+ * The client mistakes that answered 500 (issue 9's fuzz found them), each now a 400 that names the
+ * field, and nothing saved. Postgres refuses NUL in text and jsonb and years before 1; an unpaired
+ * surrogate is refused by jsonb and silently mangled in text; cursors must fit their column.
+ */
+let h: ApiHarness;
+let tenant: Awaited<ReturnType<ApiHarness['createTenant']>>;
+let id: string;
+const model = { source: 'local', path: 'm.gguf' };
+
+beforeAll(async () => {
+  h = await createApiHarness();
+  tenant = await h.createTenant({ name: 'Careless' });
+  id = (await h.call(deployments.POST, '', { method: 'POST', headers: tenant.auth, body: { name: 'ok', model, gpu: { count: 0 } } })).json.id;
+});
+afterAll(() => h.close());
+
+type Handler = Parameters<ApiHarness['call']>[0];
+const UNSTORABLE = 'must be valid text: no NUL characters or unpaired surrogates';
+
+describe('no 500 for a client mistake', () => {
+  it.each<[string, Handler, CallOptions, string, string]>([
+    ['a NUL in a deployment name', deployments.POST, { method: 'POST', body: { name: 'a\u0000', model, gpu: { count: 0 } } }, 'name', UNSTORABLE],
+    ['a lone surrogate in a deployment name', deployments.POST, { method: 'POST', body: '{"name":"\\ud800","model":{"source":"local","path":"m.gguf"},"gpu":{"count":0}}' }, 'name', UNSTORABLE],
+    ['a NUL in gpu.type', deployments.POST, { method: 'POST', body: { name: 'x', model, gpu: { count: 0, type: 'L4\u0000' } } }, 'gpu.type', UNSTORABLE],
+    ['a NUL in a model URL', deployments.POST, { method: 'POST', body: { name: 'x', model: { source: 'url', url: 'https://h.example/a\u0000.gguf' }, gpu: { count: 0 } } }, 'model.url', UNSTORABLE],
+    ['a model URL that is no URL', deployments.POST, { method: 'POST', body: { name: 'x', model: { source: 'url', url: 'not a url' }, gpu: { count: 0 } } }, 'model.url', 'must be an https:// URL'],
+    ['a lone surrogate in a renamed deployment', deployment.PATCH, { method: 'PATCH', body: '{"name":"\\udc00"}' }, 'name', UNSTORABLE],
+    ['a lone surrogate in a changed gpu.type', deployment.PATCH, { method: 'PATCH', body: '{"gpu":{"count":0,"type":"x\\ud83d"}}' }, 'gpu.type', UNSTORABLE],
+    ['a NUL in an API key name', apiKeys.POST, { method: 'POST', body: { name: 'ci\u0000' } }, 'name', UNSTORABLE],
+    ['a lone surrogate in an API key name', apiKeys.POST, { method: 'POST', body: '{"name":"\\ud800"}' }, 'name', UNSTORABLE],
+    ['an events cursor beyond a bigint', events.GET, { query: { cursor: '9999999999999999999' } }, 'cursor', 'must be a cursor returned by a previous page'],
+    ['a negative events cursor', events.GET, { query: { cursor: '-1' } }, 'cursor', 'must be a cursor returned by a previous page'],
+    ['a NUL as the key list cursor', apiKeys.GET, { query: { cursor: '\u0000' } }, 'cursor', UNSTORABLE],
+    ['a NUL as the deployment list cursor', deployments.GET, { query: { cursor: '\u0000' } }, 'cursor', UNSTORABLE],
+    ['the year 0 as a usage start', usage.GET, { query: { from: '0000-01-01T00:00:00Z' } }, 'from', 'must be between the years 1 and 9999 (UTC)'],
+    ['a usage range in the year 0', usage.GET, { query: { from: '0000-01-01T00:00:00Z', to: '0000-01-02T00:00:00Z' } }, 'from', 'must be between the years 1 and 9999 (UTC)'],
+    ['a NUL in a deployment id', deployment.GET, { params: { id: 'dep_\u0000' } }, 'id', UNSTORABLE],
+  ])('answers %s with 400', async (_name, handler, options, param, message) => {
+    const before = await h.db.deployment.count();
+    const res = await h.call(handler, '/api/v1/x', { params: { id }, ...options, headers: tenant.auth });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ type: 'invalid_request', param, message: expect.stringContaining(message) });
+    expect(await h.db.deployment.count()).toBe(before);
+  });
+
+  it('answers the admin API the same way', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const big = await h.call(auditLogs.GET, '', { headers: admin, query: { cursor: '9223372036854775808' } });
+    expect(big.json.error).toMatchObject({ type: 'invalid_request', param: 'cursor' });
+    const nul = await h.call(auditLogs.GET, '', { headers: admin, query: { org_id: 'org_\u0000' } });
+    expect(nul.json.error).toMatchObject({ type: 'invalid_request', param: 'org_id' });
+    const member = await h.call(members.DELETE, '', { method: 'DELETE', headers: admin, params: { id: tenant.orgId, user_id: 'usr_\u0000' } });
+    expect(member.json.error).toMatchObject({ type: 'invalid_request', param: 'user_id' });
+  });
+
+  it('still pages through events with the largest cursor a bigint holds', async () => {
+    const res = await h.call(events.GET, '', { headers: tenant.auth, params: { id }, query: { cursor: '9223372036854775807' } });
+    expect(res.status).toBe(200);
+    expect(res.json.data.length).toBeGreaterThan(0);
+  });
+});
