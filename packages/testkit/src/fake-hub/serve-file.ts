@@ -6,6 +6,8 @@ import type { FakeFile } from './content';
 export interface ServeFault {
   /** Send the headers and this many body bytes, then drop the connection. */
   cutAfter?: number;
+  /** Send the headers and this many body bytes, then send nothing more until the client gives up. */
+  stallAfter?: number;
   /** Stream without Content-Length (chunked), so a client learns the size only by reading. */
   omitLength?: boolean;
 }
@@ -48,14 +50,16 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, file:
   let sent = 0;
   for await (const chunk of file.stream(start, end)) {
     if (res.destroyed) break;
-    const room = fault.cutAfter === undefined ? Infinity : fault.cutAfter - sent;
+    const room = (fault.cutAfter ?? fault.stallAfter ?? Infinity) - sent;
     const piece = (chunk as Buffer).subarray(0, room);
     sent += piece.length;
     onSent(piece.length);
     if (piece.length < (chunk as Buffer).length) {
-      // Flush what the client may have, then cut: the client sees a body shorter than announced.
+      // Flush what the client may have, then cut or go silent: the client sees a body shorter than announced.
       await new Promise<void>((resolve) => res.write(piece, () => resolve()));
-      res.socket?.destroy();
+      // end(), not destroy(): TLS may still hold some of those bytes, and the cut must come after them.
+      if (fault.cutAfter !== undefined) res.socket?.end();
+      else if (!res.destroyed) await once(res, 'close');
       return;
     }
     if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);

@@ -16,6 +16,7 @@ export interface RecordedRequest {
   host: string;
   path: string;
   range?: string;
+  ifRange?: string;
   authorization?: string;
   /** The status answered (0 until the headers are written). */
   readonly status: number;
@@ -138,6 +139,7 @@ export async function startFakeHub(options: FakeHubOptions = {}): Promise<FakeHu
       host: req.headers.host ?? '',
       path: req.url ?? '/',
       ...(req.headers.range && { range: req.headers.range }),
+      ...(typeof req.headers['if-range'] === 'string' && { ifRange: req.headers['if-range'] }),
       ...(req.headers.authorization && { authorization: req.headers.authorization }),
       get status() {
         return res.headersSent ? res.statusCode : 0;
