@@ -1,4 +1,7 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@gguf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorResponse } from '../../../lib/api/respond';
 import { ADMIN_TOKEN, type ApiHarness, type CallOptions, createApiHarness } from '../../../lib/testing/api-harness';
 import * as auditLogs from './admin/audit-logs/route';
 import * as members from './admin/organizations/[id]/members/[user_id]/route';
@@ -62,6 +65,24 @@ describe('no 500 for a client mistake', () => {
     expect(nul.json.error).toMatchObject({ type: 'invalid_request', param: 'org_id' });
     const member = await h.call(members.DELETE, '', { method: 'DELETE', headers: admin, params: { id: tenant.orgId, user_id: 'usr_\u0000' } });
     expect(member.json.error).toMatchObject({ type: 'invalid_request', param: 'user_id' });
+  });
+
+  it('answers 400 for a value the database refuses, should one get past validation, without its words', async () => {
+    const lines: string[] = [];
+    const capture = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger('test', 'info', capture);
+    const refused = await h.db.user.findMany({ where: { email: 'a\u0000@example.com' } }).catch((error: unknown) => error);
+    const res = errorResponse(refused, 'req_test', logger);
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toMatchObject({ type: 'invalid_request', request_id: 'req_test' });
+    expect(text).not.toMatch(/UTF8|0x00|user|email|prisma|22021/i);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 40, requestId: 'req_test', sqlState: '22021' })]);
   });
 
   it('still pages through events with the largest cursor a bigint holds', async () => {
