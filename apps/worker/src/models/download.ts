@@ -79,7 +79,8 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (await fetchInto(part, checked.url, settings)) return await part.commit(options.destination);
+        await fetchInto(part, checked.url, settings);
+        return await part.commit(options.destination);
       } catch (error) {
         options.signal?.throwIfAborted();
         // Anything else (the disk, a bug) is the worker's problem, not the download's: it propagates as it is.
@@ -93,20 +94,19 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   }
 }
 
-/** One attempt: resumes from the part's size. True when the file is complete. */
-async function fetchInto(part: PartFile, url: URL, settings: Settings): Promise<boolean> {
+/** One attempt, resuming from the part's size; the part holds the whole file when it resolves. */
+async function fetchInto(part: PartFile, url: URL, settings: Settings): Promise<void> {
   // If-Range: the rest of the same file, or (when it has changed) the whole new one.
   const range: Record<string, string> = part.size > 0 ? { range: `bytes=${part.size}-`, ...(part.etag && { 'if-range': part.etag }) } : {};
   const response = await getFollowingRedirects(url, { ...settings, headers: range });
   try {
     const total = await acceptResponse(response, part, settings);
-    if (total === 'complete') return true;
+    if (total === 'complete') return;
     const etag = response.headers.etag;
     await part.setEtag(etag && !etag.startsWith('W/') ? etag : undefined);
     await receiveBody(response, part, total, settings);
     // Cut short without the connection failing visibly (a close-delimited body): resume from here.
     if (total !== null && part.size < total) throw connectionProblem(`body ended at ${part.size} of ${total} bytes`);
-    return true;
   } finally {
     response.destroy();
   }
