@@ -85,6 +85,17 @@ describe('no 500 for a client mistake', () => {
     expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 40, requestId: 'req_test', sqlState: '22021' })]);
   });
 
+  it('reports usage at both ends of the years it accepts', async () => {
+    for (const [from, to] of [
+      ['0001-01-01T00:00:00Z', '0001-01-02T00:00:00Z'],
+      ['9999-12-30T00:00:00Z', '9999-12-31T23:59:59.999Z'],
+    ]) {
+      const res = await h.call(usage.GET, '', { headers: tenant.auth, query: { from, to, granularity: 'hour' } });
+      expect(res.status, from).toBe(200);
+      expect(res.json.totals).toEqual({ requests: 0, input_tokens: 0, output_tokens: 0 });
+    }
+  });
+
   it('still pages through events with the largest cursor a bigint holds', async () => {
     const res = await h.call(events.GET, '', { headers: tenant.auth, params: { id }, query: { cursor: '9223372036854775807' } });
     expect(res.status).toBe(200);
