@@ -1,6 +1,8 @@
 import { ApiError } from '@gguf/api';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** A DNS name, an IPv4 address or a bracketed IPv6 address, with an optional port. */
+const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;
 
 /**
  * The origins a request to this server may legitimately come from: PUBLIC_WEB_URL, and the address
@@ -13,12 +15,9 @@ function allowedOrigins(request: Request, publicWebUrl: string): Set<string> {
   const configured = new URL(publicWebUrl);
   const origins = new Set([configured.origin]);
   const add = (scheme: string | null | undefined, host: string | null | undefined) => {
-    if (!scheme || !host || !/^https?$/.test(scheme)) return;
-    try {
-      origins.add(new URL(`${scheme}://${host}`).origin);
-    } catch {
-      // A malformed Host names no origin.
-    }
+    // Only a plain host[:port] names an origin; anything else in a Host header names none.
+    if (!scheme || !host || !/^https?$/.test(scheme) || !HOST.test(host)) return;
+    origins.add(new URL(`${scheme}://${host}`).origin);
   };
   const host = request.headers.get('host');
   add(configured.protocol.slice(0, -1), host);
