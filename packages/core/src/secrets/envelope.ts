@@ -42,12 +42,14 @@ export function parseEnvelope(value: string): Envelope | undefined {
 }
 
 /**
- * Whether a stored value is in some envelope format (this one or a later one), as opposed to a plaintext
- * value written before secrets were sealed. A damaged envelope still counts: it must fail to open, never be
- * mistaken for plaintext and sealed again.
+ * What every envelope format (this one or a later one) starts with, as opposed to a plaintext value written
+ * before secrets were sealed. A damaged envelope still matches: it must fail to open, never be mistaken for
+ * plaintext and sealed again. The same text is a JavaScript and a PostgreSQL regular expression.
  */
+export const SEALED_PATTERN = '^gse\\d+\\.';
+
 export function looksSealed(value: string): boolean {
-  return /^gse\d+\./.test(value);
+  return new RegExp(SEALED_PATTERN).test(value);
 }
 
 function decode(part: string): Buffer {

@@ -111,10 +111,10 @@ describe('rotation', () => {
   });
 
   it('re-wraps only the data key, so the new key alone opens the value', () => {
-    expect(during.needsRewrap(old)).toBe(true);
+    expect(old.split('.')[1]).toBe(before.currentKeyId);
     const rewrapped = during.rewrap(old, HERE);
+    expect(rewrapped.split('.')[1]).toBe(after.currentKeyId);
     expect(rewrapped.split('.').slice(3)).toEqual(old.split('.').slice(3));
-    expect(during.needsRewrap(rewrapped)).toBe(false);
     expect(after.open(rewrapped, HERE)).toBe(PLAINTEXT);
     expect(failure(() => after.open(old, HERE)).reason).toBe('unknown_key');
   });

@@ -43,6 +43,11 @@ export class SecretBox {
     return this.current.id;
   }
 
+  /** What every value sealed under SECRETS_KEY starts with. */
+  get currentPrefix(): string {
+    return `${ENVELOPE_VERSION}.${this.current.id}.`;
+  }
+
   seal(plaintext: string, location: string): string {
     const dataKey = randomBytes(DATA_KEY_BYTES);
     const iv = randomBytes(IV_BYTES);
@@ -54,11 +59,6 @@ export class SecretBox {
   open(value: string, location: string): string {
     const envelope = this.parse(value, location);
     return decrypt(this.dataKey(envelope, location), envelope, location).toString('utf8');
-  }
-
-  /** Whether a sealed value's data key is wrapped by an older key than SECRETS_KEY. */
-  needsRewrap(value: string): boolean {
-    return parseEnvelope(value)?.keyId !== this.current.id;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { looksSealed, SECRET_COLUMNS, type SecretBox, type SecretColumn, secretLocation, SecretsError } from '@gguf/core';
+import { looksSealed, SEALED_PATTERN, SECRET_COLUMNS, type SecretBox, type SecretColumn, secretLocation, SecretsError } from '@gguf/core';
 import type { Database } from '../client';
 
 /** What one pass did to one column: counts only, never a value. */
@@ -57,14 +57,15 @@ async function walk(db: Database, secrets: SecretBox, column: SecretColumn, { ro
   const table = `"${column.table}"`;
   const col = `"${column.column}"`;
   // Plaintext only, or (rotating) everything not already sealed under the current key.
-  const pending = rotate ? `left(${col}, length($3)) <> $3` : `${col} !~ '^gse[0-9]+\\.'`;
-  const currentPrefix = `gse1.${secrets.currentKeyId}.`;
+  const pending = rotate ? `left(${col}, length($3)) <> $3` : `${col} !~ $3`;
+  const pattern = rotate ? secrets.currentPrefix : SEALED_PATTERN;
   let after = '';
   for (;;) {
-    const params: unknown[] = [after, batchSize, ...(rotate ? [currentPrefix] : [])];
     const rows = await db.$queryRawUnsafe<{ id: string; value: string }[]>(
       `SELECT id, ${col} AS value FROM ${table} WHERE ${col} IS NOT NULL AND id > $1 AND ${pending} ORDER BY id LIMIT $2`,
-      ...params,
+      after,
+      batchSize,
+      pattern,
     );
     if (rows.length === 0) return report;
     after = rows[rows.length - 1]!.id;
