@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** llama-server identifies itself this way; proxies and tests sometimes key on it. */
 export const SERVER_HEADER = { Server: 'llama.cpp' };
 
-export function readBody(req: IncomingMessage): Promise<string> {
+/** The raw bytes: llama-server's JSON parser judges them, ill-formed UTF-8 included. */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('loading', () => {
   it('answers 503 "Loading model" until the model has loaded, then 200', async () => {
-    const { fake, lines } = await start(['--api-key', 'k'], { FAKE_LLAMA_LOAD_MS: '300' });
+    const { fake, lines } = await start(['--api-key', 'k'], { FAKE_LLAMA_LOAD_MS: '2000' });
     const loading = await fetch(`${fake.url}/health`);
     expect(loading.status).toBe(503);
     expect(await loading.json()).toEqual({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });

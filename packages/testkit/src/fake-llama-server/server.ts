@@ -1,18 +1,19 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { anthropicRoutes } from './anthropic-routes';
 import type { ServerArgs } from './args';
+import { apiKeysOf, authorized, needsApiKey } from './auth';
 import type { Exchange, Logger, Route, ServerContext } from './context';
 import { isRecord } from './conversation';
 import { errorReply, type ErrorReply } from './errors';
 import { readBody, sendJson } from './http';
 import { requestKnobs, type Knobs } from './knobs';
+import { listen } from './listen';
 import { llamaRoutes } from './llama-routes';
 import { loadedLines, loadModel, ModelLoadError, modelName, modelSource } from './model-loader';
+import { parseLlamaJson } from './nlohmann-json';
 import { openAiRoutes } from './openai-routes';
 import { SlotPool, slotLayout } from './slots';
 import { emptyStats, resetStats, type FakeStats } from './stats';
@@ -27,9 +28,11 @@ export interface LaunchOptions {
 }
 
 export interface FakeLlamaServer {
-  /** Base URL, e.g. http://127.0.0.1:41234 (append /v1 for the openai client). */
+  /** Base URL, e.g. http://127.0.0.1:41234 (append /v1 for the openai client); unix:///path/x.sock on a Unix socket. */
   url: string;
   port: number;
+  /** The Unix socket it listens on, when --host ends in .sock. */
+  socketPath?: string;
   model: string;
   /** Resolves once the model is "loaded"; rejects with ModelLoadError when loading fails (the server then closes). */
   ready: Promise<void>;
@@ -42,41 +45,11 @@ const ROUTES = new Map<string, Route>(
   [...openAiRoutes, ...anthropicRoutes, ...llamaRoutes].flatMap((route) => route.paths.map((path) => [`${route.method} ${path}`, route] as const)),
 );
 
-/** The only routes llama-server answers without an API key. */
-const PUBLIC_PATHS = new Set(['/health', '/v1/health']);
-
 const CRASH_LINES = [
   'ggml/src/ggml-cuda/ggml-cuda.cu:88: CUDA error',
   'CUDA error: out of memory',
   '  current device: 0, in function ggml_cuda_op_mul_mat at ggml/src/ggml-cuda/ggml-cuda.cu:1722',
 ];
-
-function apiKeysOf(args: ServerArgs): string[] {
-  if (!args.apiKeyFile) return args.apiKeys;
-  let text: string;
-  try {
-    text = readFileSync(args.apiKeyFile, 'utf8');
-  } catch {
-    throw new Error(`error while handling argument "--api-key-file": error: failed to open file '${args.apiKeyFile}'`);
-  }
-  return [...args.apiKeys, ...text.split('\n').map((line) => line.trim()).filter(Boolean)];
-}
-
-/** llama-server accepts the key as a bearer token (OpenAI clients) or in x-api-key (Anthropic clients). */
-function authorized(req: IncomingMessage, keys: string[]): boolean {
-  const authorization = req.headers.authorization;
-  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
-  const xApiKey = req.headers['x-api-key'];
-  return keys.some((key) => key === bearer || key === xApiKey);
-}
-
-function parseJson(raw: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch (error) {
-    return { ok: false, message: `Failed to parse JSON body: ${(error as Error).message}` };
-  }
-}
 
 /**
  * Drops a connection the way a dying upstream does. Chunked writes are corked until the next tick, so wait
@@ -88,12 +61,6 @@ async function dropConnection(res: ServerResponse): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   if (socket.writableLength > 0 && !socket.destroyed) await Promise.race([once(socket, 'drain'), once(socket, 'close')]).catch(() => undefined);
   socket.destroy();
-}
-
-function baseUrl(host: string, port: number): string {
-  // A wildcard address is not something a client can connect to; loopback reaches it.
-  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 export async function launchFakeLlamaServer(options: LaunchOptions): Promise<FakeLlamaServer> {
@@ -145,7 +112,7 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
     });
 
     const raw = await readBody(req);
-    const body = raw === '' ? undefined : parseJson(raw);
+    const body = raw.length === 0 ? undefined : parseLlamaJson(raw);
     stats.lastBody = body?.ok ? body.value : null;
 
     const route = ROUTES.get(`${req.method} ${path}`);
@@ -168,13 +135,14 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
 
     // Same order as llama-server's middleware: loading state, then API key, then routing.
     if (state !== 'ready') return send(res, errorReply('llama', 503, 'Loading model'));
-    if (apiKeys.length > 0 && !PUBLIC_PATHS.has(path) && !authorized(req, apiKeys)) return send(res, errorReply('llama', 401, 'Invalid API Key'));
+    if (apiKeys.length > 0 && needsApiKey(path) && !authorized(req, apiKeys)) return send(res, errorReply('llama', 401, 'Invalid API Key'));
     if (!route) return ex.fail(404, 'File Not Found');
     if (route.method === 'POST') {
-      if (!body) return ex.fail(400, 'Request body is empty; expected a JSON object');
-      if (!body.ok) return ex.fail(400, body.message);
-      if (!isRecord(body.value)) return ex.fail(400, 'Request body must be a JSON object');
-      ex.body = body.value;
+      // llama-server's handlers parse the body first; whatever its JSON library throws becomes a 500.
+      const parsed = body ?? parseLlamaJson(raw);
+      if (!parsed.ok) return ex.fail(500, parsed.message);
+      // Its "does the body contain X" is false for anything but an object, so any other value reads as {}.
+      ex.body = isRecord(parsed.value) ? parsed.value : {};
     }
     if (route.inference) {
       stats.inferenceRequests++;
@@ -200,13 +168,14 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
   let crashTimer: NodeJS.Timeout | undefined;
 
   function close(): Promise<void> {
-    closing ??= new Promise((resolve) => {
+    closing ??= (async () => {
       state = 'closed';
       clearTimeout(crashTimer);
       loadAbort.abort();
-      server.close(() => resolve());
+      const closed = listening.close();
       server.closeAllConnections();
-    });
+      await closed;
+    })();
     return closing;
   }
 
@@ -223,20 +192,9 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
 
   log('info', `build: 6000 (fake0000) with node ${process.version} for ${process.platform} ${process.arch} (fake-llama-server)`);
   log('info', `system info: n_threads = ${args.threads > 0 ? args.threads : availableParallelism()}, total_threads = ${availableParallelism()}`);
-  log('info', 'main: binding port with default address family');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(args.port, args.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    throw new Error(`main: couldn't bind HTTP server socket, hostname: ${args.host}, port: ${args.port}`, { cause: error });
-  }
-  const port = (server.address() as AddressInfo).port;
-  log('info', `main: HTTP server is listening, hostname: ${args.host}, port: ${port}, http threads: ${layout.slotCount + 2}`);
+  // Everything that can close the server (crash timer, loader, caller) starts after this.
+  const listening = await listen(server, args, log, layout.slotCount + 2);
+  const { port, socketPath } = listening;
   log('info', 'main: loading model');
   log('info', `srv    load_model: loading model '${modelSource(args)}'`);
 
@@ -251,7 +209,7 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
       if (state === 'closed') return;
       state = 'ready';
       for (const line of loadedLines(args, layout)) log('info', line);
-      log('info', `main: server is listening on http://${args.host}:${port} - starting the main loop`);
+      log('info', `main: server is listening on ${socketPath ? `unix://${socketPath}` : `http://${args.host}:${port}`} - starting the main loop`);
       log('info', 'srv  update_slots: all slots are idle');
     },
     (error: unknown) => {
@@ -264,8 +222,9 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
   ready.catch(() => undefined);
 
   return {
-    url: baseUrl(args.host, port),
+    url: listening.url,
     port,
+    socketPath,
     model: ctx.model,
     ready,
     stats: () => structuredClone(stats),
