@@ -3,7 +3,10 @@ import { anthropicTurns, isRecord, promptTokenCount, type Turn } from './convers
 import { generate, refuseGeneration, withSlot } from './generation';
 import { randomId } from './ids';
 import { limitsFrom, planReply, type TextReply, type ToolChoice, type ToolDef, type ToolReply } from './reply';
+import { chatMessagesRefusal, jinjaRefusal } from './llama-checks';
 import { startEventStream, writeEvent } from './sse';
+
+const DEFAULT_MAX_TOKENS = 4096;
 
 /** Anthropic Messages API routes, as llama-server serves them to the Anthropic SDK. */
 
@@ -22,17 +25,55 @@ function anthropicToolChoice(choice: unknown): ToolChoice {
   return { mode: 'auto' };
 }
 
-/** Validates what /v1/messages and /v1/messages/count_tokens share; answers the request and returns undefined when invalid. */
+const textOr = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/**
+ * llama-server's conversion of an Anthropic request to an OpenAI chat request, reduced to what its checks read:
+ * the messages (text and image blocks kept as parts, tool_use as tool calls, tool_result as tool messages,
+ * anything else dropped), whether there are tools, and the tool choice.
+ */
+function asChatRequest(body: Record<string, unknown>): { messages: unknown[]; tools: unknown[]; toolChoice: unknown } {
+  const messages: unknown[] = body.system === undefined || body.system === null ? [] : [{ role: 'system', content: '' }];
+  for (const message of Array.isArray(body.messages) ? body.messages : []) {
+    const role = isRecord(message) ? textOr(message.role) : '';
+    if (!isRecord(message) || !('content' in message)) {
+      if (role !== 'assistant') messages.push(message);
+      continue;
+    }
+    if (!Array.isArray(message.content)) {
+      messages.push(message);
+      continue;
+    }
+    const parts: unknown[] = [];
+    const toolCalls: unknown[] = [];
+    const toolResults: unknown[] = [];
+    for (const block of message.content) {
+      const type = isRecord(block) ? textOr(block.type) : '';
+      const source = isRecord(block) && isRecord(block.source) ? textOr(block.source.type) : '';
+      if (type === 'text') parts.push(block);
+      else if (type === 'image' && (source === 'base64' || source === 'url')) parts.push({ type: 'image_url', image_url: { url: '' } });
+      else if (type === 'tool_use') toolCalls.push({ id: '', type: 'function', function: { name: '', arguments: '{}' } });
+      else if (type === 'tool_result') toolResults.push({ role: 'tool', tool_call_id: '', content: '' });
+    }
+    if (parts.length > 0 || toolCalls.length > 0) messages.push({ role, content: parts.length > 0 ? parts : '', ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+    messages.push(...toolResults);
+  }
+  const choice = isRecord(body.tool_choice) ? body.tool_choice.type : undefined;
+  const toolChoice = choice === 'auto' ? 'auto' : choice === 'any' || choice === 'tool' ? 'required' : undefined;
+  return { messages, tools: Array.isArray(body.tools) ? body.tools : [], toolChoice };
+}
+
+/**
+ * What /v1/messages and /v1/messages/count_tokens share: llama-server's checks on the converted request (a
+ * missing `messages` is a runtime error there, so a 500), then the conversation. Answers a refused request itself.
+ */
 function conversation(ex: Exchange): { turns: Turn[]; promptTokens: number } | undefined {
   const { messages, system, tools } = ex.body;
-  if (messages === undefined) return void ex.fail(400, 'messages: Field required');
-  if (!Array.isArray(messages) || messages.length === 0) return void ex.fail(400, 'messages: at least one message is required');
-  for (const [index, message] of messages.entries()) {
-    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) {
-      return void ex.fail(400, `messages.${index}.role: Input should be 'user' or 'assistant'`);
-    }
-  }
-  const turns = anthropicTurns(system, messages as Record<string, unknown>[]);
+  if (messages === undefined) return void ex.fail(500, "'messages' is required");
+  const chat = asChatRequest(ex.body);
+  const refusal = jinjaRefusal(ex.server.args.jinja, chat.tools, chat.toolChoice) ?? chatMessagesRefusal(chat.messages);
+  if (refusal) return void ex.fail(refusal.status, refusal.message);
+  const turns = anthropicTurns(system, Array.isArray(messages) ? messages.filter(isRecord) : []);
   return { turns, promptTokens: promptTokenCount(turns, tools) };
 }
 
@@ -44,11 +85,6 @@ function stopReason(plan: TextReply | ToolReply): string {
 
 async function messages(ex: Exchange): Promise<void> {
   const { body, res } = ex;
-  const maxTokens = body.max_tokens;
-  if (maxTokens === undefined) return ex.fail(400, 'max_tokens: Field required');
-  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) {
-    return ex.fail(400, 'max_tokens: Input should be a valid integer greater than or equal to 1');
-  }
   const parsed = conversation(ex);
   if (!parsed) return;
   const { turns, promptTokens } = parsed;
@@ -59,7 +95,8 @@ async function messages(ex: Exchange): Promise<void> {
     turns,
     tools: anthropicTools(body.tools),
     toolChoice: anthropicToolChoice(body.tool_choice),
-    limits: limitsFrom(maxTokens, body.stop_sequences, false),
+    // llama-server is permissive where Anthropic's API is not: without max_tokens it generates up to 4096.
+    limits: limitsFrom(body.max_tokens ?? DEFAULT_MAX_TOKENS, body.stop_sequences, false, ex.server.slotContext - promptTokens),
     fixedReply: ex.knobs.reply,
   });
   const stopSequence = plan.kind === 'text' ? (plan.stopSequence ?? null) : null;

@@ -2,6 +2,7 @@ import { BUILD_INFO } from './args';
 import type { Exchange, Route } from './context';
 import { generate, withSlot } from './generation';
 import { sendText } from './http';
+import { typeError } from './nlohmann-json';
 import { countTokens, splitPieces } from './tokenizer';
 
 /** llama-server's own routes: health, props, slots, metrics, tokenizer and reranking. */
@@ -51,15 +52,28 @@ function metrics(ex: Exchange): void {
   sendText(ex.res, 200, 'text/plain; version=0.0.4', text);
 }
 
+/** `content` as llama-server reads it: absent is nothing; text, or a list of text and token ids; else a JSON type error (500). */
+function tokenizeContent(content: unknown): string | { error: string } {
+  if (content === undefined) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return { error: typeError('string', content) };
+  const odd = content.find((item) => typeof item !== 'string' && typeof item !== 'number');
+  return odd === undefined ? content.filter((item): item is string => typeof item === 'string').join('') : { error: typeError('number', odd) };
+}
+
 function tokenize(ex: Exchange): void {
-  const content = typeof ex.body.content === 'string' ? ex.body.content : '';
+  const content = tokenizeContent(ex.body.content);
+  if (typeof content !== 'string') return ex.fail(500, content.error);
   const tokens = ex.server.vocab.encode(content);
   ex.json(200, { tokens: ex.body.with_pieces === true ? tokens : tokens.map((token) => token.id) });
 }
 
 function detokenize(ex: Exchange): void {
-  const tokens = Array.isArray(ex.body.tokens) ? ex.body.tokens.filter((id): id is number => typeof id === 'number') : [];
-  ex.json(200, { content: ex.server.vocab.decode(tokens) });
+  const tokens = 'tokens' in ex.body ? ex.body.tokens : [];
+  if (!Array.isArray(tokens)) return ex.fail(500, typeError('array', tokens));
+  const odd = tokens.find((id) => typeof id !== 'number');
+  if (odd !== undefined) return ex.fail(500, typeError('number', odd));
+  ex.json(200, { content: ex.server.vocab.decode(tokens as number[]) });
 }
 
 function words(text: string): Set<string> {

@@ -4,6 +4,8 @@ import { isRecord, openAiTurns, promptTokenCount } from './conversation';
 import { EMBEDDING_DIMENSIONS, embed, toBase64 } from './embedding';
 import { generate, refuseGeneration, withSlot } from './generation';
 import { randomId, unixSeconds } from './ids';
+import { choicesRefusal, chatMessagesRefusal, jinjaRefusal } from './llama-checks';
+import { typeError } from './nlohmann-json';
 import { limitsFrom, limitText, planReply, replyText, type ToolChoice, type ToolDef } from './reply';
 import { endOpenAiStream, startEventStream, writeData } from './sse';
 import { countTokens, type Vocabulary } from './tokenizer';
@@ -35,13 +37,10 @@ function usage(promptTokens: number, completionTokens: number) {
 
 async function chatCompletions(ex: Exchange): Promise<void> {
   const { body, res } = ex;
-  const messages = body.messages;
-  if (!Array.isArray(messages) || messages.length === 0) return ex.fail(400, "'messages' is required and must be a non-empty array");
-  if (!messages.every((m): m is Record<string, unknown> => isRecord(m) && typeof m.role === 'string')) {
-    return ex.fail(400, "Each message must be an object with a string 'role'");
-  }
-  if (typeof body.n === 'number' && body.n !== 1) return ex.fail(400, 'Only one completion choice is allowed');
-  const turns = openAiTurns(messages);
+  const refusal = jinjaRefusal(ex.server.args.jinja, body.tools, body.tool_choice) ?? chatMessagesRefusal(body.messages) ?? choicesRefusal(body.n);
+  if (refusal) return ex.fail(refusal.status, refusal.message);
+  // The checks above leave only objects with a string role (assistant messages without content included).
+  const turns = openAiTurns(body.messages as Record<string, unknown>[]);
   const promptTokens = promptTokenCount(turns, body.tools);
   if (refuseGeneration(ex, promptTokens)) return;
 
@@ -50,7 +49,7 @@ async function chatCompletions(ex: Exchange): Promise<void> {
     turns,
     tools: openAiTools(body.tools),
     toolChoice: openAiToolChoice(body.tool_choice),
-    limits: limitsFrom(body.max_completion_tokens ?? body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos),
+    limits: limitsFrom(body.max_completion_tokens ?? body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos, ex.server.slotContext - promptTokens),
     fixedReply: ex.knobs.reply,
   });
   const finishReason = plan.kind === 'tool' ? 'tool_calls' : plan.finish;
@@ -95,30 +94,55 @@ async function chatCompletions(ex: Exchange): Promise<void> {
   });
 }
 
-/** A prompt (or embedding input): a string, a token array, or a list of either. Undefined when malformed. */
-function textInputs(input: unknown, vocab: Vocabulary): string[] | undefined {
-  if (typeof input === 'string') return [input];
-  if (!Array.isArray(input)) return undefined;
-  if (input.every((item) => typeof item === 'number')) return [vocab.decode(input)];
-  const texts: string[] = [];
-  for (const item of input) {
-    if (typeof item === 'string') texts.push(item);
-    else if (Array.isArray(item) && item.every((token) => typeof token === 'number')) texts.push(vocab.decode(item));
-    else return undefined;
+const isTokenId = (value: unknown): value is number => Number.isInteger(value);
+const PROMPT_SHAPE = '"prompt" elements must be a string, a list of tokens, a JSON object containing a prompt string, or a list of mixed strings & tokens.';
+
+/** One prompt as llama-server tokenizes it: text, token ids, text mixed with ids, or {prompt_string}. */
+function subprompt(value: unknown, vocab: Vocabulary): string | undefined {
+  if (typeof value === 'string') return value;
+  // Token ids, or ids mixed with text; a list of text alone is not one prompt.
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || isTokenId(item)) && (value.length === 0 || value.some(isTokenId))) {
+    return value.map((item) => (typeof item === 'string' ? item : vocab.decode([item]))).join('');
   }
-  return texts;
+  if (isRecord(value) && typeof value.prompt_string === 'string') return value.prompt_string;
+  return undefined;
+}
+
+/**
+ * tokenize_input_prompts: a list holding any token id is one prompt, any other list a list of prompts. Its
+ * failures are runtime errors, so llama-server answers them with 500.
+ */
+function textInputs(input: unknown, vocab: Vocabulary): { texts: string[] } | { error: string } {
+  const prompts = Array.isArray(input) && !input.some(isTokenId) ? input : [input];
+  const texts: string[] = [];
+  for (const prompt of prompts) {
+    const text = subprompt(prompt, vocab);
+    if (text === undefined) return { error: PROMPT_SHAPE };
+    texts.push(text);
+  }
+  return texts.length === 0 ? { error: '"prompt" must not be empty' } : { texts };
+}
+
+/** oaicompat_completion_params_parse: what it refuses, it refuses with runtime errors (500). */
+function completionParamsRefusal(body: Record<string, unknown>): string | undefined {
+  if (!('prompt' in body)) return '"prompt" is required';
+  if (body.echo === true) return 'Only no echo is supported';
+  const unsupported = ['best_of', 'suffix'].find((param) => param in body);
+  return unsupported ? `Unsupported param: ${unsupported}` : undefined;
 }
 
 async function completions(ex: Exchange): Promise<void> {
   const { body, res } = ex;
-  if (body.prompt === undefined) return ex.fail(400, '"prompt" must be provided');
-  const prompts = textInputs(body.prompt, ex.server.vocab);
-  if (!prompts || prompts.length === 0) return ex.fail(400, '"prompt" must be a string, a list of tokens, or a list of prompts');
+  const refusal = completionParamsRefusal(body);
+  if (refusal) return ex.fail(500, refusal);
+  const inputs = textInputs(body.prompt, ex.server.vocab);
+  if ('error' in inputs) return ex.fail(500, inputs.error);
+  const prompts = inputs.texts;
   const promptSizes = prompts.map(countTokens);
   const promptTokens = promptSizes.reduce((sum, n) => sum + n, 0);
   if (refuseGeneration(ex, Math.max(...promptSizes))) return;
 
-  const limits = limitsFrom(body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos);
+  const limits = limitsFrom(body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos, ex.server.slotContext - Math.max(...promptSizes));
   const replies = prompts.map((prompt) => limitText(replyText(ex.server.model, prompt, ex.knobs.reply), limits));
   const completionTokens = replies.reduce((sum, reply) => sum + reply.pieces.length, 0);
   const base = { created: unixSeconds(), id: randomId('chatcmpl-'), model: ex.server.model, system_fingerprint: BUILD_INFO };
@@ -150,11 +174,14 @@ async function embeddings(ex: Exchange): Promise<void> {
   if (!ex.server.args.embeddings) return ex.fail(501, 'This server does not support embeddings. Start it with `--embeddings`');
   const input = body.input ?? body.content;
   if (input === undefined) return ex.fail(400, '"input" or "content" must be provided');
-  const texts = textInputs(input, ex.server.vocab);
-  if (!texts || texts.length === 0) return ex.fail(400, '"input" must be a string, a list of tokens, or a list of strings');
-  if (texts.some((text) => text === '')) return ex.fail(400, 'Input content cannot be empty');
-  const format = body.encoding_format ?? 'float';
+  // llama-server reads encoding_format as a string before the input, so a wrong type is a JSON type error (500).
+  const format = 'encoding_format' in body ? body.encoding_format : 'float';
+  if (typeof format !== 'string') return ex.fail(500, typeError('string', format));
   if (format !== 'float' && format !== 'base64') return ex.fail(400, 'The format to return the embeddings in. Can be either float or base64');
+  const inputs = textInputs(input, ex.server.vocab);
+  if ('error' in inputs) return ex.fail(500, inputs.error);
+  const texts = inputs.texts;
+  if (texts.some((text) => text === '')) return ex.fail(400, 'Input content cannot be empty');
   const promptTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
 
   await withSlot(ex, async () => {

@@ -19,7 +19,7 @@ let embedClient: OpenAI;
 
 beforeAll(async () => {
   const env = { FAKE_LLAMA_LOAD_MS: '0' };
-  chat = await startFakeLlamaServer({ args: ['--api-key', API_KEY, '--alias', MODEL], env });
+  chat = await startFakeLlamaServer({ args: ['--api-key', API_KEY, '--alias', MODEL, '--jinja'], env });
   embedder = await startFakeLlamaServer({ args: ['--api-key', API_KEY, '-m', '/dev/null', '--embeddings'], env });
   await Promise.all([chat.ready, embedder.ready]);
   client = new OpenAI({ apiKey: API_KEY, baseURL: `${chat.url}/v1`, maxRetries: 0 });
@@ -125,10 +125,12 @@ describe('chat completions', () => {
     expect(JSON.parse(call.function.arguments)).toEqual({ location: 'example', days: 1 });
   });
 
-  it('rejects a request without messages as llama-server does', async () => {
-    const error = await client.chat.completions.create({ model: MODEL, messages: [] }).catch((e: unknown) => e);
+  it('answers `messages: []` as llama-server does, and refuses a request without messages', async () => {
+    const empty = await client.chat.completions.create({ model: MODEL, messages: [] });
+    expect(empty.choices[0]?.message.content).toBe(`This is a reply from ${MODEL} to: `);
+    const error = await client.chat.completions.create({ model: MODEL } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((error as APIError).error).toMatchObject({ code: 400, type: 'invalid_request_error' });
+    expect((error as APIError).error).toEqual({ code: 400, message: "'messages' is required", type: 'invalid_request_error' });
   });
 });
 

@@ -131,10 +131,14 @@ export function planReply(input: PlanInput): TextReply | ToolReply {
   return limitText(replyText(input.model, subject, input.fixedReply), input.limits);
 }
 
-/** Reads a request's length and stop controls; anything malformed means "not set", as llama-server's json_value does. */
-export function limitsFrom(maxTokens: unknown, stop: unknown, ignoreEos: unknown): Limits {
+/**
+ * Reads a request's length and stop controls; anything malformed means "not set", as llama-server's json_value
+ * does. Like llama-server, generation never runs past the slot's context: `contextLeft` caps a larger limit.
+ */
+export function limitsFrom(maxTokens: unknown, stop: unknown, ignoreEos: unknown, contextLeft: number): Limits {
+  const requested = typeof maxTokens === 'number' && Number.isFinite(maxTokens) ? Math.floor(maxTokens) : -1;
   return {
-    maxTokens: typeof maxTokens === 'number' && Number.isFinite(maxTokens) ? Math.floor(maxTokens) : -1,
+    maxTokens: requested >= 0 ? Math.min(requested, Math.max(contextLeft, 0)) : -1,
     stop: typeof stop === 'string' ? [stop] : Array.isArray(stop) ? stop.filter((s): s is string => typeof s === 'string') : [],
     ignoreEos: ignoreEos === true,
   };
