@@ -10,6 +10,7 @@ import { updateQuotasAction } from './actions';
 const QUOTAS = [
   { name: 'max_deployments', label: 'Max deployments', nullable: false },
   { name: 'max_gpus', label: 'Max GPUs', nullable: false },
+  { name: 'max_api_keys', label: 'Max API keys', nullable: false },
   { name: 'rate_limit_rpm', label: 'Requests / min', nullable: true },
   { name: 'max_concurrent_streams', label: 'Concurrent streams', nullable: true },
 ] as const;
