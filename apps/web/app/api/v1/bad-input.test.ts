@@ -89,7 +89,7 @@ describe('no 500 for a client mistake', () => {
     for (const [from, to] of [
       ['0001-01-01T00:00:00Z', '0001-01-02T00:00:00Z'],
       ['9999-12-30T00:00:00Z', '9999-12-31T23:59:59.999Z'],
-    ]) {
+    ] as const) {
       const res = await h.call(usage.GET, '', { headers: tenant.auth, query: { from, to, granularity: 'hour' } });
       expect(res.status, from).toBe(200);
       expect(res.json.totals).toEqual({ requests: 0, input_tokens: 0, output_tokens: 0 });
