@@ -16,17 +16,18 @@
  * readiness probe (25 ms growing to 1 s) counts as llama-server's time, not as overhead.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
+import { createLogger, newId, NO_ALLOWED_HOSTS, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
 import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync } from '@gguf/redis';
-import { DockerRuntime, ProcessRuntime, type Runtime } from '@gguf/runtime';
+import { DockerRuntime, ProcessRuntime, resolveServerUser, type Runtime } from '@gguf/runtime';
 import { buildFakeLlamaServerImage, fakeLlamaServerExecutable, startTestDocker, type TestDockerDaemon } from '@gguf/testkit/docker';
+import { ModelStore } from '../apps/worker/src/models/model-store';
 import { startWorker } from '../apps/worker/src/worker';
 
 const { values } = parseArgs({
@@ -61,6 +62,19 @@ try {
   stops.unshift(() => db.$disconnect());
 
   const modelsDir = join(root, 'models');
+  const stateDir = join(root, 'state');
+  const library = join(modelsDir, 'library');
+  await mkdir(library, { recursive: true, mode: 0o755 });
+  await writeFile(join(library, 'tiny.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(56)]), { mode: 0o644 });
+  const models = new ModelStore({
+    modelsDir,
+    checksumsDir: join(stateDir, 'checksums'),
+    hfEndpoint: 'https://hub.invalid',
+    allow: NO_ALLOWED_HOSTS,
+    maxBytes: 1024 ** 3,
+    hfToken: async () => undefined,
+  });
+  const serverUser = resolveServerUser(undefined);
   const serverEnv = { FAKE_LLAMA_LOAD_MS: loadMs };
   let makeRuntime: (nodeId: string) => Runtime;
   if (runtimeKind === 'docker') {
@@ -68,10 +82,10 @@ try {
     const image = await buildFakeLlamaServerImage(daemon);
     const host = daemon.host;
     makeRuntime = (nodeId) =>
-      new DockerRuntime({ endpoint: { url: host }, nodeId, images: { gpu: image, cpu: image }, modelsDir, networkMode: 'host', bindHost: '127.0.0.1', env: serverEnv, pidsLimit: 512 });
+      new DockerRuntime({ endpoint: { url: host }, nodeId, images: { gpu: image, cpu: image }, networkMode: 'none', bindHost: '127.0.0.1', serversDir: join(stateDir, 'run'), serverUser, env: serverEnv, pidsLimit: 512 });
   } else {
     const binary = await fakeLlamaServerExecutable(join(root, 'bin'));
-    makeRuntime = (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir: join(root, 'state'), modelsDir, bindHost: '127.0.0.1', env: serverEnv });
+    makeRuntime = (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: serverEnv, serverUser });
   }
 
   // Upstream secrets are stored sealed, as the REST API stores them; the worker opens them.
@@ -81,8 +95,9 @@ try {
     redisUrl: redisServer.url,
     logger: createLogger('bench', 'warn'),
     secrets,
-    node: { name: 'bench-node', address: '127.0.0.1', networkMode: 'host', portRange: [23000, 23999], cpuSlots: count + 1, gpus: [], runtimeKind },
+    node: { name: 'bench-node', address: '127.0.0.1', networkMode: 'none', portRange: [23000, 23999], cpuSlots: count + 1, cpuCores: 2, gpus: [], runtimeKind },
     runtime: makeRuntime,
+    models,
   });
   stops.unshift(() => worker.stop());
 
@@ -104,9 +119,8 @@ try {
         id,
         orgId,
         name: `bench-${i}`,
-        modelSource: 'huggingface',
-        modelRepo: 'bench/tiny-GGUF',
-        modelFile: 'tiny.gguf',
+        modelSource: 'local',
+        modelPath: 'tiny.gguf',
         gpuCount: 0,
         upstreamSecret: secrets.seal(randomBytes(24).toString('base64url'), secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
       },

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { GpuEntry, WorkerEnv } from '@gguf/core';
 import {
@@ -9,9 +9,11 @@ import {
   type DockerEndpoint,
   isLocalEndpoint,
   ProcessRuntime,
+  resolveServerUser,
   type Runtime,
 } from '@gguf/runtime';
 import type { NodeSettings, Timing } from './context';
+import { ModelStore, type ModelStoreOptions } from './models/model-store';
 import { detectNvidiaGpus, parseNodeGpus } from './node/gpus';
 import { type NodeRegistration, withRegistration } from './node/registration';
 
@@ -20,8 +22,12 @@ export interface WorkerSetup {
   timing: Timing;
   serversOnShutdown: 'keep' | 'stop';
   runtime: (nodeId: string) => Runtime;
+  /** The node's models, given how an organization's Hugging Face token is found. */
+  models: (hfToken: ModelStoreOptions['hfToken']) => ModelStore;
   /** What was decided and why (runtime choice, GPU source), for the startup log. */
   notes: string[];
+  /** What an operator must know: this node does not isolate tenants (the process runtime, a host or bridge network). */
+  warnings: string[];
 }
 
 export function isLoopback(address: string): boolean {
@@ -60,6 +66,7 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
   const registered = withRegistration(givenEnv, source, registration);
   const env = registered.env;
   const notes: string[] = [...registered.notes];
+  const warnings: string[] = [];
   const dataDir = resolve(env.DATA_DIR);
   const modelsDir = resolve(env.MODELS_DIR ?? join(dataDir, 'models'));
   const stateDir = resolve(env.WORKER_STATE_DIR ?? join(dataDir, 'worker'));
@@ -74,7 +81,7 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
   const bindHost = env.SERVER_BIND_HOST ?? (isLoopback(env.NODE_ADDRESS) ? '127.0.0.1' : '0.0.0.0');
   const serverEnv: Record<string, string> = {};
   for (const name of env.SERVER_ENV_PASSTHROUGH) if (source[name] !== undefined) serverEnv[name] = source[name]!;
-  if (env.HF_TOKEN) serverEnv.HF_TOKEN = env.HF_TOKEN;
+  const serverUser = resolveServerUser(env.SERVER_USER);
 
   let runtimeKind: 'docker' | 'process';
   if (env.RUNTIME === 'auto') {
@@ -85,7 +92,7 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
       notes.push(`RUNTIME=auto: the Docker engine at ${endpoint.url} answers, using docker`);
     } catch (error) {
       runtimeKind = 'process';
-      notes.push(`RUNTIME=auto: no Docker engine answers at ${endpoint.url} (${(error as Error).message}); using process`);
+      warnings.push(`RUNTIME=auto: no Docker engine answers at ${endpoint.url} (${(error as Error).message}); falling back to the process runtime`);
     } finally {
       await probe.close();
     }
@@ -109,17 +116,23 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
     return {
       endpoint,
       images: { gpu: env.LLAMA_SERVER_IMAGE ?? DEFAULT_IMAGES.gpu, cpu: env.LLAMA_SERVER_CPU_IMAGE ?? env.LLAMA_SERVER_IMAGE ?? DEFAULT_IMAGES.cpu },
-      modelsDir,
       networkMode: env.NODE_NETWORK_MODE,
       bindHost,
       env: serverEnv,
+      serversDir: join(stateDir, 'run'),
+      serverUser,
       pidsLimit: env.CONTAINER_PIDS_LIMIT,
       memoryBytes: env.CONTAINER_MEMORY_MB ? env.CONTAINER_MEMORY_MB * 1024 * 1024 : undefined,
     };
   }
 
   // The model store must exist before it is mounted or written to (for a remote engine it is a path on that host).
-  if (runtimeKind === 'process' || isLocalEndpoint(endpoint.url)) mkdirSync(modelsDir, { recursive: true });
+  if (runtimeKind === 'process' || isLocalEndpoint(endpoint.url)) mkdirSync(join(modelsDir, 'library'), { recursive: true });
+  if (runtimeKind === 'process') {
+    warnings.push('the process runtime does not isolate tenants: servers share this machine\'s network and file system (use RUNTIME=docker for tenants you do not trust)');
+  } else if (env.NODE_NETWORK_MODE !== 'none') {
+    warnings.push(`NODE_NETWORK_MODE=${env.NODE_NETWORK_MODE}: servers can reach networks from this node (none contains a hostile model; see docs/security.md)`);
+  }
 
   return {
     node: {
@@ -129,6 +142,7 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
       portRange: env.NODE_PORT_RANGE,
       cpuSlots: env.NODE_CPU_SLOTS,
       gpus,
+      cpuCores: availableParallelism(),
       runtimeKind,
       dockerEndpoint: runtimeKind === 'docker' ? endpoint.url : undefined,
     },
@@ -136,9 +150,19 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
     // Process installs are single boxes: stopping the product stops llama-server. Containers outlive their worker.
     serversOnShutdown: env.SERVERS_ON_SHUTDOWN ?? (runtimeKind === 'process' ? 'stop' : 'keep'),
     notes,
+    warnings,
     runtime: (nodeId) =>
       runtimeKind === 'docker'
         ? new DockerRuntime({ ...dockerSettings(), nodeId })
-        : new ProcessRuntime({ nodeId, binary: env.LLAMA_SERVER_BIN, stateDir, modelsDir, bindHost, env: serverEnv }),
+        : new ProcessRuntime({ nodeId, binary: env.LLAMA_SERVER_BIN, stateDir, bindHost, env: serverEnv, serverUser }),
+    models: (hfToken) =>
+      new ModelStore({
+        modelsDir,
+        checksumsDir: join(stateDir, 'checksums'),
+        hfEndpoint: env.HF_ENDPOINT,
+        allow: env.MODEL_URL_ALLOWED_HOSTS,
+        maxBytes: env.MODEL_MAX_BYTES,
+        hfToken,
+      }),
   };
 }

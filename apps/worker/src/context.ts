@@ -4,15 +4,18 @@ import type { Redis } from '@gguf/redis';
 import type { Queue } from 'bullmq';
 import type { Runtime } from '@gguf/runtime';
 import type { LogShipper } from './logs/shipper';
+import type { ModelStore } from './models/model-store';
 
 /** How this worker's node is described to the rest of the cluster. */
 export interface NodeSettings {
   name: string;
   /** Address gateways (and this worker's readiness probes) dial. */
   address: string;
-  networkMode: 'host' | 'bridge';
+  networkMode: 'none' | 'host' | 'bridge';
   portRange: [number, number];
   cpuSlots: number;
+  /** CPU cores servers may use: threads are bounded by it, CPU quotas derived from it. */
+  cpuCores: number;
   /** Declared (NODE_GPUS) or detected (nvidia-smi). */
   gpus: GpuEntry[];
   runtimeKind: 'docker' | 'process';
@@ -57,7 +60,9 @@ export interface WorkerContext {
   /** Opens sealed columns: deployments' upstream secrets, organizations' HF tokens (SECRETS_KEY). */
   secrets: SecretBox;
   runtime: Runtime;
-  node: { id: string; name: string; address: string };
+  node: { id: string; name: string; address: string; cpuCores: number; cpuSlots: number };
+  /** The node's models: the library and the organizations' downloads. */
+  models: ModelStore;
   timing: Timing;
   /** The shared queue every worker serves. */
   deploymentQueue: Queue;

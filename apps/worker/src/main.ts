@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createLogger, describeError, loadEnvOrExit, onShutdown, secretBoxFromEnv, workerEnv } from '@gguf/core';
-import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
+import { createDatabase, hfTokenForOrganization, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
 import { nodeName, setupFromEnv } from './config';
 import { createHealthServer } from './health-server';
@@ -41,11 +41,14 @@ try {
   process.exit(78);
 }
 for (const note of setup.notes) logger.info(note);
+for (const warning of setup.warnings) logger.warn(warning);
 
 const health = (started.health = createHealthServer(logger, { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) }));
 health.listen(env.WORKER_PORT, env.HOST);
 await once(health, 'listening');
 
-started.worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, secrets, node: setup.node, timing: setup.timing, runtime: setup.runtime, serversOnShutdown: setup.serversOnShutdown });
+// An organization's downloads use its own Hugging Face token, or the platform's only where an admin allowed it.
+const models = setup.models((orgId) => hfTokenForOrganization(db, secrets, orgId, env.HF_TOKEN));
+started.worker = startWorker({ db, redisUrl: env.REDIS_URL, logger, secrets, node: setup.node, timing: setup.timing, runtime: setup.runtime, models, serversOnShutdown: setup.serversOnShutdown });
 const worker = await started.worker;
 logger.info({ port: env.WORKER_PORT, node: setup.node.name, runtime: worker.runtime.description }, 'worker ready');

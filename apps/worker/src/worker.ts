@@ -9,7 +9,9 @@ import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from '
 import { DEFAULT_TIMING, type NodeSettings, type Timing, type WorkerContext } from './context';
 import { applyTransition, noteDeployment } from './deployments/apply-transition';
 import { LogShipper } from './logs/shipper';
+import type { ModelStore } from './models/model-store';
 import { heartbeat, NodeLease, registerNode } from './node/register';
+import { LIBRARY_REPORT_INTERVAL_MS, reportLibrary } from './node/report-library';
 import { type ClusterReconcileReport, reconcileCluster } from './reconcile/cluster';
 import { type NodeReconcileReport, reconcileNode } from './reconcile/node';
 import { BadDeploymentError, syncInCluster } from './sync/cluster-sync';
@@ -26,6 +28,7 @@ export interface CreateWorkerOptions {
   timing?: Partial<Timing>;
   /** Builds the runtime once the node's id is known (containers and state files carry it). */
   runtime: (nodeId: string) => Runtime;
+  models: ModelStore;
   /** Identifies this worker process (lease owner, job locks); random when absent. */
   workerId?: string;
   /**
@@ -104,7 +107,8 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
     logger: nodeLog,
     secrets: options.secrets,
     runtime,
-    node: { id: registered.id, name: registered.name, address: registered.address },
+    node: { id: registered.id, name: registered.name, address: registered.address, cpuCores: options.node.cpuCores, cpuSlots: options.node.cpuSlots },
+    models: options.models,
     timing,
     deploymentQueue,
     nodeQueue,
@@ -219,6 +223,9 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
     }
   });
 
+  const library = () => reportLibrary(db, registered.id, options.models).catch((error: unknown) => nodeLog.warn({ err: describeError(error) }, 'could not read the model library'));
+  every(LIBRARY_REPORT_INTERVAL_MS, library);
+
   let nodeReconciling: Promise<NodeReconcileReport> | undefined;
   const runNodeReconcile = (): Promise<NodeReconcileReport> => {
     nodeReconciling ??= reconcileNode(ctx)
@@ -244,6 +251,7 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
   });
 
   // On start: adopt what runs, resume what was interrupted.
+  await library();
   await runNodeReconcile().catch((error: unknown) => nodeLog.warn({ err: describeError(error) }, 'initial node reconcile failed'));
   await reconcileCluster(ctx).catch((error: unknown) => nodeLog.warn({ err: describeError(error) }, 'initial cluster reconcile failed'));
   nodeLog.info({ workerId }, 'worker running');

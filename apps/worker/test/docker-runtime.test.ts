@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type AdminScope, registerNode, registerNodeBody } from '@gguf/api';
+import { NO_ALLOWED_HOSTS } from '@gguf/core';
 import { closeRedis, createRedis, readDeploymentLogs } from '@gguf/redis';
 import { DockerRuntime, LABELS, type LaunchRequest } from '@gguf/runtime';
 import { createTestDatabase, TEST_SECRETS_KEY, type TestDatabase, testSecrets } from '@gguf/testkit';
@@ -22,9 +23,16 @@ import {
   describeDeployment,
   nodeSettings,
   quietLogger,
+  hostileModel,
+  hostileReport,
+  putLibraryModel,
   randomPortRange,
+  sentinel,
+  servicePorts,
   startTestWorker,
+  testModelStore,
   testRedisUrl,
+  traversable,
   waitFor,
   waitForStatus,
 } from './helpers';
@@ -51,8 +59,10 @@ beforeAll(async () => {
   image = await buildFakeLlamaServerImage(daemon);
   t = await createTestDatabase();
   redisUrl = await testRedisUrl(12);
-  root = await mkdtemp(join(tmpdir(), 'gguf-worker-docker-'));
+  // Short: servers' Unix sockets live below it, and their paths may not exceed 107 bytes.
+  root = await traversable(await mkdtemp(join(tmpdir(), 'gguf-wd-')));
   modelsDir = join(root, 'models');
+  await putLibraryModel(modelsDir);
   api = new Api(t.db, redisUrl);
   orgId = await createOrg(t.db);
   docker = new DockerRuntime(runtimeOptions('probe')).docker;
@@ -66,24 +76,31 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Tests run as root in CI: servers then run as nobody, as SERVER_USER's default says. */
+const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+
 function runtimeOptions(nodeId: string, env: Record<string, string> = {}) {
   return {
     endpoint: { url: daemon.host },
     nodeId,
     images: { gpu: image, cpu: image },
-    modelsDir,
-    networkMode: 'host' as const,
+    networkMode: 'none' as const,
     bindHost: '127.0.0.1',
+    serversDir: join(root, 'run'),
+    serverUser,
     env: { FAKE_LLAMA_LOAD_MS: '150', ...env },
     pidsLimit: 256,
   };
 }
+
+const testModels = () => testModelStore(modelsDir, join(root, 'state'));
 
 async function startDockerWorker(node: Partial<NodeSettings> = {}): Promise<WorkerHandle> {
   const worker = await startTestWorker({
     db: t.db,
     redisUrl,
     node: nodeSettings({ runtimeKind: 'docker', dockerEndpoint: daemon.host, ...node }),
+    models: await testModels(),
     runtime: (nodeId) => new DockerRuntime(runtimeOptions(nodeId)),
   });
   workers.push(worker);
@@ -93,13 +110,14 @@ async function startDockerWorker(node: Partial<NodeSettings> = {}): Promise<Work
 const containersOf = (deploymentId: string) => docker.listContainers({ all: true, filters: { label: [`${LABELS.deploymentId}=${deploymentId}`] } });
 
 describe('docker runtime: the container', { timeout: 60_000 }, () => {
-  it('gets exactly the allocated GPUs, our labels and the safety limits, with the secret only in its environment', async () => {
-    const runtime = new DockerRuntime({ ...runtimeOptions('node_spec'), memoryBytes: 512 * 1024 * 1024 });
+  it('is sealed: exactly the allocated GPUs, our labels, a non-root user without privileges or network, read-only, limits, and no secret anywhere docker inspect shows', async () => {
+    const runtime = new DockerRuntime({ ...runtimeOptions('node_spec', { GGML_CUDA_ENABLE_UNIFIED_MEMORY: '1' }), memoryBytes: 512 * 1024 * 1024 });
+    const modelFile = join(modelsDir, 'library', 'tiny-q4_0.gguf');
     const request: LaunchRequest = {
       deploymentId: 'dep_spec',
       generation: 3,
       nodeId: 'node_spec',
-      model: { source: 'huggingface', repo: 'org/repo', file: 'm.gguf' },
+      modelFile,
       llamaArgs: { n_gpu_layers: 99 },
       alias: 'm',
       contextSize: 4096,
@@ -108,15 +126,28 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
       port: 20123,
       gpuIndices: [1, 3],
       apiKey: 'internal-secret-value',
+      cpus: 2,
     };
     const container = await runtime.createContainer(request);
     try {
       const info = await container.inspect();
       expect(info.Name).toBe('/gguf-dep_spec-g3');
       expect(info.HostConfig.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 0, DeviceIDs: ['1', '3'], Capabilities: [['gpu']], Options: {} }]);
-      expect(info.HostConfig).toMatchObject({ NetworkMode: 'host', Privileged: false, CapDrop: ['ALL'], PidsLimit: 256, Memory: 512 * 1024 * 1024 });
+      expect(info.Config.User).toBe(serverUser ? '65534:65534' : `${process.getuid?.()}:${process.getgid?.()}`);
+      expect(info.HostConfig).toMatchObject({
+        NetworkMode: 'none',
+        Privileged: false,
+        CapDrop: ['ALL'],
+        ReadonlyRootfs: true,
+        PidsLimit: 256,
+        Memory: 512 * 1024 * 1024,
+        NanoCpus: 2_000_000_000,
+      });
       expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
-      expect(info.HostConfig.Binds).toEqual([`${modelsDir}:/models`]);
+      // The model file read-only, the server's own directory, and nothing else of the node's disks.
+      expect(info.HostConfig.Binds).toEqual([`${modelFile}:/models/tiny-q4_0.gguf:ro`, `${join(root, 'run', 'gguf-dep_spec-g3')}:/run/llama:rw`]);
+      expect(info.Mounts.find((m) => m.Destination === '/models/tiny-q4_0.gguf')?.RW).toBe(false);
+      expect(Object.keys(info.HostConfig.Tmpfs ?? {})).toEqual(['/tmp']);
       expect(info.HostConfig.RestartPolicy?.Name).toBe('no');
       expect(info.Config.Labels).toMatchObject({
         [LABELS.managed]: 'true',
@@ -124,9 +155,10 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
         [LABELS.generation]: '3',
         [LABELS.nodeId]: 'node_spec',
       });
-      expect(info.Config.Cmd).toEqual(expect.arrayContaining(['--hf-repo', 'org/repo', '--port', '20123', '--alias', 'm', '--n-gpu-layers', '99']));
-      expect(info.Config.Cmd!.join(' ')).not.toContain('internal-secret-value');
-      expect(info.Config.Env).toContain('LLAMA_API_KEY=internal-secret-value');
+      expect(info.Config.Cmd).toEqual(expect.arrayContaining(['--host', '/run/llama/llama.sock', '--api-key-file', '/run/llama/api-key', '--alias', 'm', '--n-gpu-layers', '99']));
+      // The key is in a file only the server's user reads; the environment holds pass-through variables only.
+      expect(info.Config.Env?.filter((line) => !line.startsWith('PATH=') && !line.startsWith('HOME='))).toEqual(['FAKE_LLAMA_LOAD_MS=150', 'GGML_CUDA_ENABLE_UNIFIED_MEMORY=1']);
+      expect(JSON.stringify(info)).not.toContain('internal-secret-value');
     } finally {
       await runtime.remove(container.id);
     }
@@ -150,7 +182,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     const models = await callUpstream(running, '/v1/models');
     expect(models.status).toBe(200);
     expect((models.body as { data: { id: string }[] }).data[0]?.id).toBe('tiny-q4_0');
-    expect((await callUpstream(running, '/v1/models', null)).status).toBe(401);
+    expect((await callUpstream(running, '/props', null)).status).toBe(401);
 
     const containers = await containersOf(id);
     expect(containers).toHaveLength(1);
@@ -206,11 +238,11 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     expect(await containersOf(id)).toEqual([]);
   });
 
-  it('fails a missing local model with the reason, removing the container', async () => {
-    const row = await createDeployment(t.db, orgId, { modelSource: 'local', modelRepo: null, modelFile: null, modelPath: 'missing.gguf' });
+  it('fails a missing library model with the reason, before any container exists', async () => {
+    const row = await createDeployment(t.db, orgId, { modelPath: 'missing.gguf' });
     await api.sync(row.id);
     const failed = await waitForStatus(t.db, row.id, 'failed', 30_000);
-    expect(failed.statusMessage).toBe('model file not found: /models/missing.gguf');
+    expect(failed.statusMessage).toBe("model file not found in the node's library: missing.gguf");
     expect(await containersOf(row.id)).toEqual([]);
   });
 
@@ -230,6 +262,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
       db: t.db,
       redisUrl,
       node: nodeSettings({ name: 'docker-pull-node', runtimeKind: 'docker', cpuSlots: 0, gpus: [{ index: 0, type: 'Pull Test', memoryMb: 1 }] }),
+      models: await testModels(),
       runtime: (nodeId) => new DockerRuntime({ ...runtimeOptions(nodeId), images: { gpu: badImage, cpu: badImage } }),
     });
     workers.push(pullWorker);
@@ -248,7 +281,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
       deploymentId: 'dep_00000000000000000000000000',
       generation: 1,
       nodeId: worker.nodeId,
-      model: { source: 'huggingface', repo: 'a/b', file: 'c.gguf' },
+      modelFile: join(modelsDir, 'library', 'tiny-q4_0.gguf'),
       llamaArgs: {},
       alias: 'c',
       contextSize: 512,
@@ -257,8 +290,50 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
       port: randomPortRange()[0],
       gpuIndices: [],
       apiKey: 'x',
+      cpus: 1,
     });
     await waitFor('the orphan to be removed', async () => ((await runtime.inspect(orphan.handle)) ? undefined : true));
+  });
+});
+
+describe('docker runtime: a compromised server', { timeout: 60_000 }, () => {
+  it("reaches nothing: not the node's Postgres, Redis or loopback ports, not its model or file system, not the worker's secrets", async () => {
+    const worker = await startDockerWorker({ name: 'docker-hostile-node', cpuSlots: 1 });
+    await t.db.node.updateMany({ where: { id: { not: worker.nodeId } }, data: { cordoned: true } });
+    const guard = await sentinel();
+    try {
+      const secretsFile = join(root, 'data', 'secrets.json');
+      await mkdir(join(root, 'data'), { recursive: true });
+      await writeFile(secretsFile, JSON.stringify({ adminToken: 'do-not-leak' }), { mode: 0o600 });
+      const ports = servicePorts(t.url, redisUrl);
+      const model = hostileModel({
+        // Loopback only: no test sends a packet anywhere else, even one meant to be refused.
+        connect: [ports.postgres, ports.redis, guard.port].map((port) => ({ host: '127.0.0.1', port })),
+        write: ['/models/hostile.gguf', '/hostile-was-here', '/usr/local/bin/node'],
+        read: [secretsFile, join(modelsDir, 'library', 'tiny-q4_0.gguf')],
+        env: true,
+      });
+      const file = await putLibraryModel(modelsDir, 'hostile.gguf', model);
+      const row = await createDeployment(t.db, orgId, { modelPath: 'hostile.gguf' });
+      await api.sync(row.id);
+      await waitForStatus(t.db, row.id, 'running', 30_000);
+      const report = await hostileReport(redisUrl, row.id);
+      // No network at all: every dial fails inside the container, and nothing arrives on the node.
+      expect(Object.values(report.connect).filter((outcome) => outcome === 'connected')).toEqual([]);
+      expect(Object.keys(report.connect)).toHaveLength(3);
+      expect(guard.connections()).toBe(0);
+      // A read-only model and root file system.
+      expect(report.write).toEqual({ '/models/hostile.gguf': 'EROFS', '/hostile-was-here': 'EROFS', '/usr/local/bin/node': 'EROFS' });
+      expect(await readFile(file)).toEqual(model);
+      // Nothing of the node's disks but its own model: not the worker's files, not other models.
+      expect(Object.values(report.read)).toEqual(['ENOENT', 'ENOENT']);
+      expect(report.env?.filter((name) => !['PATH', 'HOME', 'FAKE_LLAMA_LOAD_MS', 'HOSTNAME'].includes(name))).toEqual([]);
+      await api.setDesired(row.id, 'deleted');
+      await waitForStatus(t.db, row.id, 'deleted');
+    } finally {
+      await guard.close();
+      await t.db.node.updateMany({ data: { cordoned: false } });
+    }
   });
 });
 
@@ -387,7 +462,7 @@ describe('docker runtime: a remote node an admin registered', { timeout: 90_000 
       port_range: { start: portStart, end: portEnd },
       cpu_slots: 1,
     });
-    await registerNode({ db: t.db, redis: api.redis, queue: api.queue, logger: quietLogger(), publicGatewayUrl: 'http://127.0.0.1:1', secrets: testSecrets }, admin, input);
+    await registerNode({ db: t.db, redis: api.redis, queue: api.queue, logger: quietLogger(), publicGatewayUrl: 'http://127.0.0.1:1', allowedModelHosts: NO_ALLOWED_HOSTS, secrets: testSecrets }, admin, input);
     await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
 
     // No DOCKER_HOST, address, ports or slots of its own: all of it comes from the registration.

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type DeploymentStatus, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import type { Database, Deployment, Prisma } from '@gguf/db';
-import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, type Redis } from '@gguf/redis';
+import { createServer } from 'node:net';
+import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, readDeploymentLogs, type Redis } from '@gguf/redis';
 import type { Runtime } from '@gguf/runtime';
 import { testEnv, testSecrets } from '@gguf/testkit';
+import { HOSTILE_MARKER, HOSTILE_REPORT, type HostilePlan, type HostileReport } from '@gguf/testkit/fake-llama-server';
 import type { Queue } from 'bullmq';
 import type { NodeSettings, Timing } from '../src/context';
+import { ModelStore, type ModelStoreOptions } from '../src/models/model-store';
 import { startWorker, type WorkerHandle } from '../src/worker';
 
 /**
@@ -44,6 +49,7 @@ export function nodeSettings(overrides: Partial<NodeSettings> = {}): NodeSetting
     networkMode: 'host',
     portRange: randomPortRange(),
     cpuSlots: 4,
+    cpuCores: 4,
     gpus: [],
     runtimeKind: 'process',
     ...overrides,
@@ -58,11 +64,90 @@ export function randomPortRange(size = 40): [number, number] {
 
 export const quietLogger = () => createLogger('worker-test', (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent');
 
+/** The library model every test deployment uses unless it says otherwise (`/v1/models` calls it tiny-q4_0). */
+export const TEST_MODEL = 'tiny-q4_0.gguf';
+
+/** Bytes that pass for a GGUF file: the magic, version 3, then filler. */
+export function ggufBytes(size = 64): Buffer {
+  const bytes = Buffer.alloc(Math.max(8, size), 0x2a);
+  bytes.write('GGUF', 0, 'ascii');
+  bytes.writeUInt32LE(3, 4);
+  return bytes;
+}
+
+/** Puts a model file in the node's library (MODELS_DIR/library), readable by the servers' user. */
+export async function putLibraryModel(modelsDir: string, path = TEST_MODEL, content: Buffer = ggufBytes()): Promise<string> {
+  const file = join(modelsDir, 'library', path);
+  await mkdir(dirname(file), { recursive: true, mode: 0o755 });
+  await writeFile(file, content, { mode: 0o644 });
+  return file;
+}
+
+/** A model file whose "code" attacks the node once loaded (see the fake llama-server's hostile-model.ts). */
+export function hostileModel(plan: HostilePlan): Buffer {
+  return Buffer.concat([ggufBytes(64), Buffer.from(`\n${HOSTILE_MARKER}${JSON.stringify(plan)}\n`)]);
+}
+
+/** What the hostile server reported having achieved, read from its captured output. */
+export async function hostileReport(redisUrl: string, deploymentId: string): Promise<HostileReport> {
+  const redis = createRedis(redisUrl, 'test-hostile');
+  try {
+    const line = await waitFor('the hostile server to report', async () => (await readDeploymentLogs(redis, deploymentId, 500)).find((l) => l.includes(HOSTILE_REPORT)), 20_000);
+    return JSON.parse(line.slice(line.indexOf(HOSTILE_REPORT) + HOSTILE_REPORT.length)) as HostileReport;
+  } finally {
+    await closeRedis(redis);
+  }
+}
+
+/** A TCP server on loopback that only counts who connects: a compromised server must never reach it. */
+export async function sentinel(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+  let count = 0;
+  const server = createServer((socket) => {
+    count++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    connections: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Ports of the suite's Postgres and Redis: what a compromised server would go for first. */
+export function servicePorts(databaseUrl: string, redisUrl: string): { postgres: number; redis: number } {
+  return { postgres: Number(new URL(databaseUrl).port), redis: Number(new URL(redisUrl).port) };
+}
+
+/**
+ * A test root directory servers can reach: mkdtemp makes it 0700, but servers run as another
+ * user (nobody) when the tests run as root.
+ */
+export async function traversable(dir: string): Promise<string> {
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+/** The node's models for a test worker: the library holds TEST_MODEL; downloads go nowhere unless a hub is given. */
+export async function testModelStore(modelsDir: string, stateDir: string, options: Partial<ModelStoreOptions> = {}): Promise<ModelStore> {
+  await putLibraryModel(modelsDir);
+  return new ModelStore({
+    modelsDir,
+    checksumsDir: join(stateDir, 'checksums'),
+    hfEndpoint: 'https://hub.invalid',
+    allow: { names: new Set(), ranges: [] },
+    maxBytes: 1024 ** 3,
+    hfToken: async () => undefined,
+    ...options,
+  });
+}
+
 export async function startTestWorker(options: {
   db: Database;
   redisUrl: string;
   node: NodeSettings;
   runtime: (nodeId: string) => Runtime;
+  models: ModelStore;
   timing?: Partial<Timing>;
   serversOnShutdown?: 'keep' | 'stop';
 }): Promise<WorkerHandle> {
@@ -83,9 +168,8 @@ export async function createDeployment(db: Database, orgId: string, overrides: P
       id,
       orgId,
       name: 'test',
-      modelSource: 'huggingface',
-      modelRepo: 'ggml-org/tiny-GGUF',
-      modelFile: 'tiny-q4_0.gguf',
+      modelSource: 'local',
+      modelPath: TEST_MODEL,
       gpuCount: 0,
       contextSize: 2048,
       upstreamSecret: testSecrets.seal(randomBytes(24).toString('base64url'), secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,9 +16,15 @@ import {
   createDeployment,
   createOrg,
   describeDeployment,
+  ggufBytes,
+  hostileModel,
+  hostileReport,
   nodeSettings,
+  putLibraryModel,
   startTestWorker,
+  testModelStore,
   testRedisUrl,
+  traversable,
   waitFor,
   waitForStatus,
   upstreamSecretOf,
@@ -40,7 +46,7 @@ const workers: WorkerHandle[] = [];
 beforeAll(async () => {
   t = await createTestDatabase();
   redisUrl = await testRedisUrl(11);
-  root = await mkdtemp(join(tmpdir(), 'gguf-worker-process-'));
+  root = await traversable(await mkdtemp(join(tmpdir(), 'gguf-worker-process-')));
   binary = await fakeLlamaServerExecutable(join(root, 'bin'));
   modelsDir = join(root, 'models');
   api = new Api(t.db, redisUrl);
@@ -68,11 +74,18 @@ async function startProcessWorker(
     redisUrl,
     serversOnShutdown,
     node: settings,
-    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, modelsDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '150', ...serverEnv } }),
+    models: await testModelStore(modelsDir, stateDir),
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '150', ...serverEnv }, serverUser }),
   });
   workers.push(worker);
   return worker;
 }
+
+/** All a server's environment may hold: what finds programs, libraries and the locale, its own directory, its GPUs, the fake's knobs (PWD: set by the test binary's shell wrapper). */
+const SERVER_ENVIRONMENT = /^(PATH|LANG|LC_ALL|TZ|LD_LIBRARY_PATH|HOME|TMPDIR|CUDA_VISIBLE_DEVICES|PWD|FAKE_LLAMA_\w+)$/;
+
+/** Tests run as root in CI: servers then run as nobody, as SERVER_USER's default says. */
+const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 
 let cpuWorker: WorkerHandle;
 beforeAll(async () => {
@@ -96,18 +109,26 @@ describe('process runtime: deployment lifecycle', () => {
     const models = await callUpstream(running, '/v1/models');
     expect(models.status).toBe(200);
     expect((models.body as { data: { id: string }[] }).data[0]?.id).toBe('tiny-q4_0');
-    expect((await callUpstream(running, '/v1/models', null)).status).toBe(401);
-    expect((await callUpstream(running, '/v1/models', 'wrong-key')).status).toBe(401);
+    // As llama-server does, /v1/models stays open; everything that costs or reveals anything needs the key.
+    expect((await callUpstream(running, '/props', null)).status).toBe(401);
+    expect((await callUpstream(running, '/props', 'wrong-key')).status).toBe(401);
+    expect((await callUpstream(running, '/props')).status).toBe(200);
 
     const events = await t.db.deploymentEvent.findMany({ where: { deploymentId: id, type: 'status' }, orderBy: { id: 'asc' } });
     expect(events.map((e) => `${e.fromStatus}→${e.toStatus}`)).toEqual(['pending→scheduling', 'scheduling→starting', 'starting→running']);
 
     const [server] = await serversOf(cpuWorker, id);
     expect(server).toMatchObject({ state: 'running', generation: 1, port: running.port });
-    // The secret travels in the environment, never on the command line.
-    const cmdline = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${server!.pid}/cmdline`, 'utf8').catch(() => ''));
-    expect(cmdline).toContain('--alias');
-    expect(cmdline).not.toContain(upstreamSecretOf(running));
+    // The secret is in a file only the server's user reads: never on the command line or in the environment.
+    const proc = async (file: string) => readFile(`/proc/${server!.pid}/${file}`, 'utf8').catch(() => '');
+    const cmdline = (await proc('cmdline')).split('\0');
+    expect(cmdline).toContain('--api-key-file');
+    expect(cmdline.join(' ')).not.toContain(upstreamSecretOf(running));
+    const environment = (await proc('environ')).split('\0').filter(Boolean);
+    expect(environment.join('\n')).not.toContain(upstreamSecretOf(running));
+    // Nothing of the worker's own environment but what finds programs and the locale.
+    expect(environment.map((line) => line.split('=')[0]).filter((name) => !SERVER_ENVIRONMENT.test(name!))).toEqual([]);
+    if (serverUser) expect((await proc('status')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('65534');
   });
 
   it('ships llama-server output to Redis for the logs endpoint', async () => {
@@ -244,11 +265,11 @@ describe('process runtime: single-box shutdown', () => {
 });
 
 describe('process runtime: failures', () => {
-  it('fails a deployment whose local model file does not exist, with a readable message, releasing its slot', async () => {
-    const row = await createDeployment(t.db, orgId, { modelSource: 'local', modelRepo: null, modelFile: null, modelPath: 'nowhere/missing.gguf' });
+  it('fails a deployment whose library model does not exist, with a readable message, releasing its slot', async () => {
+    const row = await createDeployment(t.db, orgId, { modelPath: 'nowhere/missing.gguf' });
     await api.sync(row.id);
     const failed = await waitForStatus(t.db, row.id, 'failed');
-    expect(failed.statusMessage).toBe(`model file not found: ${join(modelsDir, 'nowhere/missing.gguf')}`);
+    expect(failed.statusMessage).toBe("model file not found in the node's library: nowhere/missing.gguf");
     expect(failed).toMatchObject({ nodeId: null, port: null });
     expect(await serversOf(cpuWorker, row.id)).toEqual([]);
     // Failed stays failed: the reconcile loop does not retry the same generation.
@@ -256,25 +277,35 @@ describe('process runtime: failures', () => {
     expect((await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
   });
 
-  it('runs a local model file from the model store', async () => {
-    await writeFile(join(modelsDir, 'tiny.gguf'), 'GGUF');
-    const row = await createDeployment(t.db, orgId, { modelSource: 'local', modelRepo: null, modelFile: null, modelPath: 'tiny.gguf' });
+  it('runs a model from the library, recording its SHA-256 and size', async () => {
+    const content = ggufBytes(1000);
+    await putLibraryModel(modelsDir, 'team/tiny.gguf', content);
+    const row = await createDeployment(t.db, orgId, { modelPath: 'team/tiny.gguf' });
     await api.sync(row.id);
     const running = await waitForStatus(t.db, row.id, 'running');
     expect(((await callUpstream(running, '/v1/models')).body as { data: { id: string }[] }).data[0]?.id).toBe('tiny');
+    const { createHash } = await import('node:crypto');
+    expect(running).toMatchObject({ modelSha256: createHash('sha256').update(content).digest('hex'), modelBytes: 1000n });
     await api.setDesired(row.id, 'deleted');
     await waitForStatus(t.db, row.id, 'deleted');
   });
 
-  it('fails a download that cannot succeed with the reason', async () => {
-    const row = await createDeployment(t.db, orgId, { modelRepo: 'someone/missing-GGUF', modelFile: 'model.gguf' });
-    await api.sync(row.id);
-    const failed = await waitForStatus(t.db, row.id, 'failed');
-    expect(failed.statusMessage).toMatch(/^downloading the model failed/);
+  it('refuses, before any server parses it, a library file that is not GGUF and a link out of the library', async () => {
+    await putLibraryModel(modelsDir, 'fake.gguf', Buffer.from('<html>not a model</html>'));
+    const outside = join(root, 'outside.gguf');
+    await writeFile(outside, ggufBytes());
+    await symlink(outside, join(modelsDir, 'library', 'escape.gguf'));
+    const notGguf = await createDeployment(t.db, orgId, { modelPath: 'fake.gguf' });
+    const escape = await createDeployment(t.db, orgId, { modelPath: 'escape.gguf' });
+    await Promise.all([api.sync(notGguf.id), api.sync(escape.id)]);
+    expect((await waitForStatus(t.db, notGguf.id, 'failed')).statusMessage).toBe('the model file is not a GGUF file');
+    expect((await waitForStatus(t.db, escape.id, 'failed')).statusMessage).toBe("model file not found in the node's library: escape.gguf");
+    const servers = await t.db.deploymentEvent.count({ where: { deploymentId: { in: [notGguf.id, escape.id] }, type: 'server' } });
+    expect(servers).toBe(0);
   });
 
   it('refuses a malformed model reference at once, without retrying the job', async () => {
-    const row = await createDeployment(t.db, orgId, { modelRepo: 'not-a-repo', modelFile: 'x.gguf' });
+    const row = await createDeployment(t.db, orgId, { modelSource: 'huggingface', modelPath: null, modelRepo: 'not-a-repo', modelFile: 'x.gguf' });
     await api.sync(row.id);
     const failed = await waitForStatus(t.db, row.id, 'failed');
     expect(failed.statusMessage).toBe('invalid model reference: repo: must be a Hugging Face repository like "owner/name"');
@@ -284,6 +315,26 @@ describe('process runtime: failures', () => {
     });
     expect(job.attemptsMade).toBe(1);
     expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+  });
+});
+
+describe('process runtime: a compromised server', () => {
+  it("cannot read the worker's secrets file or environment, and sees none of its variables: it runs as SERVER_USER", async () => {
+    expect(process.getuid?.(), 'the process runtime keeps servers from the worker only when the worker runs as root (CI does): run the tests as root').toBe(0);
+    const secretsFile = join(root, 'data', 'secrets.json');
+    await import('node:fs/promises').then((fs) => fs.mkdir(join(root, 'data'), { recursive: true, mode: 0o755 }));
+    await writeFile(secretsFile, JSON.stringify({ adminToken: 'do-not-leak' }), { mode: 0o600 });
+    await putLibraryModel(modelsDir, 'hostile.gguf', hostileModel({ read: [secretsFile, `/proc/${process.pid}/environ`], write: [join(modelsDir, 'library', 'tiny-q4_0.gguf')], env: true }));
+    const row = await createDeployment(t.db, orgId, { modelPath: 'hostile.gguf' });
+    await api.sync(row.id);
+    await waitForStatus(t.db, row.id, 'running');
+    const report = await hostileReport(redisUrl, row.id);
+    expect(report.read).toEqual({ [secretsFile]: 'EACCES', [`/proc/${process.pid}/environ`]: 'EACCES' });
+    // The library belongs to the admin: a server may read its model, never change one.
+    expect(report.write).toEqual({ [join(modelsDir, 'library', 'tiny-q4_0.gguf')]: 'EACCES' });
+    expect(report.env?.filter((name) => !SERVER_ENVIRONMENT.test(name))).toEqual([]);
+    await api.setDesired(row.id, 'deleted');
+    await waitForStatus(t.db, row.id, 'deleted');
   });
 });
 

@@ -30,6 +30,7 @@ describe('ServerDirs', () => {
   });
 
   it('refuses a root too long for Unix socket paths', () => {
-    expect(() => new ServerDirs(`/${'d'.repeat(80)}`, undefined)).toThrow(/too long for the servers' Unix sockets/);
+    expect(() => new ServerDirs(`/${'d'.repeat(80)}`, undefined).assertSocketsFit()).toThrow(/too long for the servers' Unix sockets/);
+    expect(() => new ServerDirs(`/${'d'.repeat(40)}`, undefined).assertSocketsFit()).not.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serverName } from './types';
 
@@ -30,10 +30,13 @@ export class ServerDirs {
   constructor(
     readonly root: string,
     private readonly owner: ServerUser | undefined,
-  ) {
-    const longest = join(root, 'x'.repeat(LONGEST_SERVER_NAME), SERVER_FILES.socket).length;
+  ) {}
+
+  /** For servers that listen on Unix sockets here: refuses a root whose sockets' paths would be too long, at start rather than at the first deploy. */
+  assertSocketsFit(): void {
+    const longest = join(this.root, 'x'.repeat(LONGEST_SERVER_NAME), SERVER_FILES.socket).length;
     if (longest > SOCKET_PATH_MAX) {
-      throw new Error(`${root} is too long for the servers' Unix sockets (${longest} > ${SOCKET_PATH_MAX} bytes): choose a shorter WORKER_STATE_DIR`);
+      throw new Error(`${this.root} is too long for the servers' Unix sockets (${longest} > ${SOCKET_PATH_MAX} bytes): choose a shorter WORKER_STATE_DIR`);
     }
   }
 
@@ -53,6 +56,7 @@ export class ServerDirs {
   async prepare(name: string, apiKey: string): Promise<string> {
     const dir = this.path(name);
     await mkdir(this.root, { recursive: true, mode: 0o711 });
+    await chmod(this.root, 0o711);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const temp = `${this.apiKeyFile(name)}.${process.pid}.tmp`;
     await writeFile(temp, apiKey, { mode: 0o400 });

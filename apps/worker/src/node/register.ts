@@ -26,6 +26,7 @@ export async function registerNode(db: Database, settings: NodeSettings): Promis
     portRangeStart: settings.portRange[0],
     portRangeEnd: settings.portRange[1],
     cpuSlots: settings.cpuSlots,
+    cpuCores: settings.cpuCores,
     status: 'ready' as const,
   };
   return db.$transaction(async (tx) => {

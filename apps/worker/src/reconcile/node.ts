@@ -51,7 +51,11 @@ export async function reconcileNode(ctx: WorkerContext): Promise<NodeReconcileRe
     const current = mine.find((s) => s.generation === row.generation);
     const stale = mine.some((s) => s.generation !== row.generation);
     const healthy = row.status === 'running' && row.desiredState === 'running' && current?.state === 'running' && !stale;
-    if (current?.state === 'running') live.add(current.handle);
+    if (current?.state === 'running') {
+      live.add(current.handle);
+      // Servers adopted from a predecessor (or whose port this worker stopped serving) answer again.
+      await ctx.runtime.expose(current).catch((error: unknown) => ctx.logger.warn({ deploymentId: row.id, err: describeError(error) }, 'could not serve the port of a running server'));
+    }
     if (current && (current.state === 'running' || current.state === 'exited')) await ctx.logs.follow(current);
     if (healthy) continue;
     // Settled statuses that match the wish need nothing; everything else gets a (deduplicated) node job.

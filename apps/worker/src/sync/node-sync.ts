@@ -5,7 +5,9 @@ import { enqueueDeploymentSync } from '@gguf/redis';
 import { diagnose, type LaunchRequest, probeHealth, PullError, RuntimeUnavailableError, type ServerInfo } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
 import { applyTransition, noteDeployment, releaseGpus, step, stepOf, UNPLACED } from '../deployments/apply-transition';
-import { InvalidDeploymentError, launchSpecOf } from '../deployments/spec';
+import { type DeploymentLaunchSpec, InvalidDeploymentError, launchSpecOf } from '../deployments/spec';
+import { ModelRefusedError } from '../models/library';
+import { prepareModel } from '../models/prepare-model';
 import { allocatedGpus, allocationFits } from '../scheduler/schedule';
 import { kickPending } from './kick';
 import { AGAIN, DONE, HANDBACK, type Outcome } from './outcome';
@@ -183,13 +185,12 @@ async function startFailed(ctx: WorkerContext, row: Deployment, server: ServerIn
 // Bringing a server up
 // ---------------------------------------------------------------------------------------------
 
-function launchRequest(ctx: WorkerContext, row: Deployment, gpuIndices: number[]): LaunchRequest {
-  const spec = launchSpecOf(row);
+function launchRequest(ctx: WorkerContext, row: Deployment, spec: DeploymentLaunchSpec, gpuIndices: number[], modelFile: string): LaunchRequest {
   return {
     deploymentId: row.id,
     generation: row.generation,
     nodeId: ctx.node.id,
-    model: spec.model,
+    modelFile,
     llamaArgs: spec.llamaArgs,
     alias: spec.alias,
     contextSize: row.contextSize,
@@ -198,6 +199,7 @@ function launchRequest(ctx: WorkerContext, row: Deployment, gpuIndices: number[]
     port: row.port!,
     gpuIndices,
     apiKey: ctx.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id)),
+    cpus: serverCpus(spec, ctx.node),
   };
 }
 
@@ -223,10 +225,11 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
   // scheduling | pulling | starting | running
   if (row.port === null) return releaseAndReplace(ctx, row, servers, 'the deployment has no port on this node; placing it again');
 
-  let request: LaunchRequest;
+  let spec: DeploymentLaunchSpec;
   const held = await allocatedGpus(ctx.db, id);
+  const gpuIndices = held.map((g) => g.index);
   try {
-    request = launchRequest(ctx, row, held.map((g) => g.index));
+    spec = launchSpecOf(row);
   } catch (error) {
     if (error instanceof InvalidDeploymentError) return fail(ctx, row, error.message, { reason: 'invalid_deployment' });
     throw error;
@@ -263,6 +266,7 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
   const current = servers.find((s) => s.generation === row.generation);
   if (row.status === 'running') {
     if (current?.state === 'running') {
+      await ctx.runtime.expose(current);
       await ctx.logs.follow(current);
       return DONE;
     }
@@ -277,6 +281,7 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
       if (!ok) return AGAIN;
       return AGAIN;
     }
+    await ctx.runtime.expose(current);
     await ctx.logs.follow(current);
     return awaitReady(ctx, row, current, signal);
   }
@@ -289,31 +294,46 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
   }
 
   if (row.status === 'scheduling' || row.status === 'pulling') {
-    const image = await ctx.runtime.missingImage(request);
+    // Image and model first, shown as `pulling` while either has to come over the network.
+    const image = await ctx.runtime.missingImage({ gpuIndices });
+    if (row.status === 'scheduling' && (image || !(await modelOnNode(ctx, row, spec)))) {
+      const message = image ? `pulling image ${image}` : 'downloading the model';
+      await applyTransition(ctx, { deploymentId: id, from: 'scheduling', to: 'pulling', message, set: { deployStep: step(row.generation, 'pulling') } });
+      return AGAIN;
+    }
     if (image) {
-      if (row.status === 'scheduling') {
-        const ok = await applyTransition(ctx, { deploymentId: id, from: 'scheduling', to: 'pulling', message: `pulling image ${image}`, set: { deployStep: step(row.generation, 'pulling') } });
-        if (!ok) return AGAIN;
-      }
       const pulled = await pullImage(ctx, row, image, signal, attempt);
       if (pulled !== 'pulled') return pulled;
     }
+    const prepared = await prepareModel(ctx, row, spec.model, row.status, signal, attempt.final);
+    if (prepared.kind === 'handback') return HANDBACK;
+    if (prepared.kind === 'refused') return fail(ctx, row, prepared.message, { reason: prepared.reason });
     await applyTransition(ctx, {
       deploymentId: id,
-      from: row.status === 'scheduling' && image ? 'pulling' : row.status,
+      from: row.status,
       to: 'starting',
       message: 'starting llama-server',
-      set: { deployStep: step(row.generation, 'starting') },
+      set: {
+        deployStep: step(row.generation, 'starting'),
+        modelSha256: prepared.model.sha256,
+        modelBytes: BigInt(prepared.model.bytes),
+        pullBytes: null,
+        pullTotalBytes: null,
+      },
     });
     return AGAIN;
   }
 
-  // status === 'starting'. The image may have been removed from the node since (a prune): fetch it again.
-  const image = await ctx.runtime.missingImage(request);
+  // status === 'starting'. The image or a downloaded model may have been removed from the node since (a prune): fetch them again.
+  const image = await ctx.runtime.missingImage({ gpuIndices });
   if (image) {
     const pulled = await pullImage(ctx, row, image, signal, attempt);
     if (pulled !== 'pulled') return pulled;
   }
+  const prepared = await prepareModel(ctx, row, spec.model, 'starting', signal, attempt.final);
+  if (prepared.kind === 'handback') return HANDBACK;
+  if (prepared.kind === 'refused') return fail(ctx, row, prepared.message, { reason: prepared.reason });
+  const request = launchRequest(ctx, row, spec, gpuIndices, prepared.model.file);
   // Make sure the port is really free on the node (another program may hold it), then start.
   if ((await ctx.runtime.portAvailable(row.port)) === false) return movePort(ctx, row);
   let server: ServerInfo;
@@ -342,6 +362,19 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
   if (!noted) return AGAIN;
   await ctx.logs.follow(server);
   return awaitReady(ctx, { ...row, runtimeHandle: server.handle }, server, signal);
+}
+
+/** Whether the model is on the node already (a refused one counts: preparing it says why, without a detour through `pulling`). */
+function modelOnNode(ctx: WorkerContext, row: Deployment, spec: DeploymentLaunchSpec): Promise<boolean> {
+  return ctx.models.locate(row.orgId, spec.model).then(Boolean, (error: unknown) => {
+    if (error instanceof ModelRefusedError) return true;
+    throw error;
+  });
+}
+
+/** CPU cores a server may use: its threads when set, else the node's cores shared among its CPU slots. */
+function serverCpus(spec: DeploymentLaunchSpec, node: WorkerContext['node']): number {
+  return spec.llamaArgs.threads ?? Math.max(1, Math.floor(node.cpuCores / Math.max(1, node.cpuSlots)));
 }
 
 /** The deployment's placement no longer fits it: give everything back and let the scheduler place it again. */

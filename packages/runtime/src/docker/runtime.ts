@@ -112,6 +112,7 @@ export class DockerRuntime implements Runtime {
     this.memoryBytes = options.memoryBytes;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
     this.dirs = new ServerDirs(options.serversDir, options.serverUser);
+    if (options.networkMode === 'none' && isLocalEndpoint(options.endpoint.url)) this.dirs.assertSocketsFit();
     this.forwarder = new SocketForwarder(options.bindHost);
     const self = { uid: process.getuid?.() ?? 65534, gid: process.getgid?.() ?? 65534 };
     const user = options.serverUser ?? self;

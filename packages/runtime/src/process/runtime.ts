@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildLlamaServerArgs } from '@gguf/core';
@@ -106,6 +106,10 @@ export class ProcessRuntime implements Runtime {
 
   /** The node is usable even without a binary: deployments fail with a message saying how to install one. */
   async ping(): Promise<void> {
+    // Servers (another user) must pass through the state directory to their own; they may not list it or see the rest.
+    const stateDir = resolve(this.options.stateDir);
+    await mkdir(stateDir, { recursive: true, mode: 0o711 });
+    await chmod(stateDir, 0o711);
     await mkdir(this.serversDir, { recursive: true, mode: 0o700 });
     await mkdir(this.logsDir, { recursive: true, mode: 0o700 });
   }
