@@ -90,6 +90,9 @@ async function main(): Promise<void> {
     say(`  Admin sign-in           ${admin.email}`);
     if (created && !env.ADMIN_PASSWORD) say(`  Admin password          ${adminPassword}   (generated; shown once, also in ${join(dataDir, 'secrets.json')})`);
     if (!env.ADMIN_TOKEN) say(`  ADMIN_TOKEN             ${created ? secrets.adminToken : `(generated earlier; in ${join(dataDir, 'secrets.json')})`}`);
+    // The web app reads SIGNUP_MODE itself (default invite); this only says what it means for the first sign-in.
+    if (process.env.SIGNUP_MODE === 'open') say('  Sign-up                 open: anyone who reaches the dashboard can create an account and organization');
+    else say('  Sign-up                 by invitation: sign in as the admin, then invite people (Members) or create users (Admin: users)');
     say('Press Ctrl-C to stop.');
   } catch (error) {
     say(`\nnpm start failed: ${(error as Error).message}`);

@@ -68,7 +68,9 @@ describe('npm start', () => {
     const first = await start(env);
     for (const port of [web, gateway, worker]) expect(await healthz(port)).toMatchObject({ status: 200, body: { status: 'ok' } });
     const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8'));
+    expect(first.output()).toContain('Admin sign-in           ops@example.com');
     expect(first.output()).toContain(`Admin password          ${secrets.adminPassword}`);
+    expect(first.output()).toContain('Sign-up                 by invitation');
     expect(first.output()).toContain(`ADMIN_TOKEN             ${secrets.adminToken}`);
     expect(secrets.secretsKey.length).toBeGreaterThanOrEqual(32);
     const sql = async <T,>(query: string): Promise<T[]> => {
