@@ -51,6 +51,8 @@ export async function startProduct(): Promise<RunningProduct> {
     PUBLIC_WEB_URL: product.webUrl,
     PUBLIC_GATEWAY_URL: product.gatewayUrl,
     ADMIN_EMAIL: product.adminEmail,
+    // The journey starts with a tenant signing up on the page, which the default (invite) hides.
+    SIGNUP_MODE: 'open',
     ADMIN_PASSWORD: product.adminPassword,
     RUNTIME: 'process',
     LLAMA_SERVER_BIN: join(ROOT, 'packages/testkit/bin/fake-llama-server'),
