@@ -26,7 +26,7 @@ export interface Harness {
   /** upstreamUrl defaults to the harness's fake. */
   createDeployment(orgId: string, options?: { status?: 'running' | 'starting' | 'stopped' | 'pending'; upstreamUrl?: string | null }): Promise<string>;
   deploymentUrl(deploymentId?: string): string;
-  /** Another fake llama-server with the same upstream secret (e.g. started with --embeddings); closed with the harness. */
+  /** Another fake llama-server with the same upstream secret (e.g. started with --embeddings or --no-jinja); closed with the harness. */
   startFake(args?: string[]): Promise<FakeLlamaServer>;
   close(): Promise<void>;
 }
@@ -40,7 +40,8 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
   const redis = createRedis(testEnv('redisUrl'), 'gateway-test');
   const upstreamSecret = randomBytes(16).toString('hex');
   const startFake: Harness['startFake'] = async (args = []) => {
-    const server = await startFakeLlamaServer({ args: ['--api-key', upstreamSecret, '--parallel', '8', '-a', 'fake-model', ...args], env: { FAKE_LLAMA_LOAD_MS: '0' } });
+    // --jinja as deployments that use tools are started; a test wanting a server without it passes --no-jinja.
+    const server = await startFakeLlamaServer({ args: ['--api-key', upstreamSecret, '--parallel', '8', '-a', 'fake-model', '--jinja', ...args], env: { FAKE_LLAMA_LOAD_MS: '0' } });
     await server.ready;
     extraFakes.push(server);
     return server;
