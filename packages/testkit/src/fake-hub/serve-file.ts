@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeFile } from './content';
 
@@ -10,6 +11,9 @@ export interface ServeFault {
   stallAfter?: number;
   /** Stream without Content-Length (chunked), so a client learns the size only by reading. */
   omitLength?: boolean;
+  /** Send this many body bytes, then wait `pauseMs` before sending the rest: a download caught half way. */
+  pauseAfter?: number;
+  pauseMs?: number;
 }
 
 type Range = { start: number; end: number } | 'unsatisfiable' | null;
@@ -48,8 +52,13 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, file:
     return;
   }
   let sent = 0;
+  let paused = fault.pauseAfter === undefined;
   for await (const chunk of file.stream(start, end)) {
     if (res.destroyed) break;
+    if (!paused && sent >= fault.pauseAfter!) {
+      paused = true;
+      await sleep(fault.pauseMs ?? 1_000);
+    }
     const room = (fault.cutAfter ?? fault.stallAfter ?? Infinity) - sent;
     const piece = (chunk as Buffer).subarray(0, room);
     sent += piece.length;
