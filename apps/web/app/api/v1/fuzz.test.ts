@@ -30,6 +30,7 @@ import {
  */
 const SEED = 0x9e3779b9;
 const RANDOM_PER_ROUTE = 24;
+const UNAUTHENTICATED_PER_ROUTE = 8;
 const HERE = dirname(fileURLToPath(import.meta.url));
 const random = seededRandom(SEED);
 
@@ -48,6 +49,7 @@ let h: ApiHarness;
 let tenant: Awaited<ReturnType<ApiHarness['createTenant']>>;
 const handlers = new Map<RouteSpec, Handler>();
 const statuses = new Map<number, number>();
+const callers = new Map<Auth, number>();
 const problems: string[] = [];
 const { own, foreign }: IdPools = { own: {}, foreign: {} };
 const KIND_BY_SEGMENT: Record<string, IdKind> = { deployments: 'deployment', 'api-keys': 'apiKey', organizations: 'organization', users: 'user', nodes: 'node', members: 'user' };
@@ -114,6 +116,7 @@ async function send(spec: RouteSpec, probe: Probe): Promise<Answer> {
   }
   const text = await response.text();
   statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+  callers.set(probe.auth, (callers.get(probe.auth) ?? 0) + 1);
   if (response.status >= 500) problems.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
   if (response.status >= 400 && !/^\{"error":\{"type":"[a-z_]+","message":/.test(text)) problems.push(`${label}: not the error shape: ${text.slice(0, 200)}`);
   if (/prisma|postgres|sqlstate|invalid byte sequence|violates|\.ts:\d+|\n\s+at /i.test(text)) problems.push(`${label}: leaks internals: ${text.slice(0, 200)}`);
@@ -217,8 +220,9 @@ describe('the REST fuzz', () => {
   it('answers every random malformed request below 500, as a tenant, as the admin and unauthenticated', async () => {
     for (const spec of ALL_ROUTES) {
       const bodies = samples(spec);
-      for (let i = 0; i < RANDOM_PER_ROUTE; i++) {
-        const auth: Auth = random.chance(0.7) ? rightAuth(spec) : random.pick(['tenant', 'admin', 'none', 'garbage'] as const);
+      for (let i = 0; i < RANDOM_PER_ROUTE + UNAUTHENTICATED_PER_ROUTE; i++) {
+        const anyone = random.chance(0.7) ? rightAuth(spec) : random.pick(['tenant', 'admin', 'none', 'garbage'] as const);
+        const auth: Auth = i < RANDOM_PER_ROUTE ? anyone : random.pick(['none', 'garbage'] as const);
         const params = Object.fromEntries(paramNames(spec).map((p) => [p, randomParam(random, { own, foreign }, kindOf(spec, p))]));
         const probe: Probe = { auth, params, query: randomQuery(random, Object.keys(spec.query?.shape ?? {}), VALID_QUERY) };
         if (spec.body) Object.assign(probe, mutateBody(random, random.pick(bodies)));
@@ -242,7 +246,7 @@ describe('the REST fuzz', () => {
   it('sent at least 500 requests, none answered 5xx', () => {
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     const distribution = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
-    console.log(`REST fuzz (seed ${SEED}): ${total} requests over ${ALL_ROUTES.length} routes; statuses ${JSON.stringify(distribution)}`);
+    console.log(`REST fuzz (seed ${SEED}): ${total} requests over ${ALL_ROUTES.length} routes; statuses ${JSON.stringify(distribution)}; callers ${JSON.stringify(Object.fromEntries(callers))}`);
     expect(total).toBeGreaterThanOrEqual(500);
     expect([...statuses.keys()].filter((status) => status >= 500)).toEqual([]);
     expect(problems).toEqual([]);
