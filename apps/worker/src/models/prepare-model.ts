@@ -3,6 +3,7 @@ import type { Deployment } from '@gguf/db';
 import type { WorkerContext } from '../context';
 import { noteDeployment } from '../deployments/apply-transition';
 import { DownloadError, type DownloadProgress } from './download';
+import { formatSize } from './download-error';
 import { ModelRefusedError } from './library';
 import type { LocatedModel } from './model-store';
 
@@ -14,7 +15,6 @@ export type ModelPreparation =
   /** The worker is stopping: hand the job back; the partial download resumes on the next worker. */
   | { kind: 'handback' };
 
-const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 const NOTE_EVERY_MS = 1_000;
 const EVENT_EVERY_MS = 15_000;
 
@@ -38,8 +38,8 @@ export async function prepareModel(ctx: WorkerContext, row: Deployment, model: M
       lastNote = now;
       const total = progress.totalBytes;
       const message = total
-        ? `downloading ${name}: ${gib(progress.bytes)} of ${gib(total)} (${Math.floor((100 * progress.bytes) / total)}%)`
-        : `downloading ${name}: ${gib(progress.bytes)}`;
+        ? `downloading ${name}: ${formatSize(progress.bytes)} of ${formatSize(total)} (${Math.floor((100 * progress.bytes) / total)}%)`
+        : `downloading ${name}: ${formatSize(progress.bytes)}`;
       const set = { pullBytes: BigInt(progress.bytes), pullTotalBytes: total === null ? null : BigInt(total) };
       const event = now - lastEvent >= EVENT_EVERY_MS;
       if (event) lastEvent = now;
@@ -54,7 +54,7 @@ export async function prepareModel(ctx: WorkerContext, row: Deployment, model: M
     await noteDeployment(ctx, {
       deploymentId: row.id,
       type: 'download',
-      message: `downloaded ${name} (${gib(downloaded.bytes)}, sha256 ${downloaded.sha256}) in ${Math.max(1, Math.round((Date.now() - started) / 1000))}s`,
+      message: `downloaded ${name} (${formatSize(downloaded.bytes)}, sha256 ${downloaded.sha256}) in ${Math.max(1, Math.round((Date.now() - started) / 1000))}s`,
       data: { file: name, bytes: downloaded.bytes, sha256: downloaded.sha256 },
     });
     return { kind: 'ready', model: downloaded };
