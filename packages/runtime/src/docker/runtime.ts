@@ -183,12 +183,27 @@ export class DockerRuntime implements Runtime {
     });
   }
 
-  private async defaultMemoryBytes(): Promise<number | undefined> {
-    if (this.memoryBytes === undefined) {
-      const info = (await this.docker.info()) as { MemTotal?: number };
-      if (info.MemTotal) this.memoryBytes = Math.floor(info.MemTotal * 0.9);
-    }
-    return this.memoryBytes;
+  private engine: Promise<{ memTotal?: number; cpus?: number }> | undefined;
+
+  /** The engine's memory and CPUs, asked once: limits are derived from what its host really has. */
+  private engineInfo(): Promise<{ memTotal?: number; cpus?: number }> {
+    this.engine ??= this.docker.info().then(
+      (info: { MemTotal?: number; NCPU?: number }) => ({ memTotal: info.MemTotal, cpus: info.NCPU }),
+      (error: unknown) => {
+        this.engine = undefined;
+        throw error;
+      },
+    );
+    return this.engine;
+  }
+
+  private async limits(request: LaunchRequest): Promise<{ memoryBytes?: number; cpus: number }> {
+    const { memTotal, cpus } = await this.engineInfo();
+    return {
+      memoryBytes: this.memoryBytes ?? (memTotal ? Math.floor(memTotal * 0.9) : undefined),
+      // A quota above what the host has is refused by the engine; the deployment then gets all of it.
+      cpus: cpus ? Math.min(request.cpus, cpus) : request.cpus,
+    };
   }
 
   /** Creates the container without starting it (exposed so its spec can be inspected in tests). */
@@ -198,7 +213,8 @@ export class DockerRuntime implements Runtime {
     }
     const name = serverName(request);
     const runDir = await this.dirs.prepare(name, request.apiKey);
-    const spec = containerSpec(request, { ...this.options, user: this.user, memoryBytes: await this.defaultMemoryBytes() }, { modelFile: request.modelFile, runDir });
+    const { memoryBytes, cpus } = await this.limits(request);
+    const spec = containerSpec({ ...request, cpus }, { ...this.options, user: this.user, memoryBytes }, { modelFile: request.modelFile, runDir });
     try {
       return await this.docker.createContainer(spec);
     } catch (error) {

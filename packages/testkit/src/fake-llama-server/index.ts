@@ -27,3 +27,4 @@ export async function startFakeLlamaServer(options: StartFakeLlamaServerOptions 
   if (parsed.kind !== 'run') throw new Error(`--${parsed.kind} only makes sense on the command line`);
   return launchFakeLlamaServer({ args: parsed.args, knobs: knobsFromEnv(env), log: options.log ?? (() => undefined) });
 }
+export { HOSTILE_MARKER, HOSTILE_REPORT, type HostilePlan, type HostileReport } from './hostile-model';
