@@ -61,10 +61,11 @@ async function deployment(gpuCount: number, gpuType: string | null = null) {
 const schedule = (id: string, s: StateStore = store) => scheduleDeployment(s, id, { staleAfterMs: 30_000 });
 
 describe('choosePlacement', () => {
-  const n = (name: string, free: boolean[], cpuSlots = 2) => ({
+  const n = (name: string, free: boolean[], cpuSlots = 2, cpuCores: number | null = 16) => ({
     id: name,
     name,
     cpuSlots,
+    cpuCores,
     portRangeStart: 1,
     portRangeEnd: 2,
     gpus: free.map((f, index) => ({ index, type: 'NVIDIA L4', free: f })),
@@ -73,6 +74,23 @@ describe('choosePlacement', () => {
   it('bin-packs: the node left with the fewest free GPUs wins', () => {
     const choice = choosePlacement([n('big', [true, true, true, true]), n('half', [false, false, true, true])], { gpuCount: 2, gpuType: null }, new Map());
     expect(choice).toEqual({ node: expect.objectContaining({ name: 'half' }), gpuIndices: [2, 3] });
+  });
+
+  it.each([
+    [undefined, 'small'],
+    [8, 'small'],
+    [12, 'big'],
+    [32, 'unknown'],
+  ])('places a deployment asking for %s threads only where that many cores exist', (threads, expected) => {
+    const nodes = [n('small', [], 2, 8), n('big', [], 2, 16), n('unknown', [], 1, null)];
+    const used = new Map([['small', 1]]);
+    expect(choosePlacement(nodes, { gpuCount: 0, gpuType: null, threads }, used)).toEqual({ node: expect.objectContaining({ name: expected }), gpuIndices: [] });
+  });
+
+  it('says which core count it waits for when no node has enough', () => {
+    expect(choosePlacement([n('a', [], 2, 8), n('b', [true], 2, 4)], { gpuCount: 0, gpuType: null, threads: 64 }, new Map())).toEqual({
+      reason: 'waiting for a node with 64 CPU cores (threads 64): the most any ready node has is 8',
+    });
   });
 
   it('keeps CPU-only deployments off GPU nodes when it can, then fills the fullest node', () => {

@@ -21,6 +21,8 @@ interface CandidateNode {
   id: string;
   name: string;
   cpuSlots: number;
+  /** CPU cores its servers may use; null until its worker reported them. */
+  cpuCores: number | null;
   portRangeStart: number;
   portRangeEnd: number;
   gpus: { index: number; type: string; free: boolean }[];
@@ -43,11 +45,18 @@ class Conflict extends Error {}
  * whole nodes later. CPU-only deployments prefer nodes without GPUs, then the fullest node.
  */
 export function choosePlacement(
-  nodes: CandidateNode[],
-  request: { gpuCount: number; gpuType: string | null },
+  ready: CandidateNode[],
+  request: { gpuCount: number; gpuType: string | null; threads?: number },
   cpuUsed: Map<string, number>,
 ): Choice | { reason: string } {
-  if (nodes.length === 0) return { reason: 'waiting for a node: no node is ready (none registered, all unreachable, cordoned or draining)' };
+  if (ready.length === 0) return { reason: 'waiting for a node: no node is ready (none registered, all unreachable, cordoned or draining)' };
+  // A deployment asking for N threads runs only where N cores exist: more threads than cores only slows llama.cpp down.
+  const threads = request.threads;
+  const nodes = threads === undefined ? ready : ready.filter((n) => n.cpuCores === null || n.cpuCores >= threads);
+  if (nodes.length === 0) {
+    const most = Math.max(...ready.map((n) => n.cpuCores ?? 0));
+    return { reason: `waiting for a node with ${plural(threads!, 'CPU core')} (threads ${threads}): the most any ready node has is ${most}` };
+  }
   if (request.gpuCount === 0) {
     const open = nodes.filter((n) => (cpuUsed.get(n.id) ?? 0) < n.cpuSlots);
     if (open.length === 0) return { reason: `waiting for a CPU slot: every ready node already runs its maximum of CPU-only deployments` };
@@ -120,6 +129,7 @@ async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, opt
     id: n.id,
     name: n.name,
     cpuSlots: n.cpuSlots,
+    cpuCores: n.cpuCores,
     portRangeStart: n.portRangeStart,
     portRangeEnd: n.portRangeEnd,
     gpus: n.gpus.map((g) => ({ index: g.index, type: g.type, free: g.allocation === null })),
@@ -130,7 +140,8 @@ async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, opt
     for (const c of counts) if (c.nodeId) cpuUsed.set(c.nodeId, c._count._all);
   }
 
-  const choice = choosePlacement(nodes, deployment, cpuUsed);
+  const threads = (deployment.llamaArgs as { threads?: unknown } | null)?.threads;
+  const choice = choosePlacement(nodes, { ...deployment, threads: typeof threads === 'number' ? threads : undefined }, cpuUsed);
   if ('reason' in choice) return { kind: 'waiting', reason: choice.reason };
   const { node, gpuIndices } = choice;
 
