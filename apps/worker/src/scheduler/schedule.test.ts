@@ -82,7 +82,7 @@ describe('choosePlacement', () => {
     [12, 'big'],
     [32, 'unknown'],
   ])('places a deployment asking for %s threads only where that many cores exist', (threads, expected) => {
-    const nodes = [n('small', [], 2, 8), n('big', [], 2, 16), n('unknown', [], 1, null)];
+    const nodes = [n('small', [], 2, 8), n('big', [], 2, 16), n('unknown', [], 4, null)];
     const used = new Map([['small', 1]]);
     expect(choosePlacement(nodes, { gpuCount: 0, gpuType: null, threads }, used)).toEqual({ node: expect.objectContaining({ name: expected }), gpuIndices: [] });
   });
