@@ -45,6 +45,7 @@ describe('checkRequestBody', () => {
     ['/v1/completions', { prompt: ['a', 'b'] }],
     ['/v1/completions', { prompt: [1, 2, 'mixed'] }],
     ['/v1/completions', { prompt: [[1, 2], [3]] }],
+    ['/v1/completions', { prompt: [[1, 'a'], 'b'] }],
     ['/v1/completions', { prompt: { prompt_string: 'x' } }],
     ['/v1/embeddings', { input: 'text', encoding_format: 'base64' }],
     ['/v1/embeddings', { content: ['a', 'b'] }],

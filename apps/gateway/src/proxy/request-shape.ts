@@ -65,19 +65,21 @@ function maxTokens(body: JsonObject): GatewayError | undefined {
   return invalidRequest('invalid_request', '`max_tokens` is required: an integer from 1 to 2147483647.', 'max_tokens');
 }
 
-/** One prompt as llama-server tokenizes it: text, token ids, or an object carrying `prompt_string`. */
+/** Token ids, or ids mixed with text (a list of text alone is a list of prompts, not one). */
+const isTokenList = (value: unknown[]): boolean => value.every((item) => typeof item === 'string' || isTokenId(item)) && (value.length === 0 || value.some(isTokenId));
+
+/** One prompt as llama-server tokenizes it: text, a token list, or an object carrying `prompt_string`. */
 function isSubprompt(value: unknown): boolean {
   if (typeof value === 'string') return true;
-  if (Array.isArray(value)) return value.every(isTokenId);
+  if (Array.isArray(value)) return isTokenList(value);
   return isObject(value) && typeof value.prompt_string === 'string';
 }
 
-/** llama-server's rule: a list holding any token id is one prompt mixing text and ids; otherwise a list of prompts. */
+/** llama-server's rule: a list holding any token id is one prompt; any other non-empty list is a list of prompts. */
 function isPrompt(value: unknown): boolean {
-  if (!Array.isArray(value)) return typeof value === 'string' || (isObject(value) && isSubprompt(value));
+  if (!Array.isArray(value)) return isSubprompt(value);
   if (value.length === 0) return false;
-  if (value.some(isTokenId)) return value.every((item) => typeof item === 'string' || isTokenId(item));
-  return value.every(isSubprompt);
+  return value.some(isTokenId) ? isTokenList(value) : value.every(isSubprompt);
 }
 
 /** `prompt` (completions) and `input` (embeddings): anything but a prompt is a 500 upstream. */
