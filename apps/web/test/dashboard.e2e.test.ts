@@ -105,6 +105,17 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
   await screenshot(page, 'api-keys');
 
+  // The organization's own Hugging Face token: write-only, never shown again.
+  const hfToken = 'hf_e2eTenantToken0123456789abcdef';
+  await nav(page, 'Settings');
+  await page.getByText('No token', { exact: true }).waitFor();
+  await page.getByLabel('Hugging Face token').fill(hfToken);
+  await page.getByRole('button', { name: 'Save token' }).click();
+  await page.getByRole('status').filter({ hasText: 'will not be shown again' }).waitFor();
+  await page.getByText('A token is set', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Replace token' }).waitFor();
+  expect(await page.content()).not.toContain(hfToken);
+
   // A deployment, validated inline with the API's schema, brought to running by the worker.
   await nav(page, 'Deployments');
   await page.getByRole('link', { name: 'New deployment' }).first().click();
@@ -196,4 +207,18 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await remoteCard.getByRole('button', { name: 'Remove' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Remove node' }).click();
   await remote.waitFor({ state: 'detached' });
+
+  // The operator lets the tenant's organization fall back to the platform's Hugging Face token.
+  await nav(page, 'Organizations', 'Admin');
+  const tenantOrg = () => page.locator('section').filter({ hasText: 'Analytical Engines' }).last();
+  await tenantOrg().getByText('The organization set a token of its own, used first.').waitFor();
+  await tenantOrg().getByLabel('May use the platform Hugging Face token').check();
+  await eventually(
+    async () => {
+      await page.reload();
+      return tenantOrg().getByLabel('May use the platform Hugging Face token').isChecked();
+    },
+    UI_TIMEOUT_MS,
+    'the platform-token permission to be saved',
+  );
 }
