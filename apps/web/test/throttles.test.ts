@@ -5,6 +5,8 @@ import { POST as playgroundStream } from '../app/(dashboard)/deployments/[id]/pl
 import * as organizations from '../app/api/v1/admin/organizations/route';
 import * as deployments from '../app/api/v1/deployments/route';
 import { stampClientAddress } from '../lib/auth/client-address';
+import { signInErrorMessage } from '../lib/auth/sign-in-error-message';
+import { throttledAnswer } from '../lib/auth/throttled-answer';
 import { acceptInvitation, createInvitation, signUpInvited } from '../lib/dashboard/invitations';
 import { signUpFrom } from '../lib/dashboard/sign-up';
 import { type ApiHarness, createApiHarness } from '../lib/testing/api-harness';
@@ -104,5 +106,25 @@ describe('the playground stream route', () => {
     expect(reached.status).toBe(400);
     expect(reached.json.error.param).toBe('messages');
     expect((await stream('http://evil.example', { messages: [{ role: 'user', content: 'hi' }] })).status).toBe(403);
+  });
+});
+
+describe('a throttled sign-in', () => {
+  it('is worded on the sign-in page from its code alone', () => {
+    expect(signInErrorMessage('TooManyAttempts:42')).toBe('Too many sign-in attempts. Wait 42 seconds, then try again.');
+    expect(signInErrorMessage('TooManyAttempts:900')).toBe('Too many sign-in attempts. Wait 15 minutes, then try again.');
+    expect(signInErrorMessage('TooManyAttempts:soon<b>')).toBe('Sign-in failed. Try again.');
+  });
+
+  it('answers 429 with Retry-After and the body next-auth wrote; other refusals stay as they are', async () => {
+    const json = { 'content-type': 'application/json' };
+    const body = JSON.stringify({ url: 'http://localhost:3000/api/auth/error?error=TooManyAttempts%3A30' });
+    const throttled = await throttledAnswer(new Response(body, { status: 401, headers: json }));
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('30');
+    expect(await throttled.text()).toBe(body);
+    const wrong = await throttledAnswer(new Response(JSON.stringify({ url: 'http://localhost:3000/api/auth/error?error=CredentialsSignin' }), { status: 401, headers: json }));
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('retry-after')).toBeNull();
   });
 });
