@@ -1,155 +1,78 @@
 // Gateway benchmark: the same fast upstream reached directly, through nginx (proxy_pass with upstream keep-alive),
 // through a bare Node proxy (the floor of any Node data plane) and through the gateway as it ships (the bundle
 // `npm start` runs; auth, rate limits and metering on, real Postgres and Redis), in one run on one machine.
+// Sealed servers add a hop: the worker's SocketForwarder pipes the node port to llama-server's Unix socket. The
+// `forwarder` path is that hop alone in front of the upstream's socket, `sealed` is the gateway in front of it.
 // Prints requests/s, latency percentiles, streaming time-to-first-byte and event gaps, and the ratios.
 //
-// usage: npx tsx bench/gateway-bench.ts [--duration 10] [--connections 64] [--moderate 4] [--streams 16] [--interval 5]
-// Traffic goes to 127.0.0.1 only. Needs nginx (/usr/sbin/nginx), PostgreSQL and redis-server binaries.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+// usage: npx tsx bench/gateway-bench.ts [--duration 10] [--rounds 1] [--connections 64] [--moderate 4]
+//          [--rate 200] [--streams 16] [--interval 5] [--load-interval 1] [--paths direct,nginx,node,gateway,forwarder,sealed]
+// Traffic goes to 127.0.0.1 only. Needs nginx (/usr/sbin/nginx) for its path, PostgreSQL and redis-server binaries.
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateApiKey, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
-import { createDatabase } from '@gguf/db';
 import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
-import { Pool } from 'undici';
+import { BenchProcesses, waitUntilAnswering } from './bench-processes';
+import { EVENTS_PER_STREAM, load, merge, type PathName, PATHS, type Result, type Scenario, type Target } from './gateway-load';
+import { printScenario } from './gateway-report';
+import { cpuSeconds } from './process-cpu';
+import { SECRETS_KEY, seedTenant } from './gateway-seed';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NGINX = '/usr/sbin/nginx';
-const UPSTREAM_SECRET = 'upstream-secret';
-/** The gateway opens the deployment's sealed upstream secret with it, as in production. */
-const SECRETS_KEY = 'bench-secrets-key-0123456789abcdef0123456789';
-const EVENTS_PER_STREAM = 16;
 
 const { values: options } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
+    // Each scenario measures every path this many times, alternating their order, and pools the samples, so
+    // background load on a shared machine falls on every path alike.
+    rounds: { type: 'string', default: '1' },
     connections: { type: 'string', default: '64' },
     moderate: { type: 'string', default: '4' },
     // Open-loop request rate for the added-latency measurement: well below every path's capacity.
     rate: { type: 'string', default: '200' },
     streams: { type: 'string', default: '16' },
     interval: { type: 'string', default: '5' },
+    // Milliseconds between events in the streaming throughput scenario: short, but each event its own chunk.
+    'load-interval': { type: 'string', default: '1' },
     // Keep the temporary directory (process, nginx and gateway logs) for inspection.
     keep: { type: 'boolean', default: false },
-    // Measure only these paths (comma-separated: direct,nginx,node,gateway); ratios need them all.
-    paths: { type: 'string', default: 'direct,nginx,node,gateway' },
+    // Measure only these paths (comma-separated); ratios are printed for the pairs measured.
+    paths: { type: 'string', default: PATHS.join(',') },
     // Extra node flags for the gateway process, e.g. --cpu-prof.
     'gateway-node-flags': { type: 'string', default: '' },
   },
 });
 const durationMs = Number(options.duration) * 1000;
+const rounds = Number(options.rounds);
 const connections = Number(options.connections);
-const moderate = Number(options.moderate);
-const rate = Number(options.rate);
-const streamConnections = Number(options.streams);
-const eventIntervalMs = Number(options.interval);
+const interval = Number(options.interval);
+const loadInterval = Number(options['load-interval']);
+const paths = PATHS.filter((path) => options.paths.split(',').includes(path));
+const wants = (...names: PathName[]) => names.some((name) => paths.includes(name));
 
-interface Target {
-  name: 'direct' | 'nginx' | 'node' | 'gateway';
-  origin: string;
-  path: string;
-  headers: Record<string, string>;
-}
-
-interface Result {
-  requests: number;
-  errors: number;
-  seconds: number;
-  latencies: number[];
-  ttfb: number[];
-  gaps: number[];
-}
-
-const children: ChildProcess[] = [];
-
-function start(command: string, args: string[], env: NodeJS.ProcessEnv, logFd: number): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', logFd, logFd] });
-  children.push(child);
-  return child;
-}
-
-async function waitUntilAnswering(url: string, deadlineMs = 30_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer within ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
-
-/**
- * Closed loop: `concurrency` callers each send the next request as soon as the last one finished. With `rate`,
- * open loop instead: requests start on a fixed schedule whatever the answers do, so latency is measured at a
- * load the server can sustain rather than at saturation.
- */
-async function load(target: Target, concurrency: number, ms: number, stream: boolean, rate?: number): Promise<Result> {
-  const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
-  const body = JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'What is the capital of France?' }], max_tokens: 64, stream });
-  const headers = { ...target.headers, 'content-type': 'application/json', ...(stream ? { 'x-bench-event-interval-ms': String(eventIntervalMs) } : {}) };
-  const result: Result = { requests: 0, errors: 0, seconds: ms / 1000, latencies: [], ttfb: [], gaps: [] };
-  const deadline = performance.now() + ms;
-  const one = async () => {
-    const startedAt = performance.now();
-    try {
-      const res = await pool.request({ path: target.path, method: 'POST', headers, body });
-      let last = 0;
-      let events = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        const now = performance.now();
-        if (stream) {
-          if (last === 0) result.ttfb.push(now - startedAt);
-          else result.gaps.push(now - last);
-          last = now;
-          events += chunk.toString().split('\n\n').length - 1;
-        }
-      }
-      if (res.statusCode !== 200 || (stream && events < EVENTS_PER_STREAM)) result.errors++;
-      else {
-        result.requests++;
-        result.latencies.push(performance.now() - startedAt);
-      }
-    } catch {
-      result.errors++;
-    }
-  };
-  if (rate === undefined) {
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < deadline) await one();
-      }),
-    );
-  } else {
-    const inFlight: Promise<void>[] = [];
-    const begin = performance.now();
-    for (let sent = 0; performance.now() < deadline; ) {
-      const due = Math.floor(((performance.now() - begin) * rate) / 1000);
-      for (; sent < due; sent++) inFlight.push(one());
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    await Promise.all(inFlight);
-  }
-  await pool.close();
-  for (const list of [result.latencies, result.ttfb, result.gaps]) list.sort((a, b) => a - b);
-  return result;
-}
+const scenarios: Scenario[] = [
+  { name: `non-streaming, ${connections} connections (throughput)`, concurrency: connections, stream: false, eventIntervalMs: 0 },
+  { name: `non-streaming, ${options.moderate} connections (closed loop)`, concurrency: Number(options.moderate), stream: false, eventIntervalMs: 0 },
+  { name: `non-streaming, ${options.rate} requests/s (moderate load, open loop)`, concurrency: 64, stream: false, eventIntervalMs: 0, rate: Number(options.rate) },
+  { name: `streaming ${EVENTS_PER_STREAM} events ${loadInterval} ms apart, ${connections} connections (throughput)`, concurrency: connections, stream: true, eventIntervalMs: loadInterval },
+  { name: `streaming ${EVENTS_PER_STREAM} events ${interval} ms apart, ${options.streams} connections`, concurrency: Number(options.streams), stream: true, eventIntervalMs: interval },
+];
 
 function describeMachine(): string {
   // nginx prints its version on stderr.
-  const nginx = spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '');
-  return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${nginx}`;
+  const nginx = wants('nginx') ? `, ${spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '')}` : '';
+  return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}${nginx}`;
+}
+
+/** Builds `entry` the way the apps are built for `npm start`, so nothing runs through tsx's transform. */
+function bundle(cwd: string, entry: string, outfile: string): void {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-app.mjs'), entry, outfile], { cwd, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`could not bundle ${entry}`);
 }
 
 async function main(): Promise<void> {
@@ -157,142 +80,122 @@ async function main(): Promise<void> {
   // PostgreSQL runs as its own user when we are root and must reach its directory.
   await chmod(dir, 0o755);
   const log = await open(join(dir, 'processes.log'), 'a');
+  const processes = new BenchProcesses(ROOT, log.fd);
   let stopServices: () => Promise<void> = async () => undefined;
   try {
-    const [pgPort, redisPort, upstreamPort, nginxPort, nodePort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const [postgres, redis] = await Promise.all([
-      startLocalPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, password: 'bench', database: 'gguf_bench', ephemeral: true }),
-      startLocalRedis({ dataDir: join(dir, 'redis'), port: redisPort }),
+    const [pgPort, redisPort, upstreamPort, nginxPort, nodePort, gatewayPort, forwarderPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
     ]);
-    stopServices = async () => void (await Promise.allSettled([postgres.stop(), redis.stop()]));
-    await applyMigrations(postgres.url);
+    const local = (port: number) => `http://127.0.0.1:${port}`;
+    const upstreamSocket = join(dir, 'llama.sock');
+    // Whose CPU each path costs, counted per request: the upstream's always, and each proxy's on its paths.
+    const roles = new Map<PathName, { role: string; pid: number }[]>(PATHS.map((path) => [path, []]));
+    const serves = (child: ChildProcess, role: string, on: PathName[]) => {
+      for (const path of on) roles.get(path)!.push({ role, pid: child.pid! });
+    };
+    serves(processes.start(process.execPath, ['--import', 'tsx', 'bench/gateway-upstream.ts', String(upstreamPort), String(EVENTS_PER_STREAM), upstreamSocket]), 'upstream', [...PATHS]);
+    const ready = [waitUntilAnswering(`${local(upstreamPort)}/`)];
 
-    const db = createDatabase(postgres.url);
-    const orgId = newId('organization');
-    const deploymentId = newId('deployment');
-    const apiKey = generateApiKey();
-    await db.organization.create({ data: { id: orgId, name: 'bench', slug: 'bench' } });
-    await db.deployment.create({
-      data: {
-        id: deploymentId,
-        orgId,
-        name: 'bench',
-        modelSource: 'local',
-        modelPath: 'bench.gguf',
-        status: 'running',
-        upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
-        upstreamSecret: new SecretBox({ current: SECRETS_KEY }).seal(UPSTREAM_SECRET, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, deploymentId)),
-      },
-    });
-    await db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'bench', prefix: apiKey.prefix, hash: apiKey.hash } });
-    await db.$disconnect();
+    if (wants('nginx')) {
+      const nginxDir = join(dir, 'nginx');
+      await mkdir(nginxDir);
+      const template = await readFile(join(ROOT, 'bench/gateway-nginx.conf.template'), 'utf8');
+      const config = template.replaceAll('{{DIR}}', nginxDir).replaceAll('{{PORT}}', String(nginxPort)).replaceAll('{{UPSTREAM_PORT}}', String(upstreamPort));
+      await writeFile(join(nginxDir, 'nginx.conf'), config);
+      processes.start(NGINX, ['-p', nginxDir, '-c', join(nginxDir, 'nginx.conf'), '-e', join(nginxDir, 'error.log')]);
+      ready.push(waitUntilAnswering(`${local(nginxPort)}/`));
+    }
 
-    start(process.execPath, ['--import', 'tsx', 'bench/gateway-upstream.ts', String(upstreamPort), String(EVENTS_PER_STREAM)], process.env, log.fd);
+    if (wants('node')) {
+      serves(processes.start(process.execPath, ['--import', 'tsx', 'bench/bare-node-proxy.ts', String(nodePort), local(upstreamPort)]), 'proxy', ['node']);
+      ready.push(waitUntilAnswering(`${local(nodePort)}/`));
+    }
 
-    const nginxDir = join(dir, 'nginx');
-    await mkdir(nginxDir);
-    const template = await readFile(join(ROOT, 'bench/gateway-nginx.conf.template'), 'utf8');
-    const config = template.replaceAll('{{DIR}}', nginxDir).replaceAll('{{PORT}}', String(nginxPort)).replaceAll('{{UPSTREAM_PORT}}', String(upstreamPort));
-    await writeFile(join(nginxDir, 'nginx.conf'), config);
-    start(NGINX, ['-p', nginxDir, '-c', join(nginxDir, 'nginx.conf'), '-e', join(nginxDir, 'error.log')], process.env, log.fd);
+    if (wants('forwarder', 'sealed')) {
+      const forwarderJs = join(dir, 'socket-forwarder-process.js');
+      bundle(ROOT, 'bench/socket-forwarder-process.ts', forwarderJs);
+      serves(processes.start(process.execPath, [forwarderJs, String(forwarderPort), upstreamSocket]), 'forwarder', ['forwarder', 'sealed']);
+      ready.push(waitUntilAnswering(`${local(forwarderPort)}/`));
+    }
 
-    start(process.execPath, ['--import', 'tsx', 'bench/bare-node-proxy.ts', String(nodePort), `http://127.0.0.1:${upstreamPort}`], process.env, log.fd);
+    let tenant = { apiKey: '', deploymentIds: ['', ''] };
+    if (wants('gateway', 'sealed')) {
+      const [postgres, redis] = await Promise.all([
+        startLocalPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, password: 'bench', database: 'gguf_bench', ephemeral: true }),
+        startLocalRedis({ dataDir: join(dir, 'redis'), port: redisPort }),
+      ]);
+      stopServices = async () => void (await Promise.allSettled([postgres.stop(), redis.stop()]));
+      await applyMigrations(postgres.url);
+      tenant = await seedTenant(postgres.url, [local(upstreamPort), local(forwarderPort)]);
 
-    // The gateway as it ships: the bundle `npm start` builds and runs, not the TypeScript sources through tsx.
-    const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gguf/gateway'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('could not build the gateway');
-    const limit = '100000000';
-    const gatewayFlags = options['gateway-node-flags'].split(' ').filter(Boolean);
-    start(process.execPath, [...gatewayFlags, 'apps/gateway/dist/main.js'], {
-      ...process.env,
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      SECRETS_KEY,
-      GATEWAY_PORT: String(gatewayPort),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-      // Limits are checked and counted, just set too high to refuse anything.
-      GATEWAY_KEY_RPM: limit,
-      GATEWAY_ORG_RPM: limit,
-      GATEWAY_KEY_MAX_STREAMS: limit,
-      GATEWAY_ORG_MAX_STREAMS: limit,
-    }, log.fd);
+      // The gateway as it ships: the bundle `npm start` builds and runs, not the TypeScript sources through tsx.
+      const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gguf/gateway'], { cwd: ROOT, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('could not build the gateway');
+      const limit = '100000000';
+      const gatewayFlags = options['gateway-node-flags'].split(' ').filter(Boolean);
+      const gateway = processes.start(process.execPath, [...gatewayFlags, 'apps/gateway/dist/main.js'], {
+        ...process.env,
+        DATABASE_URL: postgres.url,
+        REDIS_URL: redis.url,
+        SECRETS_KEY,
+        GATEWAY_PORT: String(gatewayPort),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'production',
+        // Limits are checked and counted, just set too high to refuse anything.
+        GATEWAY_KEY_RPM: limit,
+        GATEWAY_ORG_RPM: limit,
+        GATEWAY_KEY_MAX_STREAMS: limit,
+        GATEWAY_ORG_MAX_STREAMS: limit,
+      });
+      serves(gateway, 'gateway', ['gateway', 'sealed']);
+      ready.push(waitUntilAnswering(`${local(gatewayPort)}/healthz`));
+    }
+    await Promise.all(ready);
 
-    const upstreamOrigin = `http://127.0.0.1:${upstreamPort}`;
-    await Promise.all([
-      waitUntilAnswering(`${upstreamOrigin}/`),
-      waitUntilAnswering(`http://127.0.0.1:${nginxPort}/`),
-      waitUntilAnswering(`http://127.0.0.1:${nodePort}/`),
-      waitUntilAnswering(`http://127.0.0.1:${gatewayPort}/healthz`),
-    ]);
-
-    const targets: Target[] = [
-      { name: 'direct', origin: upstreamOrigin, path: '/v1/chat/completions', headers: {} },
-      { name: 'nginx', origin: `http://127.0.0.1:${nginxPort}`, path: '/v1/chat/completions', headers: {} },
-      { name: 'node', origin: `http://127.0.0.1:${nodePort}`, path: '/v1/chat/completions', headers: {} },
-      { name: 'gateway', origin: `http://127.0.0.1:${gatewayPort}`, path: `/api/gguf/${deploymentId}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey.key}` } },
+    const completions = '/v1/chat/completions';
+    const viaGateway = (deploymentId: string) => ({ origin: local(gatewayPort), path: `/api/gguf/${deploymentId}${completions}`, headers: { authorization: `Bearer ${tenant.apiKey}` } });
+    const allTargets: Target[] = [
+      { name: 'direct', origin: local(upstreamPort), path: completions, headers: {} },
+      { name: 'nginx', origin: local(nginxPort), path: completions, headers: {} },
+      { name: 'node', origin: local(nodePort), path: completions, headers: {} },
+      { name: 'gateway', ...viaGateway(tenant.deploymentIds[0]!) },
+      { name: 'forwarder', origin: local(forwarderPort), path: completions, headers: {} },
+      { name: 'sealed', ...viaGateway(tenant.deploymentIds[1]!) },
     ];
-
-    const scenarios: { name: string; concurrency: number; stream: boolean; rate?: number }[] = [
-      { name: `non-streaming, ${connections} connections (throughput)`, concurrency: connections, stream: false },
-      { name: `non-streaming, ${moderate} connections (closed loop)`, concurrency: moderate, stream: false },
-      { name: `non-streaming, ${rate} requests/s (moderate load, open loop)`, concurrency: 64, stream: false, rate },
-      { name: `streaming ${EVENTS_PER_STREAM} events ${eventIntervalMs} ms apart, ${streamConnections} connections`, concurrency: streamConnections, stream: true },
-    ];
+    const targets = allTargets.filter((target) => paths.includes(target.name));
 
     process.stdout.write(
-      `machine: ${describeMachine()}\nduration per measurement: ${durationMs / 1000} s (after a 1 s warm-up)\n\n`,
+      `machine: ${describeMachine()}\nper path and scenario: ${rounds} × ${durationMs / 1000} s (after a 1 s warm-up), order alternating by round\n\n`,
     );
     for (const scenario of scenarios) {
-      const results = new Map<Target['name'], Result>();
-      for (const target of targets.filter((t) => options.paths.split(',').includes(t.name))) {
-        await load(target, scenario.concurrency, 1_000, scenario.stream, scenario.rate);
-        results.set(target.name, await load(target, scenario.concurrency, durationMs, scenario.stream, scenario.rate));
+      for (const target of targets) await load(target, scenario, 1_000);
+      const samples = new Map<PathName, Result[]>(targets.map((target) => [target.name, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
+          const counted = roles.get(target.name)!;
+          const before = await Promise.all(counted.map(({ pid }) => cpuSeconds(pid)));
+          const result = await load(target, scenario, durationMs);
+          const after = await Promise.all(counted.map(({ pid }) => cpuSeconds(pid)));
+          counted.forEach(({ role }, i) => (result.cpu[role] = after[i]! - before[i]!));
+          samples.get(target.name)!.push(result);
+        }
       }
-      printScenario(scenario.name, scenario.stream, results);
+      printScenario(scenario.name, scenario.stream, new Map([...samples].map(([name, results]) => [name, merge(results)])));
     }
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : undefined)));
+    await processes.stopAll();
     await log.close();
     await stopServices();
     if (options.keep) process.stdout.write(`kept ${dir}\n`);
     else await rm(dir, { recursive: true, force: true });
   }
-}
-
-const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(2));
-
-function printScenario(name: string, stream: boolean, results: Map<Target['name'], Result>): void {
-  const missing: Result = { requests: NaN, errors: 0, seconds: 1, latencies: [], ttfb: [], gaps: [] };
-  const direct = results.get('direct') ?? missing;
-  const rows = [...results].map(([target, r]) => {
-    const rps = r.requests / r.seconds;
-    const added = (p: number) => percentile(r.latencies, p) - percentile(direct.latencies, p);
-    const cells = [
-      target.padEnd(8),
-      rps.toFixed(0).padStart(8),
-      String(r.errors).padStart(6),
-      ms(percentile(r.latencies, 50)).padStart(8),
-      ms(percentile(r.latencies, 99)).padStart(8),
-      (target === 'direct' ? '-' : ms(added(50))).padStart(9),
-      (target === 'direct' ? '-' : ms(added(99))).padStart(9),
-    ];
-    if (stream) cells.push(ms(percentile(r.ttfb, 50)).padStart(9), ms(percentile(r.ttfb, 99)).padStart(9), ms(percentile(r.gaps, 50)).padStart(8), ms(percentile(r.gaps, 99)).padStart(8));
-    return cells.join(' ');
-  });
-  const header = ['path    ', '   req/s', 'errors', '  p50 ms', '  p99 ms', '+p50 ms', '+p99 ms'.padStart(9)];
-  if (stream) header.push('ttfb p50', 'ttfb p99', 'gap p50', 'gap p99');
-  const throughput = (path: Target['name']) => {
-    const r = results.get(path) ?? missing;
-    return r.requests / r.seconds;
-  };
-  const ratio = (a: Target['name'], b: Target['name']) => `${a}/${b} ${(throughput(a) / throughput(b)).toFixed(2)}x`;
-  process.stdout.write(
-    `${name}\n${header.map((h) => h.padStart(9)).join(' ')}\n${rows.join('\n')}\n` +
-      `throughput: ${ratio('gateway', 'nginx')}   ${ratio('gateway', 'node')}   ${ratio('node', 'nginx')}   ${ratio('nginx', 'direct')}\n\n`,
-  );
 }
 
 await main();
