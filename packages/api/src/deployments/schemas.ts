@@ -46,6 +46,14 @@ export type UpdateDeploymentInput = z.infer<typeof updateDeploymentBody>;
 
 export const SETTINGS_FIELDS = ['model', 'gpu', 'context_size', 'parallel', 'embeddings', 'llama_args'] as const;
 
+/** Bytes so far; the total and percent are null while the server has not said how large the file is. */
+export const downloadProgress = z.object({
+  bytes: z.number().int(),
+  total_bytes: z.number().int().nullable(),
+  percent: z.number().int().min(0).max(100).nullable(),
+});
+export type DownloadProgress = z.infer<typeof downloadProgress>;
+
 export const deployment = z.object({
   id: z.string(),
   name: z.string(),
@@ -64,6 +72,11 @@ export const deployment = z.object({
   base_url: z.url(),
   /** base_url + /v1, for the OpenAI SDK. */
   openai_base_url: z.url(),
+  /** The model file the worker prepared (downloaded or found in the library): SHA-256 in hex and size; null until known. */
+  model_sha256: z.string().nullable(),
+  model_bytes: z.number().int().nullable(),
+  /** The worker's download of the model, while status is `pulling`; null otherwise. */
+  download: downloadProgress.nullable(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

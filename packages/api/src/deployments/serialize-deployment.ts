@@ -1,6 +1,6 @@
 import { type LlamaArgs, type ModelSource } from '@gguf/core';
 import type { Deployment } from '@gguf/db';
-import type { AdminDeploymentObject, DeploymentObject } from './schemas';
+import type { AdminDeploymentObject, DeploymentObject, DownloadProgress } from './schemas';
 
 /** The model reference as columns, and back: the API shows the same union the request took. */
 export function modelColumns(model: ModelSource) {
@@ -28,6 +28,19 @@ export function deploymentBaseUrl(publicGatewayUrl: string, id: string): string 
   return `${publicGatewayUrl}/api/gguf/${id}`;
 }
 
+/**
+ * The worker's progress while it downloads the model: only in `pulling`, where the worker keeps
+ * pull_bytes current (a stale count from an earlier attempt means nothing in any other status).
+ * The percent is rounded down, as in the status message, so 100 means the last byte arrived.
+ */
+export function downloadProgressOf(row: Pick<Deployment, 'status' | 'pullBytes' | 'pullTotalBytes'>): DownloadProgress | null {
+  if (row.status !== 'pulling' || row.pullBytes === null) return null;
+  const bytes = Number(row.pullBytes);
+  const total = row.pullTotalBytes === null ? null : Number(row.pullTotalBytes);
+  const percent = total === null || total <= 0 ? null : Math.min(100, Math.floor((100 * bytes) / total));
+  return { bytes, total_bytes: total, percent };
+}
+
 export function serializeDeployment(row: Deployment, publicGatewayUrl: string): DeploymentObject {
   const baseUrl = deploymentBaseUrl(publicGatewayUrl, row.id);
   return {
@@ -45,6 +58,10 @@ export function serializeDeployment(row: Deployment, publicGatewayUrl: string): 
     generation: row.generation,
     base_url: baseUrl,
     openai_base_url: `${baseUrl}/v1`,
+    model_sha256: row.modelSha256,
+    // Model files stay far below 2^53 bytes, where a JSON number is exact.
+    model_bytes: row.modelBytes === null ? null : Number(row.modelBytes),
+    download: downloadProgressOf(row),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

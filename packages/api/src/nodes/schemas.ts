@@ -2,6 +2,10 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { integer, name, text } from '../shared/fields';
 import { listOf } from '../shared/pagination';
+import { NODE_ISOLATIONS } from './node-isolation';
+import { libraryEntry } from './node-library';
+
+const NETWORK_MODES = ['none', 'host', 'bridge'] as const;
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -47,7 +51,8 @@ export const registerNodeBody = z
     docker_tls: z.strictObject({ ca: pem('certificate'), cert: pem('certificate'), key: pem('private key') }).optional(),
     /** Host the gateway dials to reach servers on this node. */
     address: host,
-    network_mode: z.enum(['host', 'bridge'], { error: 'must be "host" or "bridge"' }).default('host'),
+    /** none seals servers off every network (the worker serves their ports); host and bridge let them reach networks: weaker. */
+    network_mode: z.enum(NETWORK_MODES, { error: 'must be "none", "host" or "bridge"' }).default('none'),
     port_range: z
       .strictObject({ start: port, end: port })
       .refine((range) => range.start <= range.end, { message: 'start must not be above end', path: ['start'] })
@@ -73,9 +78,15 @@ export const node = z.object({
   /** Whether TLS material is stored; the material itself never leaves the database. */
   docker_tls: z.boolean(),
   address: z.string(),
-  network_mode: z.enum(['none', 'host', 'bridge']),
+  network_mode: z.enum(NETWORK_MODES),
+  /** Whether the node keeps tenants apart: sealed (docker, no network), network (docker, host or bridge), none (process runtime). */
+  isolation: z.enum(NODE_ISOLATIONS),
   port_range: z.object({ start: z.number().int(), end: z.number().int() }),
   cpu_slots: z.number().int(),
+  /** Cores the node's servers may use, as its worker reported; null until one has. */
+  cpu_cores: z.number().int().nullable(),
+  /** The models of the node's library; null until its worker has reported. */
+  library: z.array(libraryEntry).nullable(),
   status: z.enum(['ready', 'unreachable']),
   cordoned: z.boolean(),
   draining_at: z.iso.datetime().nullable(),

@@ -1,5 +1,7 @@
 import type { GpuAllocation, Node, NodeGpu } from '@gguf/db';
 import { iso } from '../shared/fields';
+import { nodeIsolation } from './node-isolation';
+import { libraryOf } from './node-library';
 import type { NodeObject } from './schemas';
 
 export const NODE_INCLUDE = { gpus: { include: { allocation: true }, orderBy: { index: 'asc' } } } as const;
@@ -16,8 +18,11 @@ export function serializeNode(row: NodeRow): NodeObject {
     docker_tls: row.dockerTls !== null,
     address: row.address,
     network_mode: row.networkMode,
+    isolation: nodeIsolation(row),
     port_range: { start: row.portRangeStart, end: row.portRangeEnd },
     cpu_slots: row.cpuSlots,
+    cpu_cores: row.cpuCores,
+    library: libraryOf(row.library),
     status: row.status,
     cordoned: row.cordoned,
     draining_at: iso(row.drainingAt),

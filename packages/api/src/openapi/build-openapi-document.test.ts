@@ -103,7 +103,8 @@ describe('the OpenAPI document', () => {
       'embeddings',
       'llama_args',
     ]);
-    expect((schemas.Deployment as { required: string[] }).required).toEqual(expect.arrayContaining(['base_url', 'openai_base_url', 'desired_state']));
+    expect((schemas.Deployment as { required: string[] }).required).toEqual(expect.arrayContaining(['base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download']));
+    expect((schemas.Node as { properties: Record<string, Json> }).properties.isolation).toEqual({ type: 'string', enum: ['sealed', 'network', 'none'] });
     const create = (doc.paths as Record<string, Record<string, Json>>)['/api/v1/deployments']?.post as Json;
     expect((create.parameters as Json[]).map((p) => p.name)).toContain('Idempotency-Key');
     expect(Object.keys(create.responses as Json)).toEqual(expect.arrayContaining(['201', '400', '401', '409']));
