@@ -1,6 +1,6 @@
 import { adminInOrg, createDeployment } from '@gguf/api';
 import { hashPassword, newId } from '@gguf/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as playgroundStream } from '../app/(dashboard)/deployments/[id]/playground/stream/route';
 import * as organizations from '../app/api/v1/admin/organizations/route';
 import * as deployments from '../app/api/v1/deployments/route';
@@ -32,6 +32,16 @@ const from = (address: string, headers: Record<string, string> = {}) => {
 };
 const signUpInput = (email: string) => ({ name: 'N', email, password: 'a-long-enough-password', organization: 'Org' });
 const rateLimited = { code: 'rate_limited', status: 429 };
+
+// Budgets are fixed windows (a minute per address, 15 minutes per account). The clock stands still a
+// second into a window, so a slow run (each sign-up hashes a password) cannot straddle two of them.
+const WINDOW_MS = 15 * 60_000;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'], now: Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS + 1000 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('REST calls without valid credentials', () => {
   it('answer 401 until the address has failed too often, then 429 with Retry-After', async () => {

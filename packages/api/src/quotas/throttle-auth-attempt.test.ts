@@ -1,6 +1,6 @@
 import { createLogger, hashPassword, newId } from '@gguf/core';
 import { closeRedis, createRedis } from '@gguf/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signInWithPassword } from '../auth/sign-in-with-password';
 import { createTestDeps } from '../testing/test-deps';
 import { throttleAuthAttempt } from './throttle-auth-attempt';
@@ -56,6 +56,15 @@ describe('throttleAuthAttempt', () => {
 });
 
 describe('signInWithPassword', () => {
+  // Each attempt hashes a password (seconds on a busy machine): the clock stands still a second into
+  // a 15-minute window, so a slow run cannot straddle two of the fixed windows it counts in.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'], now: minute + 1000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('counts the attempt before the password is hashed', async () => {
     // A stored hash whose parameters scrypt refuses (1 GiB of memory): every attempt that reaches hashing throws.
     const email = `${newId('user')}@example.com`;
