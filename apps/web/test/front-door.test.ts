@@ -59,6 +59,15 @@ async function signIn(email: string, password: string, from: string) {
   return { answer, session, csrfCookie, csrfToken: csrf.json.csrfToken as string };
 }
 
+/**
+ * Throttles count in fixed windows (a minute per address, 15 minutes per account): a sequence that
+ * must land in one window starts early in one, waiting for the next when this one is nearly over.
+ */
+async function earlyInWindow(windowMs: number, needMs: number): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 200));
+}
+
 const listDeployments = (headers: Record<string, string>, from = '127.0.0.1') => call(`${web.url}/api/v1/deployments`, { headers, from });
 
 describe('a large upload', () => {
@@ -108,6 +117,7 @@ describe('calls without valid credentials', () => {
   const attempt = (from: string, headers: Record<string, string> = {}) => listDeployments(headers, from);
 
   it('are throttled per client address, whatever X-Forwarded-For a client makes up', async () => {
+    await earlyInWindow(60_000, 15_000);
     for (let i = 0; i < FAILURES_PER_ADDRESS; i++) expect((await attempt('127.0.0.21', { 'x-forwarded-for': `198.51.100.${i}` })).status).toBe(401);
     const refused = await attempt('127.0.0.21', { 'x-forwarded-for': '198.51.100.99', authorization: 'Bearer gguf_wrong' });
     expect(refused.status).toBe(429);
@@ -119,6 +129,7 @@ describe('calls without valid credentials', () => {
   });
 
   it('behind a trusted proxy count for the client it names', async () => {
+    await earlyInWindow(60_000, 15_000);
     const viaProxy = (client: string) => attempt('127.0.0.2', { 'x-forwarded-for': `203.0.113.50, ${client}` });
     for (let i = 0; i < FAILURES_PER_ADDRESS; i++) expect((await viaProxy('203.0.113.7')).status).toBe(401);
     expect((await viaProxy('203.0.113.7')).status).toBe(429);
@@ -167,7 +178,8 @@ describe('sessions', () => {
 });
 
 describe('sign-in', () => {
-  it('is throttled per account before the password is checked: 429 with Retry-After, and the form says so', async () => {
+  it('is throttled per account before the password is checked: 429 with Retry-After, and the form says so', { timeout: 90_000 }, async () => {
+    await earlyInWindow(15 * 60_000, 30_000);
     const user = await member();
     for (let i = 0; i < SIGN_INS_PER_ACCOUNT; i++) {
       const wrong = await signIn(user.email, 'not the password', `127.0.0.${41 + i}`);
