@@ -13,7 +13,9 @@ import {
   type Runtime,
 } from '@gguf/runtime';
 import type { NodeSettings, Timing } from './context';
+import { HelperModelStore } from './models/helper-model-store';
 import { ModelStore, type ModelStoreOptions } from './models/model-store';
+import type { ModelStoreSettings, NodeModels } from './models/node-models';
 import { detectNvidiaGpus, parseNodeGpus } from './node/gpus';
 import { type NodeRegistration, withRegistration } from './node/registration';
 
@@ -22,8 +24,8 @@ export interface WorkerSetup {
   timing: Timing;
   serversOnShutdown: 'keep' | 'stop';
   runtime: (nodeId: string) => Runtime;
-  /** The node's models, given how an organization's Hugging Face token is found. */
-  models: (hfToken: ModelStoreOptions['hfToken']) => ModelStore;
+  /** The node's models (on this machine, or on a remote engine's host through its helper), given how an organization's Hugging Face token is found. */
+  models: (hfToken: ModelStoreOptions['hfToken']) => (runtime: Runtime) => NodeModels;
   /** What was decided and why (runtime choice, GPU source), for the startup log. */
   notes: string[];
   /** What an operator must know: this node does not isolate tenants (the process runtime, a host or bridge network). */
@@ -121,6 +123,8 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
       env: serverEnv,
       serversDir: join(stateDir, 'run'),
       serverUser,
+      // Paths on a remote engine's host: the helper works there (never used for a local engine).
+      helper: { image: env.NODE_HELPER_IMAGE, binds: [modelsDir, stateDir] },
       pidsLimit: env.CONTAINER_PIDS_LIMIT,
       memoryBytes: env.CONTAINER_MEMORY_MB ? env.CONTAINER_MEMORY_MB * 1024 * 1024 : undefined,
     };
@@ -155,14 +159,17 @@ export async function setupFromEnv(givenEnv: WorkerEnv, source: NodeJS.ProcessEn
       runtimeKind === 'docker'
         ? new DockerRuntime({ ...dockerSettings(), nodeId })
         : new ProcessRuntime({ nodeId, binary: env.LLAMA_SERVER_BIN, stateDir, bindHost, env: serverEnv, serverUser }),
-    models: (hfToken) =>
-      new ModelStore({
+    models: (hfToken) => (runtime) => {
+      const settings: ModelStoreSettings = {
         modelsDir,
         checksumsDir: join(stateDir, 'checksums'),
         hfEndpoint: env.HF_ENDPOINT,
-        allow: env.MODEL_URL_ALLOWED_HOSTS,
+        allowedHosts: source.MODEL_URL_ALLOWED_HOSTS ?? '',
         maxBytes: env.MODEL_MAX_BYTES,
-        hfToken,
-      }),
+      };
+      return runtime instanceof DockerRuntime && runtime.helper
+        ? new HelperModelStore(runtime.helper, settings, hfToken)
+        : new ModelStore({ ...settings, allow: env.MODEL_URL_ALLOWED_HOSTS, hfToken });
+    },
   };
 }

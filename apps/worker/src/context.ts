@@ -4,7 +4,7 @@ import type { Redis } from '@gguf/redis';
 import type { Queue } from 'bullmq';
 import type { Runtime } from '@gguf/runtime';
 import type { LogShipper } from './logs/shipper';
-import type { ModelStore } from './models/model-store';
+import type { NodeModels } from './models/node-models';
 
 /** How this worker's node is described to the rest of the cluster. */
 export interface NodeSettings {
@@ -62,7 +62,7 @@ export interface WorkerContext {
   runtime: Runtime;
   node: { id: string; name: string; address: string; cpuCores: number; cpuSlots: number };
   /** The node's models: the library and the organizations' downloads. */
-  models: ModelStore;
+  models: NodeModels;
   timing: Timing;
   /** The shared queue every worker serves. */
   deploymentQueue: Queue;

@@ -9,7 +9,7 @@ import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from '
 import { DEFAULT_TIMING, type NodeSettings, type Timing, type WorkerContext } from './context';
 import { applyTransition, noteDeployment } from './deployments/apply-transition';
 import { LogShipper } from './logs/shipper';
-import type { ModelStore } from './models/model-store';
+import type { NodeModels } from './models/node-models';
 import { heartbeat, NodeLease, registerNode } from './node/register';
 import { LIBRARY_REPORT_INTERVAL_MS, reportLibrary } from './node/report-library';
 import { type ClusterReconcileReport, reconcileCluster } from './reconcile/cluster';
@@ -28,7 +28,8 @@ export interface CreateWorkerOptions {
   timing?: Partial<Timing>;
   /** Builds the runtime once the node's id is known (containers and state files carry it). */
   runtime: (nodeId: string) => Runtime;
-  models: ModelStore;
+  /** The node's models, where the runtime's servers find them. */
+  models: (runtime: Runtime) => NodeModels;
   /** Identifies this worker process (lease owner, job locks); random when absent. */
   workerId?: string;
   /**
@@ -108,7 +109,7 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
     secrets: options.secrets,
     runtime,
     node: { id: registered.id, name: registered.name, address: registered.address, cpuCores: options.node.cpuCores, cpuSlots: options.node.cpuSlots },
-    models: options.models,
+    models: options.models(runtime),
     timing,
     deploymentQueue,
     nodeQueue,
@@ -223,7 +224,7 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
     }
   });
 
-  const library = () => reportLibrary(db, registered.id, options.models).catch((error: unknown) => nodeLog.warn({ err: describeError(error) }, 'could not read the model library'));
+  const library = () => reportLibrary(db, registered.id, ctx.models).catch((error: unknown) => nodeLog.warn({ err: describeError(error) }, 'could not read the model library'));
   every(LIBRARY_REPORT_INTERVAL_MS, library);
 
   let nodeReconciling: Promise<NodeReconcileReport> | undefined;

@@ -15,6 +15,7 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeSettings } from '../src/context';
 import type { WorkerHandle } from '../src/worker';
+import { buildNodeHelperImage } from './node-helper-image';
 import {
   Api,
   callUpstream,
@@ -449,8 +450,10 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
   });
 });
 
-describe('docker runtime: a remote node an admin registered', { timeout: 90_000 }, () => {
-  it('is served over mutual TLS with the registered certificates by the worker that names it', async () => {
+describe('docker runtime: a remote node an admin registered', { timeout: 120_000 }, () => {
+  it('is served over mutual TLS with the registered certificates, its sealed servers reached through the node helper', async () => {
+    // The engine listens on tcp:// with TLS: to the worker it is remote, so its host's disk and sockets are the helper's.
+    const helperImage = await buildNodeHelperImage(daemon);
     const nodeName = 'registered-tls-node';
     const [portStart, portEnd] = randomPortRange();
     const tcp = daemon.tcp!;
@@ -467,7 +470,12 @@ describe('docker runtime: a remote node an admin registered', { timeout: 90_000 
     await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
 
     // No DOCKER_HOST, address, ports or slots of its own: all of it comes from the registration.
-    const worker = await spawnWorker({ ...(await childWorkerEnv(nodeName, 'registered-data')), FAKE_LLAMA_LOAD_MS: '150', SERVERS_ON_SHUTDOWN: 'stop' });
+    const worker = await spawnWorker({
+      ...(await childWorkerEnv(nodeName, 'registered-data')),
+      NODE_HELPER_IMAGE: helperImage,
+      FAKE_LLAMA_LOAD_MS: '150',
+      SERVERS_ON_SHUTDOWN: 'stop',
+    });
     try {
       const node = await waitFor(
         'the worker to connect to the registered node',
@@ -488,8 +496,19 @@ describe('docker runtime: a remote node an admin registered', { timeout: 90_000 
       });
       expect(running.nodeId).toBe(node.id);
       expect(running.port).toBeGreaterThanOrEqual(portStart);
-      expect((await containersOf(row.id)).map((c) => c.State)).toEqual(['running']);
+      const [server] = await containersOf(row.id);
+      expect(server?.State).toBe('running');
+      expect((await docker.getContainer(server!.Id).inspect()).HostConfig.NetworkMode).toBe('none');
+      // Its port is served on the node by a forwarder container: the server's user, no capabilities, its directory read-only.
+      const forwarder = await docker.getContainer(`gguf-${row.id}-g1-forward`).inspect();
+      expect(forwarder.State.Running).toBe(true);
+      expect(forwarder.Config.User).toBe('65534:65534');
+      expect(forwarder.HostConfig).toMatchObject({ NetworkMode: 'host', CapDrop: ['ALL'], ReadonlyRootfs: true });
+      expect(forwarder.Mounts.map((m) => [m.Destination, m.RW])).toEqual([['/run/llama', false]]);
       expect((await callUpstream(running, '/health')).status).toBe(200);
+      expect((await callUpstream(running, '/props')).status).toBe(200);
+      // The node's library was read on that host, through the helper.
+      expect((await t.db.node.findUniqueOrThrow({ where: { id: node.id } })).library).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'tiny-q4_0.gguf' })]));
       // The engine refuses a client without the registered certificate.
       await expect(new DockerRuntime({ ...runtimeOptions('probe'), endpoint: { url: tcp.url, tlsVerify: true } }).ping()).rejects.toThrow();
     } finally {

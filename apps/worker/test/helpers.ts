@@ -151,7 +151,8 @@ export async function startTestWorker(options: {
   timing?: Partial<Timing>;
   serversOnShutdown?: 'keep' | 'stop';
 }): Promise<WorkerHandle> {
-  return startWorker({ ...options, logger: quietLogger(), secrets: testSecrets, timing: { ...FAST_TIMING, ...options.timing } });
+  const models = options.models;
+  return startWorker({ ...options, models: () => models, logger: quietLogger(), secrets: testSecrets, timing: { ...FAST_TIMING, ...options.timing } });
 }
 
 export async function createOrg(db: Database): Promise<string> {

@@ -8,6 +8,5 @@ export * from './ports';
 export { isAlive } from './process/proc';
 export { ProcessRuntime, type ProcessRuntimeOptions, tailFile } from './process/runtime';
 export * from './types';
-export * from './server-dir';
-export * from './server-user';
-export * from './socket-forwarder';
+export * from './node-side';
+export * from './docker/node-helper';

@@ -58,6 +58,8 @@ export class ServerDirs {
     await mkdir(this.root, { recursive: true, mode: 0o711 });
     await chmod(this.root, 0o711);
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    // llama-server does not replace a socket file left by an earlier start of this server: it would fail to bind.
+    await rm(this.socket(name), { force: true });
     const temp = `${this.apiKeyFile(name)}.${process.pid}.tmp`;
     await writeFile(temp, apiKey, { mode: 0o400 });
     if (this.owner) {

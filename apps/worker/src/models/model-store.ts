@@ -1,33 +1,25 @@
 import { open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type AllowedHosts, GGUF_HEADER_BYTES, isGgufHeader, type ModelSource } from '@gguf/core';
+import { type AllowedHosts, GGUF_HEADER_BYTES, isGgufHeader, type ModelSource, parseAllowedHosts } from '@gguf/core';
 import { fileSha256 } from './checksums';
-import { type DownloadProgress, downloadFile } from './download';
+import { downloadFile } from './download';
 import { downloadSource } from './download-source';
 import { type LibraryEntry, ModelRefusedError, resolveInLibrary, scanLibrary } from './library';
+import type { DownloadableModel, DownloadOptions, LocatedModel, ModelStoreSettings, NodeModels } from './node-models';
 import { makeReadableDir } from './permissions';
 
-/** A model file ready to be mounted or opened by a server. */
-export interface LocatedModel {
-  /** Absolute path on the node. */
-  file: string;
-  sha256: string;
-  bytes: number;
-}
-
-export interface ModelStoreOptions {
-  /** MODELS_DIR: `library/` (the admin's) and `orgs/<organization>/` (the worker's downloads). */
-  modelsDir: string;
-  /** Where library files' checksums are remembered (a directory of the worker's). */
-  checksumsDir: string;
-  hfEndpoint: string;
+export interface ModelStoreOptions extends Omit<ModelStoreSettings, 'allowedHosts'> {
   allow: AllowedHosts;
-  maxBytes: number;
   /** The Hugging Face token an organization's downloads may use, if any. */
   hfToken(orgId: string): Promise<string | undefined>;
   /** Tests: a resolver for test host names and a CA for the test hub. */
   resolve?: (hostname: string) => Promise<string[]>;
   ca?: string;
+}
+
+/** A store from plain settings (the node helper's). */
+export function modelStoreFrom(settings: ModelStoreSettings, hfToken: ModelStoreOptions['hfToken']): ModelStore {
+  return new ModelStore({ ...settings, allow: parseAllowedHosts(settings.allowedHosts), hfToken });
 }
 
 /** What a download file's companion records once the download is complete and verified. */
@@ -45,7 +37,7 @@ const recordOf = (file: string) => `${file}.sha256.json`;
  * which no other organization's deployment can name. Either way a server only ever sees one
  * checked GGUF file, mounted read-only.
  */
-export class ModelStore {
+export class ModelStore implements NodeModels {
   readonly libraryDir: string;
   private readonly orgsDir: string;
   private readonly downloads = new Map<string, Promise<LocatedModel>>();
@@ -76,7 +68,7 @@ export class ModelStore {
   }
 
   /** Downloads a `huggingface` or `url` model into the organization's cache; one download per file at a time. */
-  download(orgId: string, model: Exclude<ModelSource, { source: 'local' }>, options: { signal?: AbortSignal; onProgress?: (progress: DownloadProgress) => void }): Promise<LocatedModel> {
+  download(orgId: string, model: DownloadableModel, options: DownloadOptions): Promise<LocatedModel> {
     const file = this.cacheFile(orgId, model);
     const running = this.downloads.get(file);
     if (running) return running;
@@ -85,15 +77,15 @@ export class ModelStore {
     return started;
   }
 
-  private cacheFile(orgId: string, model: Exclude<ModelSource, { source: 'local' }>): string {
+  private cacheFile(orgId: string, model: DownloadableModel): string {
     return join(this.orgsDir, orgId, downloadSource(model, this.options.hfEndpoint).cachePath);
   }
 
   private async fetch(
     orgId: string,
-    model: Exclude<ModelSource, { source: 'local' }>,
+    model: DownloadableModel,
     file: string,
-    options: { signal?: AbortSignal; onProgress?: (progress: DownloadProgress) => void },
+    options: DownloadOptions,
   ): Promise<LocatedModel> {
     const source = downloadSource(model, this.options.hfEndpoint);
     const token = source.hub ? await this.options.hfToken(orgId) : undefined;

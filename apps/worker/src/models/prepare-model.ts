@@ -5,7 +5,7 @@ import { noteDeployment } from '../deployments/apply-transition';
 import { DownloadError, type DownloadProgress } from './download';
 import { formatSize } from './download-error';
 import { ModelRefusedError } from './library';
-import type { LocatedModel } from './model-store';
+import type { LocatedModel } from './node-models';
 
 /** What preparing a deployment's model came to. */
 export type ModelPreparation =

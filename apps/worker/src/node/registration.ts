@@ -8,7 +8,7 @@ export interface NodeRegistration {
   dockerEndpoint: string | null;
   dockerTls: DockerTls | null;
   address: string;
-  networkMode: 'host' | 'bridge';
+  networkMode: 'none' | 'host' | 'bridge';
   portRange: [number, number];
   cpuSlots: number;
   gpus: GpuEntry[];
@@ -26,7 +26,7 @@ export async function findNodeRegistration(db: Database, secrets: SecretBox, nam
     dockerEndpoint: node.dockerEndpoint,
     dockerTls: tls.success ? tls.data : null,
     address: node.address,
-    networkMode: node.networkMode === 'bridge' ? 'bridge' : 'host',
+    networkMode: node.networkMode,
     portRange: [node.portRangeStart, node.portRangeEnd],
     cpuSlots: node.cpuSlots,
     gpus: node.gpus.map((gpu) => ({ index: gpu.index, type: gpu.type, memoryMb: gpu.memoryMb, ...(gpu.uuid ? { uuid: gpu.uuid } : {}) })),

@@ -75,6 +75,9 @@ export const workerEnv = commonEnv.extend({
   // The platform's Hugging Face token, used only for organizations an admin allowed to use it; never logged,
   // never given to llama-server. Organizations can store a token of their own instead.
   HF_TOKEN: z.string().optional(),
+  // Image of the node helper, which works on a remote engine's host for the worker (downloads, servers' directories,
+  // serving sealed servers' ports): the worker's own image. Load it on every remote engine (or let the engine pull it).
+  NODE_HELPER_IMAGE: z.string().min(1).default('gguf-cloud-worker:latest'),
   // Largest model file the worker downloads, in bytes (default 256 GiB).
   MODEL_MAX_BYTES: positiveInt.default(256 * 1024 ** 3),
   // Host names and CIDRs model downloads may reach although they are not public (an internal mirror), comma-separated.

@@ -4,8 +4,7 @@ import { backoffDelay, describeError } from '@gguf/core';
 import type Dockerode from 'dockerode';
 import { LineBatcher, LineSplitter } from '../lines';
 import { portFree } from '../ports';
-import { ServerDirs, type ServerUser } from '../server-dir';
-import { SocketForwarder } from '../socket-forwarder';
+import type { ServerUser } from '../server-dir';
 import {
   type FollowLogsOptions,
   LABELS,
@@ -22,6 +21,8 @@ import {
 } from '../types';
 import { connectDocker, type DockerEndpoint, isLocalEndpoint } from './connect';
 import { type ContainerSettings, containerSpec, imageFor } from './container-spec';
+import { NodeHelper } from './node-helper';
+import { HelperServerHost, LocalServerHost, type ServerHost } from './server-host';
 import { Demuxer, demuxBuffer, type StreamKind } from './demux';
 
 export interface DockerRuntimeOptions extends Omit<ContainerSettings, 'memoryBytes' | 'user'> {
@@ -31,6 +32,12 @@ export interface DockerRuntimeOptions extends Omit<ContainerSettings, 'memoryByt
   serversDir: string;
   /** Who servers run as; undefined: the worker's own user (a worker that is not root cannot hand files to another). */
   serverUser?: ServerUser;
+  /**
+   * A remote engine's node helper: the image (the worker's own) and the paths on that engine's host
+   * its jobs work in (the model store and the worker's state). Without it, servers can run on a
+   * local engine only.
+   */
+  helper?: { image: string; binds: string[] };
   /** Hard memory limit per container; defaults to 90% of the engine's memory so one server cannot take the host down. */
   memoryBytes?: number;
   /** Deadline for engine calls that should be quick (ping, inspect). */
@@ -102,26 +109,32 @@ export class DockerRuntime implements Runtime {
   private watching = false;
   private memoryBytes: number | undefined;
   private readonly callTimeoutMs: number;
-  private readonly dirs: ServerDirs;
-  private readonly forwarder: SocketForwarder;
   private readonly user: string;
+  /** Where servers' directories and ports live: this machine, or a remote engine's host through the node helper. */
+  private readonly host: ServerHost | undefined;
+  /** A remote engine's helper (also what the worker's model store uses there). */
+  readonly helper: NodeHelper | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = connectDocker(options.endpoint);
     this.description = `docker ${options.endpoint.url} (network ${options.networkMode})`;
     this.memoryBytes = options.memoryBytes;
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000;
-    this.dirs = new ServerDirs(options.serversDir, options.serverUser);
-    if (options.networkMode === 'none' && isLocalEndpoint(options.endpoint.url)) this.dirs.assertSocketsFit();
-    this.forwarder = new SocketForwarder(options.bindHost);
     const self = { uid: process.getuid?.() ?? 65534, gid: process.getgid?.() ?? 65534 };
     const user = options.serverUser ?? self;
     this.user = `${user.uid}:${user.gid}`;
+    const settings = { serversDir: options.serversDir, serverUser: options.serverUser, bindHost: options.bindHost, user: this.user };
+    if (isLocalEndpoint(options.endpoint.url)) {
+      this.host = new LocalServerHost(settings, options.networkMode === 'none');
+    } else if (options.helper) {
+      this.helper = new NodeHelper({ docker: this.docker, image: options.helper.image, nodeId: options.nodeId, binds: options.helper.binds });
+      this.host = new HelperServerHost(settings, this.helper);
+    }
   }
 
-  /** The engine's host is this machine: its files and sockets are the worker's to make and dial. */
-  private get local(): boolean {
-    return isLocalEndpoint(this.options.endpoint.url);
+  private serverHost(): ServerHost {
+    if (!this.host) throw new RuntimeUnavailableError(`servers on the remote engine ${this.options.endpoint.url} need the node helper (NODE_HELPER_IMAGE)`);
+    return this.host;
   }
 
   async ping(): Promise<void> {
@@ -137,10 +150,14 @@ export class DockerRuntime implements Runtime {
   }
 
   async missingImage(request: Pick<LaunchRequest, 'gpuIndices'>): Promise<string | undefined> {
-    const image = this.imageFor(request);
-    // 400: a malformed reference; the pull that follows says so in the registry's words.
-    const found = await ignoring([400, 404], () => this.docker.getImage(image).inspect());
-    return found ? undefined : image;
+    // A remote engine's helper first: finding the model on that host already needs it.
+    for (const image of [this.helper?.image, this.imageFor(request)]) {
+      if (!image) continue;
+      // 400: a malformed reference; the pull that follows says so in the registry's words.
+      const found = await ignoring([400, 404], () => this.docker.getImage(image).inspect());
+      if (!found) return image;
+    }
+    return undefined;
   }
 
   async pull(image: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
@@ -208,11 +225,7 @@ export class DockerRuntime implements Runtime {
 
   /** Creates the container without starting it (exposed so its spec can be inspected in tests). */
   async createContainer(request: LaunchRequest): Promise<Dockerode.Container> {
-    if (!this.local) {
-      throw new RuntimeUnavailableError(`servers on the remote engine ${this.options.endpoint.url} need the node helper, which this worker does not have`);
-    }
-    const name = serverName(request);
-    const runDir = await this.dirs.prepare(name, request.apiKey);
+    const runDir = await this.serverHost().prepare(serverName(request), request.apiKey);
     const { memoryBytes, cpus } = await this.limits(request);
     const spec = containerSpec({ ...request, cpus }, { ...this.options, user: this.user, memoryBytes }, { modelFile: request.modelFile, runDir });
     try {
@@ -256,14 +269,7 @@ export class DockerRuntime implements Runtime {
 
   async expose(server: ServerInfo): Promise<void> {
     if (this.options.networkMode !== 'none' || server.port === undefined || server.state !== 'running') return;
-    try {
-      await this.forwarder.open(server.port, this.dirs.socket(serverName(server)));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Worded as llama-server words it, so the failure is diagnosed (and the port moved) the same way.
-      if (code === 'EADDRINUSE') throw new RuntimeUnavailableError(`couldn't bind HTTP server socket, hostname: ${this.options.bindHost}, port: ${server.port}`);
-      throw new RuntimeUnavailableError(`could not serve port ${server.port}: ${describeError(error)}`);
-    }
+    await this.serverHost().expose(serverName(server), server.port);
   }
 
   async list(): Promise<ServerInfo[]> {
@@ -302,10 +308,10 @@ export class DockerRuntime implements Runtime {
 
   async remove(handle: string): Promise<void> {
     const info = await this.inspect(handle);
-    if (info?.port !== undefined) await this.forwarder.close(info.port);
+    if (info?.port !== undefined) await this.host?.unexpose(serverName(info), info.port);
     // 409: a removal is already in progress, which is what we want anyway.
     await ignoring([404, 409], () => this.docker.getContainer(handle).remove({ force: true, v: true }));
-    if (info && this.local) await this.dirs.remove(serverName(info));
+    if (info) await this.host?.remove(serverName(info));
   }
 
   async tail(handle: string, lines: number): Promise<string[]> {
@@ -385,7 +391,7 @@ export class DockerRuntime implements Runtime {
 
   async purge(deploymentId: string): Promise<void> {
     // Containers are removed one by one and a container's logs go with it; only a directory whose container vanished unseen may be left.
-    if (this.local) await this.dirs.removeAll(deploymentId);
+    await this.host?.purge(deploymentId);
   }
 
   async portAvailable(port: number): Promise<boolean | undefined> {
@@ -444,7 +450,7 @@ export class DockerRuntime implements Runtime {
 
   async close(): Promise<void> {
     // Servers keep running; their ports answer again once the next worker exposes them.
-    await this.forwarder.closeAll();
+    await this.host?.close();
     this.watching = false;
     this.events.removeAllListeners();
     (this.eventStream as { destroy?: () => void } | undefined)?.destroy?.();

@@ -15,15 +15,23 @@ function sharedLibraries(binary: string): string[] {
   return [...output.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x[0-9a-f]+\)/g)].map((m) => m[1]!);
 }
 
+/** An image holding this machine's node and a few files of the test's, imported without pulling anything. */
+export interface NodeImageSpec {
+  tag: string;
+  /** Files to put in the image: path inside it → file on this machine. */
+  files: Record<string, string>;
+  entrypoint: string[];
+}
+
 /**
- * Builds a llama-server test image without pulling anything: a root filesystem holding this
- * machine's node binary, the libraries ldd lists for it and the fake llama-server bundle,
- * imported with the Engine API's equivalent of `docker import`. Its entrypoint runs the fake; the
- * command is llama-server's arguments, exactly as for ghcr.io/ggml-org/llama.cpp:server.
+ * Builds a test image without pulling anything: a root filesystem holding this machine's node
+ * binary, the libraries ldd lists for it and the given files, imported with the Engine API's
+ * equivalent of `docker import`.
  */
-export async function buildFakeLlamaServerImage(daemon: TestDockerDaemon, tag: string = DEFAULT_FAKE_IMAGE): Promise<string> {
-  const rootfs = join(daemon.root, 'image-rootfs');
-  const tarball = join(daemon.root, 'image-rootfs.tar');
+export async function buildNodeImage(daemon: TestDockerDaemon, spec: NodeImageSpec): Promise<string> {
+  const name = spec.tag.replace(/[^\w.-]/g, '_');
+  const rootfs = join(daemon.root, `${name}-rootfs`);
+  const tarball = join(daemon.root, `${name}-rootfs.tar`);
   await rm(rootfs, { recursive: true, force: true });
   const node = process.execPath;
   await mkdir(join(rootfs, 'usr/local/bin'), { recursive: true });
@@ -32,7 +40,10 @@ export async function buildFakeLlamaServerImage(daemon: TestDockerDaemon, tag: s
     await mkdir(join(rootfs, dirname(library)), { recursive: true });
     await copyFile(library, join(rootfs, library));
   }
-  await buildFakeLlamaServerBundle(join(rootfs, 'app/llama-server.cjs'));
+  for (const [inside, outside] of Object.entries(spec.files)) {
+    await mkdir(join(rootfs, dirname(inside)), { recursive: true });
+    await copyFile(outside, join(rootfs, inside));
+  }
   for (const dir of ['tmp', 'root', 'etc', 'models']) await mkdir(join(rootfs, dir), { recursive: true });
   await chmod(join(rootfs, 'tmp'), 0o1777);
   await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/usr/local/bin/node\nnobody:x:65534:65534:nobody:/nonexistent:/usr/local/bin/node\n');
@@ -40,8 +51,8 @@ export async function buildFakeLlamaServerImage(daemon: TestDockerDaemon, tag: s
   execFileSync('tar', ['-C', rootfs, '-cf', tarball, '.']);
   await rm(rootfs, { recursive: true, force: true });
 
-  const [repo, version = 'latest'] = tag.split(/:(?=[^:/]+$)/);
-  const changes = [`ENTRYPOINT ${JSON.stringify(FAKE_IMAGE_ENTRYPOINT)}`, 'ENV HOME=/root', 'WORKDIR /'];
+  const [repo, version = 'latest'] = spec.tag.split(/:(?=[^:/]+$)/);
+  const changes = [`ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`, 'ENV HOME=/root', 'WORKDIR /'];
   const query = new URLSearchParams({ fromSrc: '-', repo: repo!, tag: version });
   for (const change of changes) query.append('changes', change);
   const res = await engineRequest(daemon.socketPath, 'POST', `/images/create?${query}`, { file: tarball, contentType: 'application/x-tar' }, 300_000);
@@ -57,6 +68,16 @@ export async function buildFakeLlamaServerImage(daemon: TestDockerDaemon, tag: s
       }
     })
     .find(Boolean);
-  if (res.status !== 200 || failure) throw new Error(`docker import of ${tag} failed (${res.status}): ${failure ?? res.body.slice(0, 500)}`);
-  return tag;
+  if (res.status !== 200 || failure) throw new Error(`docker import of ${spec.tag} failed (${res.status}): ${failure ?? res.body.slice(0, 500)}`);
+  return spec.tag;
+}
+
+/**
+ * The llama-server test image: node and the fake llama-server bundle, its entrypoint set like the
+ * llama.cpp server image's, so llama-server's arguments are the command, exactly as for
+ * ghcr.io/ggml-org/llama.cpp:server.
+ */
+export async function buildFakeLlamaServerImage(daemon: TestDockerDaemon, tag: string = DEFAULT_FAKE_IMAGE): Promise<string> {
+  const bundle = await buildFakeLlamaServerBundle(join(daemon.root, 'fake-llama-server.cjs'));
+  return buildNodeImage(daemon, { tag, files: { '/app/llama-server.cjs': bundle }, entrypoint: FAKE_IMAGE_ENTRYPOINT });
 }
