@@ -3,6 +3,7 @@ export * from './deployment-state';
 export * from './deployments/index';
 export * from './env/index';
 export * from './gguf';
+export * from './format-size';
 export * from './gpu-entry';
 export * from './health';
 export * from './http-health';
