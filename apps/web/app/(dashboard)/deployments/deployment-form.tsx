@@ -111,7 +111,7 @@ export function DeploymentForm({
                   id: 'local',
                   label: 'Model store',
                   content: (
-                    <Field id="model.path" label="File in the model store" error={errors['model.path']} hint="Relative to the nodes' model directory, e.g. llama/model-q4.gguf">
+                    <Field id="model.path" label="File in the model store" error={errors['model.path']} hint="A model an administrator put in the nodes' library (MODELS_DIR/library), by its path there, e.g. llama/model-q4.gguf">
                       {text('path', 'model.path', { placeholder: 'model.gguf' })}
                     </Field>
                   ),

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { AutoRefresh } from '../../../components/auto-refresh';
 import { StatusBadge } from '../../../components/badge';
 import { buttonClass } from '../../../components/button';
+import { DownloadProgressBar } from '../../../components/download-progress';
 import { PageHeader } from '../../../components/card';
 import { EmptyState } from '../../../components/states';
 import { Table, Td } from '../../../components/table';
@@ -43,6 +44,7 @@ export default async function DeploymentsPage() {
                 <Td className="whitespace-nowrap">{describeGpus(d.gpu)}</Td>
                 <Td>
                   <StatusBadge status={d.status} />
+                  {d.status === 'pulling' ? <DownloadProgressBar download={d.download} compact /> : null}
                 </Td>
                 <Td className="whitespace-nowrap text-zinc-500">{formatDateTime(d.created_at)}</Td>
                 <Td className="text-right whitespace-nowrap">

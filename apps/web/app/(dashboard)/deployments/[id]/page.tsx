@@ -1,5 +1,7 @@
 import { getDeployment, getUsage, listDeploymentEvents, readDeploymentLogs } from '@gguf/api';
+import { formatSize } from '@gguf/core';
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { AutoRefresh } from '../../../../components/auto-refresh';
 import { StatusBadge } from '../../../../components/badge';
 import { BarChart } from '../../../../components/bar-chart';
@@ -7,6 +9,8 @@ import { buttonClass } from '../../../../components/button';
 import { Card } from '../../../../components/card';
 import { CodeTabs } from '../../../../components/code-block';
 import { CopyField } from '../../../../components/copy-button';
+import { DownloadProgressBar } from '../../../../components/download-progress';
+import { FileHash } from '../../../../components/file-hash';
 import { describeGpus, describeModel, formatDateTime, formatNumber, isSettling } from '../../../../lib/dashboard/format';
 import { orNotFound } from '../../../../lib/dashboard/or-not-found';
 import { requireOrgScope } from '../../../../lib/dashboard/session';
@@ -29,8 +33,13 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   ]);
   const model = describeModel(deployment.model);
   const days = dailyUsage(usage);
-  const settings: [string, string][] = [
+  // The file the worker prepared on the node, once it has: its hash is what to compare with the publisher's.
+  const modelFile: [string, ReactNode][] = [];
+  if (deployment.model_bytes !== null) modelFile.push(['File size', formatSize(deployment.model_bytes)]);
+  if (deployment.model_sha256) modelFile.push(['SHA-256', <FileHash sha256={deployment.model_sha256} testId="model-sha256" />]);
+  const settings: [string, ReactNode][] = [
     ['Model', model.detail],
+    ...modelFile,
     ['GPUs', describeGpus(deployment.gpu)],
     ['Context size', formatNumber(deployment.context_size)],
     ['Parallel slots', String(deployment.parallel)],
@@ -72,6 +81,12 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           <DeploymentActions id={id} status={deployment.status} desiredState={deployment.desired_state} />
         </div>
       </div>
+
+      {deployment.status === 'pulling' ? (
+        <Card title="Downloading the model">
+          <DownloadProgressBar download={deployment.download} />
+        </Card>
+      ) : null}
 
       <Card title="Connect">
         <div className="grid gap-4 md:grid-cols-2">
