@@ -8,7 +8,7 @@ const fields = (overrides: Partial<NodeFormFields> = {}): NodeFormFields => ({
   name: 'gpu-2',
   docker_endpoint: 'tcp://10.0.0.5:2376',
   address: '10.0.0.5',
-  network_mode: 'host',
+  network_mode: 'none',
   port_start: '20000',
   port_end: '20999',
   cpu_slots: '4',
@@ -39,5 +39,10 @@ describe('the register-node form', () => {
     expect(errorsOf(fields({ port_start: '30000', port_end: '20000' }))).toEqual({ port_start: 'start must not be above end' });
     expect(errorsOf(fields({ gpus: '0:NVIDIA L4:23034\nlots of GPUs' }))).toEqual({ gpus: expect.stringMatching(/^GPU line 2: /) });
     expect(errorsOf(fields({ cpu_slots: 'four' }))).toEqual({ cpu_slots: expect.any(String) });
+    expect(errorsOf(fields({ network_mode: 'open' }))).toEqual({ network_mode: 'must be "none", "host" or "bridge"' });
+  });
+
+  it.each(['none', 'host', 'bridge'])('passes network mode %s to the API', (mode) => {
+    expect(registerNodeBody.parse(nodeFormBody(fields({ network_mode: mode }))).network_mode).toBe(mode);
   });
 });

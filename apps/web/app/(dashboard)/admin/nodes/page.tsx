@@ -10,6 +10,8 @@ import { formatDateTime } from '../../../../lib/dashboard/format';
 import { requireAdminScope } from '../../../../lib/dashboard/session';
 import { serverContext } from '../../../../lib/server/context';
 import { nodeAction } from './actions';
+import { IsolationBadge, IsolationWarning } from './node-isolation';
+import { NodeLibrary } from './node-library';
 import { RegisterNodeForm } from './register-node-form';
 
 export default async function AdminNodesPage() {
@@ -19,7 +21,7 @@ export default async function AdminNodesPage() {
   const names = new Map(deployments.data.map((d) => [d.id, d.name]));
   return (
     <div className="space-y-6">
-      <PageHeader title="Nodes" description="Every node that runs deployments, its GPUs and what runs on each." />
+      <PageHeader title="Nodes" description="Every node that runs deployments: how it isolates tenants, its GPUs and what runs on each, and the models of its library." />
       <AutoRefresh active intervalMs={10_000} />
       {nodes.data.length === 0 ? (
         <EmptyState title="No nodes yet">A node appears here when its worker starts and registers, or when you register one below.</EmptyState>
@@ -33,6 +35,7 @@ export default async function AdminNodesPage() {
               <Badge tone={node.status === 'ready' ? 'green' : 'red'}>{node.status}</Badge>
               {node.cordoned ? <Badge tone="yellow">{node.draining_at ? 'draining' : 'cordoned'}</Badge> : null}
               <Badge>{node.runtime_kind}</Badge>
+              <IsolationBadge isolation={node.isolation} />
             </span>
           }
           actions={
@@ -61,8 +64,10 @@ export default async function AdminNodesPage() {
             </div>
           }
         >
+          <IsolationWarning node={node} />
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-            {node.address} · ports {node.port_range.start}–{node.port_range.end} · {node.cpu_slots} CPU slots · last heartbeat {formatDateTime(node.heartbeat_at)}
+            {node.address} · ports {node.port_range.start}–{node.port_range.end} · {node.cpu_cores === null ? 'CPU cores not reported yet' : `${node.cpu_cores} CPU cores`} · {node.cpu_slots} CPU
+            slots · last heartbeat {formatDateTime(node.heartbeat_at)}
           </p>
           {node.gpus.length === 0 ? (
             <p className="text-sm text-zinc-500">No GPUs.</p>
@@ -84,6 +89,9 @@ export default async function AdminNodesPage() {
               ))}
             </Table>
           )}
+          <div className="mt-4">
+            <NodeLibrary node={node} />
+          </div>
         </Card>
       ))}
       <RegisterNodeForm />

@@ -55,10 +55,16 @@ export function RegisterNodeForm() {
           {text('name', 'Name', { placeholder: 'gpu-2' })}
           {text('docker_endpoint', 'Docker endpoint', { placeholder: 'tcp://10.0.0.5:2376 or ssh://deploy@gpu-2' })}
           {text('address', 'Address gateways dial', { placeholder: '10.0.0.5' })}
-          <Field id="node-network_mode" label="Network mode" error={errors.network_mode}>
-            <Select id="node-network_mode" name="network_mode" defaultValue="host">
-              <option value="host">host</option>
-              <option value="bridge">bridge</option>
+          <Field
+            id="node-network_mode"
+            label="Network mode"
+            error={errors.network_mode}
+            hint="none: servers have no network at all. host or bridge: they can reach the node's network and beyond, so firewall their egress."
+          >
+            <Select id="node-network_mode" name="network_mode" defaultValue="none" invalid={Boolean(errors.network_mode)}>
+              <option value="none">none (sealed, recommended)</option>
+              <option value="host">host (weaker)</option>
+              <option value="bridge">bridge (weaker)</option>
             </Select>
           </Field>
           {text('port_start', 'First port', { defaultValue: '20000', inputMode: 'numeric' })}
