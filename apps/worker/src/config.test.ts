@@ -11,6 +11,22 @@ describe('worker configuration', () => {
     const setup = await setupFromEnv(env, {});
     expect(setup.node).toMatchObject({ name: 'laptop', runtimeKind: 'process', address: '127.0.0.1', gpus: [], portRange: [20000, 20999] });
     expect(setup.runtime('node_x').kind).toBe('process');
+    // Said at every start: plain processes do not keep tenants apart.
+    expect(setup.warnings).toEqual([expect.stringMatching(/^the process runtime does not isolate tenants/)]);
+  });
+
+  it('runs Docker servers sealed by default, and warns when a node lets them reach networks', async () => {
+    const sealed = await setupFromEnv(parseEnv('worker', workerEnv, { ...base, NODE_GPUS: 'none' }), {});
+    expect(sealed.node).toMatchObject({ runtimeKind: 'docker', networkMode: 'none' });
+    expect(sealed.warnings).toEqual([]);
+    const open = await setupFromEnv(parseEnv('worker', workerEnv, { ...base, NODE_GPUS: 'none', NODE_NETWORK_MODE: 'host' }), {});
+    expect(open.warnings).toEqual([expect.stringMatching(/^NODE_NETWORK_MODE=host: servers can reach networks/)]);
+  });
+
+  it('never passes llama-server options or its key through the environment', () => {
+    for (const name of ['LLAMA_ARG_MODEL', 'llama_arg_host', 'LLAMA_API_KEY']) {
+      expect(() => parseEnv('worker', workerEnv, { ...base, SERVER_ENV_PASSTHROUGH: `GGML_X,${name}` })).toThrow(/SERVER_ENV_PASSTHROUGH: must not name LLAMA_ARG_\* or LLAMA_API_KEY/);
+    }
   });
 
   it('declares GPUs and passes only chosen variables to llama-server', async () => {
@@ -24,14 +40,15 @@ describe('worker configuration', () => {
     });
     const setup = await setupFromEnv(env, { GGML_X: '1', DATABASE_URL: 'secret' });
     expect(setup.node).toMatchObject({ runtimeKind: 'docker', dockerEndpoint: 'tcp://gpu-1:2375', gpus: [{ index: 0, type: 'NVIDIA L4', memoryMb: 23034 }] });
-    expect(setup.runtime('node_x').description).toBe('docker tcp://gpu-1:2375');
+    expect(setup.runtime('node_x').description).toBe('docker tcp://gpu-1:2375 (network none)');
   });
 
-  it('picks the process runtime when no Docker engine answers', async () => {
-    const env = parseEnv('worker', workerEnv, { ...base, DOCKER_HOST: 'unix:///nonexistent/docker.sock', NODE_GPUS: 'none' });
+  it('falls back to the process runtime with RUNTIME=auto (npm start) when no Docker engine answers, and says so as a warning', async () => {
+    const env = parseEnv('worker', workerEnv, { ...base, RUNTIME: 'auto', DOCKER_HOST: 'unix:///nonexistent/docker.sock', NODE_GPUS: 'none' });
     const setup = await setupFromEnv(env, {});
     expect(setup.node.runtimeKind).toBe('process');
-    expect(setup.notes[0]).toMatch(/^RUNTIME=auto: no Docker engine answers at unix:\/\/\/nonexistent\/docker.sock/);
+    expect(setup.warnings[0]).toMatch(/^RUNTIME=auto: no Docker engine answers at unix:\/\/\/nonexistent\/docker.sock .*; falling back to the process runtime$/);
+    expect(setup.warnings[1]).toMatch(/^the process runtime does not isolate tenants/);
   });
 
   it('explains a malformed port range', () => {
