@@ -42,8 +42,8 @@ describe('max_api_keys', () => {
   it('is in the OpenAPI document, on the organization and its PATCH body', async () => {
     const doc = (await h.call(openapi.GET, '/api/v1/openapi.json')).json;
     // Schemas may sit in components, behind a $ref.
-    const resolve = (schema: { $ref?: string }): { properties?: Record<string, unknown> } =>
-      schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema;
+    type Schema = { $ref?: string; properties?: Record<string, unknown> };
+    const resolve = (schema: Schema): Schema => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema);
     const patch = doc.paths['/api/v1/admin/organizations/{id}'].patch;
     expect(resolve(patch.requestBody.content['application/json'].schema).properties).toHaveProperty('max_api_keys');
     expect(resolve(patch.responses['200'].content['application/json'].schema).properties).toHaveProperty('max_api_keys');
