@@ -71,7 +71,20 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, file:
       else if (!res.destroyed) await once(res, 'close');
       return;
     }
-    if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!res.write(piece)) await drainedOrClosed(res);
   }
   if (!res.destroyed) res.end();
+}
+
+/** Waits for the response to take more (or go away), leaving no listener behind for the next chunk. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
