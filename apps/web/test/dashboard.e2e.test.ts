@@ -1,36 +1,43 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { acquireExclusive } from '@gguf/testkit';
+import { acquireExclusive, GGUF_V3_HEADER } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newLoopbackContext } from './e2e/browser';
+import { type ModelHub, startModelHub, TINY_CHAT } from './e2e/model-hub';
 import { type RunningProduct, startProduct } from './e2e/product';
 import { screenshot } from './e2e/screenshots';
 
 /**
  * The dashboard in real headless Chromium against the real product (`npm start`: PostgreSQL,
- * Redis, web, gateway and a worker running the fake llama-server): a tenant signs up, makes a key,
- * deploys a model, connects to it, chats in the playground and revokes the key; an operator sees
- * the node. Every wait is on a condition with a bound, never a fixed sleep.
+ * Redis, web, gateway and a worker running the fake llama-server, downloading from the test kit's
+ * fake Hugging Face hub): a tenant signs up, makes a key, deploys a model (watching it download),
+ * connects to it, chats in the playground and revokes the key; an operator sees the node, how it
+ * isolates tenants and its library. Every wait is on a condition with a bound, never a fixed sleep.
  */
 const UI_TIMEOUT_MS = 20_000;
 /** Placing, "downloading" and starting the fake server; generous for a 2-core CI machine. */
 const RUNNING_TIMEOUT_MS = 120_000;
+/** A model the operator put in the node's library. */
+const LIBRARY_MODEL = 'e2e/library-model.gguf';
 
 let product: RunningProduct;
+let hub: ModelHub;
 let browser: Browser;
 let releaseProductLock: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   // Suites that start the whole product take turns: each `npm start` builds the apps in this checkout.
   releaseProductLock = await acquireExclusive('npm-start');
-  product = await startProduct();
+  hub = await startModelHub();
+  product = await startProduct({ env: hub.env, library: { [LIBRARY_MODEL]: Buffer.concat([GGUF_V3_HEADER, Buffer.alloc(4096)]) } });
   browser = await launchBrowser();
 }, 900_000);
 
 afterAll(async () => {
   await browser?.close();
   await product?.stop();
+  await hub?.close();
   await releaseProductLock?.();
 }, 60_000);
 
@@ -122,8 +129,8 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByLabel('Name', { exact: true }).fill('tiny-chat');
   await page.getByLabel('Repository').fill('not a repo');
   await page.getByText('must be a Hugging Face repository like "owner/name"').waitFor();
-  await page.getByLabel('Repository').fill('acme/tiny-chat-GGUF');
-  await page.getByLabel('GGUF file', { exact: true }).fill('tiny-chat-q4_k_m.gguf');
+  await page.getByLabel('Repository').fill(TINY_CHAT.repo);
+  await page.getByLabel('GGUF file', { exact: true }).fill(TINY_CHAT.file);
   await page.getByLabel('GPUs', { exact: true }).selectOption('1');
   await page.getByLabel('Model file size (GB)').fill('40');
   await page.getByText('This will not fit').waitFor();
@@ -134,7 +141,30 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Create deployment' }).click();
   await page.waitForURL(/\/deployments\/dep_[0-9a-z]+$/);
   const deploymentId = page.url().split('/').pop()!;
+
+  // The worker downloads the model from the hub (held half way for a while): a progress bar with bytes and
+  // percent, on the page and, compact, in the list.
+  const progress = page.getByRole('progressbar', { name: 'Model download' });
+  await progress.waitFor({ timeout: RUNNING_TIMEOUT_MS });
+  // Indeterminate until the first bytes are counted.
+  await expect.poll(() => progress.getAttribute('aria-valuetext'), { timeout: UI_TIMEOUT_MS }).toMatch(/^[\d.]+ (bytes|KiB|MiB) of 6 MiB \(\d{1,2}%\)$/);
+  expect(Number(await progress.getAttribute('aria-valuenow'))).toBeLessThan(100);
+  await page.getByText(`downloading ${TINY_CHAT.file}:`).first().waitFor();
+  await screenshot(page, 'deployment-pulling');
+  await nav(page, 'Deployments');
+  await page.getByTestId('deployment-row').filter({ hasText: 'tiny-chat' }).getByRole('progressbar', { name: 'Model download' }).waitFor();
+  await page.getByRole('link', { name: 'tiny-chat', exact: true }).click();
   await page.locator('[data-testid="status"][data-status="running"]').first().waitFor({ timeout: RUNNING_TIMEOUT_MS });
+  expect(await progress.count()).toBe(0);
+
+  // Once running, the file the server runs: its size, and its SHA-256 shortened, whole when copied.
+  const sha256 = page.getByTestId('model-sha256');
+  expect(await sha256.getAttribute('data-value')).toBe(hub.sha256);
+  expect(await sha256.getAttribute('title')).toBe(hub.sha256);
+  expect(await sha256.locator('[aria-hidden]').textContent()).toBe(`${hub.sha256.slice(0, 12)}…${hub.sha256.slice(-8)}`);
+  await page.getByText('6 MiB', { exact: true }).waitFor();
+  await page.getByRole('button', { name: /^Copy SHA-256/ }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(hub.sha256);
 
   // Its base URLs in both forms, and snippets with the real URL filled in.
   const root = `${product.gatewayUrl}/api/gguf/${deploymentId}`;
@@ -185,6 +215,12 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   const node = page.getByTestId('node-name').filter({ hasText: product.nodeName });
   await node.waitFor();
   await page.getByRole('cell', { name: 'tiny-chat' }).waitFor();
+  // The process runtime, as `npm start` runs it here, is said not to isolate tenants; the library shows its model.
+  const nodeCard = page.locator('section').filter({ has: node }).last();
+  expect(await node.getByTestId('node-isolation').getAttribute('data-isolation')).toBe('none');
+  await nodeCard.getByTestId('isolation-warning').filter({ hasText: "This node's runtime does not isolate tenants: servers run as plain processes" }).waitFor();
+  await nodeCard.getByText(/\d+ CPU cores/).waitFor();
+  await nodeCard.getByRole('cell', { name: LIBRARY_MODEL }).waitFor();
   await screenshot(page, 'admin-nodes');
 
   // The operator registers a remote Docker engine: refused without TLS material, then listed as unreachable
@@ -203,6 +239,8 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByRole('status').filter({ hasText: 'gpu-remote is registered' }).waitFor();
   const remote = page.getByTestId('node-name').filter({ hasText: 'gpu-remote' });
   await remote.filter({ hasText: 'unreachable' }).waitFor();
+  // Registered with the default network mode, none: sealed, no warning.
+  expect(await remote.getByTestId('node-isolation').getAttribute('data-isolation')).toBe('sealed');
   const remoteCard = page.locator('section').filter({ has: remote }).last();
   await remoteCard.getByRole('button', { name: 'Remove' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Remove node' }).click();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from '@gguf/local-services';
 
 export const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -19,16 +19,28 @@ export interface RunningProduct {
   stop: () => Promise<void>;
 }
 
+export interface ProductOptions {
+  /** More environment for every app (e.g. where the worker downloads models from). */
+  env?: Record<string, string>;
+  /** Files of the node's model library (MODELS_DIR/library), by path inside it. */
+  library?: Record<string, Uint8Array>;
+}
+
 /**
  * The whole product started the way the README does (`node scripts/start.mjs`), with its own
  * PostgreSQL, Redis and data directory, and a worker that runs deployments as processes of the
  * test kit's fake llama-server on two declared fake GPUs.
  */
-export async function startProduct(): Promise<RunningProduct> {
+export async function startProduct(options: ProductOptions = {}): Promise<RunningProduct> {
   const dataDir = await mkdtemp(join(tmpdir(), 'gguf-e2e-'));
   await chmod(dataDir, 0o755);
   const modelsDir = join(dataDir, 'models');
   await mkdir(modelsDir, { recursive: true });
+  for (const [path, content] of Object.entries(options.library ?? {})) {
+    const file = join(modelsDir, 'library', path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
   const [web, gateway, worker, postgres, redis, serverPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const { DATABASE_URL: _d, REDIS_URL: _r, ADMIN_PASSWORD: _p, ADMIN_TOKEN: _t, ...inherited } = process.env;
   const product = {
@@ -60,6 +72,7 @@ export async function startProduct(): Promise<RunningProduct> {
     NODE_GPUS: '0:NVIDIA L4:23034,1:NVIDIA L4:23034',
     NODE_PORT_RANGE: `${serverPort}-${serverPort}`,
     MODELS_DIR: modelsDir,
+    ...options.env,
   };
   const child = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
