@@ -67,6 +67,7 @@ export * from './organizations/update-organization';
 export * from './quotas/check-rate-limit';
 export * from './quotas/throttle-auth-attempt';
 export * from './shared/pagination';
+export { text } from './shared/fields';
 export * from './usage/get-usage';
 export * from './usage/schemas';
 export * from './users/create-user';

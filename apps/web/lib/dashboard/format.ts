@@ -11,7 +11,7 @@ export function formatNumber(value: number): string {
 }
 
 export function describeModel(model: ModelSource): { name: string; detail: string } {
-  const detail = model.source === 'huggingface' ? `${model.repo} · ${model.file}` : model.source === 'url' ? model.url : `model store: ${model.path}`;
+  const detail = model.source === 'huggingface' ? `${model.repo} · ${model.file}` : model.source === 'url' ? model.url : `library: ${model.path}`;
   return { name: modelDisplayName(model), detail };
 }
 

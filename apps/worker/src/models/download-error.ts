@@ -1,3 +1,5 @@
+import { formatSize } from '@gguf/core';
+
 /**
  * Why a model download failed, in words a tenant may read. Messages never carry what the worker saw
  * on the network (addresses, socket errors, which internal port answered): that goes to `detail`, for
@@ -48,13 +50,3 @@ export function networkError(error: unknown): DownloadError {
   return connectionProblem(code || (error instanceof Error ? error.message : String(error)));
 }
 
-/** 20 GiB, 512 MiB, 100 KiB, 900 bytes. */
-export function formatSize(bytes: number): string {
-  const units: [number, string][] = [
-    [1024 ** 3, 'GiB'],
-    [1024 ** 2, 'MiB'],
-    [1024, 'KiB'],
-  ];
-  const [size, unit] = units.find(([size]) => bytes >= size) ?? [1, 'bytes'];
-  return `${Number((bytes / size).toFixed(2))} ${unit}`;
-}

@@ -5,7 +5,6 @@ import { parseAllowedHosts } from '@gguf/core';
 import { fakeFileBytes, fakeGgufFile, fakeHtmlFile, fakeResolver, type FakeHub, startFakeHub } from '@gguf/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DownloadOptions, downloadFile, DownloadError } from './download';
-import { formatSize } from './download-error';
 
 describe('downloadFile: what it refuses and how it recovers', () => {
   let hub: FakeHub;
@@ -113,9 +112,5 @@ describe('downloadFile: what it refuses and how it recovers', () => {
     const certificate = "download failed: the server's TLS certificate is not valid";
     await expect(downloadFile(options(url, { ca: undefined }))).rejects.toMatchObject({ message: certificate, permanent: true });
     await expect(downloadFile(options(url.replace('models.test', 'not-in-certificate.test')))).rejects.toMatchObject({ message: certificate, permanent: true });
-  });
-
-  it('words sizes for people', () => {
-    expect([formatSize(20 * GiB), formatSize(1.5 * GiB), formatSize(512 * 1024 ** 2), formatSize(100 * 1024), formatSize(900)]).toEqual(['20 GiB', '1.5 GiB', '512 MiB', '100 KiB', '900 bytes']);
   });
 });

@@ -2,8 +2,9 @@ import type { DeploymentStatus, ModelSource } from '@gguf/core';
 import type { Deployment } from '@gguf/db';
 import type { WorkerContext } from '../context';
 import { noteDeployment } from '../deployments/apply-transition';
-import { DownloadError, type DownloadProgress } from './download';
-import { formatSize } from './download-error';
+import { DownloadError } from './download';
+import { formatSize } from '@gguf/core';
+import { progressReporter } from './progress-reporter';
 import { ModelRefusedError } from './library';
 import type { LocatedModel } from './node-models';
 
@@ -15,8 +16,6 @@ export type ModelPreparation =
   /** The worker is stopping: hand the job back; the partial download resumes on the next worker. */
   | { kind: 'handback' };
 
-const NOTE_EVERY_MS = 1_000;
-const EVENT_EVERY_MS = 15_000;
 
 /**
  * Finds the deployment's model file on the node, downloading it first when it is not there yet,
@@ -30,27 +29,9 @@ export async function prepareModel(ctx: WorkerContext, row: Deployment, model: M
     if (found) return { kind: 'ready', model: found };
     if (model.source === 'local') throw new ModelRefusedError('model file not found in the library');
     const name = (model.source === 'huggingface' ? model.file : new URL(model.url).pathname).split('/').pop();
-    let lastNote = 0;
-    let lastEvent = 0;
-    const report = (progress: DownloadProgress) => {
-      const now = Date.now();
-      if (now - lastNote < NOTE_EVERY_MS) return;
-      lastNote = now;
-      const total = progress.totalBytes;
-      const message = total
-        ? `downloading ${name}: ${formatSize(progress.bytes)} of ${formatSize(total)} (${Math.floor((100 * progress.bytes) / total)}%)`
-        : `downloading ${name}: ${formatSize(progress.bytes)}`;
-      const set = { pullBytes: BigInt(progress.bytes), pullTotalBytes: total === null ? null : BigInt(total) };
-      const event = now - lastEvent >= EVENT_EVERY_MS;
-      if (event) lastEvent = now;
-      const data = { file: name, bytes: progress.bytes, totalBytes: total };
-      const write = event
-        ? noteDeployment(ctx, { deploymentId: row.id, type: 'download', message, data, status, generation: row.generation, set })
-        : ctx.db.deployment.updateMany({ where: { id: row.id, status, generation: row.generation }, data: { ...set, statusMessage: message } });
-      void Promise.resolve(write).catch(() => undefined);
-    };
+    const report = progressReporter(ctx, row, status, name ?? 'the model');
     const started = Date.now();
-    const downloaded = await ctx.models.download(row.orgId, model, { signal, onProgress: report });
+    const downloaded = await ctx.models.download(row.orgId, model, { signal, onProgress: report.progress }).finally(report.stop);
     await noteDeployment(ctx, {
       deploymentId: row.id,
       type: 'download',

@@ -22,8 +22,8 @@ describe('modelSource', () => {
     [{ source: 'huggingface', repo: 'a/b', file: '../x.gguf' }, 'file: must be a .gguf file inside the repository'],
     [{ source: 'url', url: 'http://example.com/a.gguf' }, 'url: must be an https:// URL'],
     [{ source: 'url', url: 'https://example.com/a.bin' }, 'url: must point to a .gguf file'],
-    [{ source: 'local', path: '/etc/passwd.gguf' }, "path: must be a .gguf file's path relative to the model store, without '..'"],
-    [{ source: 'local', path: 'a/../../b.gguf' }, "path: must be a .gguf file's path relative to the model store, without '..'"],
+    [{ source: 'local', path: '/etc/passwd.gguf' }, "path: must be a .gguf file's path inside the nodes' model library, without '..'"],
+    [{ source: 'local', path: 'a/../../b.gguf' }, "path: must be a .gguf file's path inside the nodes' model library, without '..'"],
     [{ source: 's3', path: 'x' }, 'source: source must be one of "huggingface", "url", "local"'],
   ])('refuses %j', (value, message) => {
     expect(issues(modelSource.safeParse(value))).toEqual([message]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Where a deployment's GGUF file comes from. Every form is checked strictly, because each ends up
- * as an argument of llama-server on a GPU node: no path may climb out of the model store, URLs
+ * as a file on a GPU node: no path may climb out of the nodes' model library, URLs
  * must be https, and Hugging Face references must look like `owner/repo` + a `.gguf` file.
  */
 const HF_REPO = /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/;
@@ -25,7 +25,7 @@ export const urlModel = z.object({
 
 export const localModel = z.object({
   source: z.literal('local'),
-  path: z.string().regex(GGUF_FILE, "must be a .gguf file's path relative to the model store, without '..'"),
+  path: z.string().regex(GGUF_FILE, "must be a .gguf file's path inside the nodes' model library, without '..'"),
 });
 
 export const modelSource = z.discriminatedUnion('source', [huggingFaceModel, urlModel, localModel], {

@@ -4,6 +4,7 @@ import { assertSameOrigin } from '../../../../../../lib/auth/csrf';
 import { ORG_COOKIE, readCookie, readSessionToken } from '../../../../../../lib/auth/session-cookie';
 import { playgroundKey } from '../../../../../../lib/dashboard/playground-key';
 import { playgroundRequest } from '../../../../../../lib/dashboard/playground-request';
+import { readJsonBody } from '../../../../../../lib/api/read-json-body';
 import { serverContext } from '../../../../../../lib/server/context';
 
 /**
@@ -21,7 +22,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     const scope = await resolveSessionOrgScope(db, { ...session, orgId: readCookie(request.headers, ORG_COOKIE) }, requestId);
     const { id } = await params;
     const deployment = await getDeployment(deps, scope, id);
-    const parsed = playgroundRequest.safeParse(await request.json().catch(() => null));
+    const parsed = playgroundRequest.safeParse((await readJsonBody(request)).value);
     if (!parsed.success) throw fromZodError(parsed.error);
     const key = await playgroundKey(scope, deployment.id);
     const upstream = await fetch(`${deployment.openai_base_url}/chat/completions`, {
