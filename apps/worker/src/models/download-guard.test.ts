@@ -1,7 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllowedHosts } from '@gguf/core';
+import { NO_ALLOWED_HOSTS, parseAllowedHosts } from '@gguf/core';
+import { SSRF_MATRIX } from '@gguf/core/ssrf-matrix';
 import { fakeGgufFile, fakeResolver, type FakeHub, guardLoopbackOnly, type LoopbackGuard, makeSelfSignedTls, startFakeHub } from '@gguf/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadFile, DownloadError } from './download';
@@ -81,6 +82,10 @@ describe('downloadFile: the SSRF guard at download time', () => {
       expect(await refused(url)).toEqual({ message: REFUSED, asked: [], dialed: [], served: 0 });
     },
   );
+
+  it.each(SSRF_MATRIX)('refuses every form of the SSRF matrix before resolving or connecting: %s', async (url) => {
+    expect(await refused(url, { allow: NO_ALLOWED_HOSTS })).toEqual({ message: REFUSED, asked: [], dialed: [], served: 0 });
+  });
 
   it('fetches from an allowed address literal, checked as an address without a resolver', async () => {
     const before = resolver.calls.length;
