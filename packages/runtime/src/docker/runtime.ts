@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelay, describeError } from '@gguf/core';
 import type Dockerode from 'dockerode';
-import { LineBatcher, LineSplitter } from '../lines';
+import { LineSplitter } from '../lines';
 import { portFree } from '../ports';
 import type { ServerUser } from '../server-dir';
 import {
@@ -10,7 +10,6 @@ import {
   LABELS,
   type LaunchRequest,
   type LogFollower,
-  PullError,
   type PullProgress,
   type Runtime,
   type RuntimeEvent,
@@ -20,10 +19,13 @@ import {
   serverName,
 } from '../types';
 import { connectDocker, type DockerEndpoint, isLocalEndpoint } from './connect';
+import { engineMessage, ignoring, statusOf, withTimeout } from './engine-calls';
+import { followContainerLogs } from './follow-logs';
+import { pullImage } from './pull-image';
 import { type ContainerSettings, containerSpec, imageFor } from './container-spec';
 import { NodeHelper } from './node-helper';
 import { HelperServerHost, LocalServerHost, type ServerHost } from './server-host';
-import { Demuxer, demuxBuffer, type StreamKind } from './demux';
+import { demuxBuffer } from './demux';
 
 export interface DockerRuntimeOptions extends Omit<ContainerSettings, 'memoryBytes' | 'user'> {
   endpoint: DockerEndpoint;
@@ -44,40 +46,6 @@ export interface DockerRuntimeOptions extends Omit<ContainerSettings, 'memoryByt
   callTimeoutMs?: number;
 }
 
-interface DockerError {
-  statusCode?: number;
-  json?: { message?: string };
-  reason?: string;
-  message?: string;
-}
-
-const statusOf = (error: unknown): number | undefined => (error as DockerError | undefined)?.statusCode;
-
-/** The engine's own words, not dockerode's "(HTTP code 500) server error - " wrapper. */
-function engineMessage(error: unknown): string {
-  const e = error as DockerError;
-  return (e?.json?.message ?? describeError(error).replace(/^\(HTTP code \d+\)\s*[\w\s]*-\s*/, '')).trim();
-}
-
-async function ignoring<T>(codes: number[], call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (codes.includes(statusOf(error) ?? -1)) return undefined;
-    throw error;
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 function stateOf(status: string | undefined): ServerState {
   if (status === 'created') return 'created';
   if (status === 'running' || status === 'paused' || status === 'restarting') return 'running';
@@ -89,15 +57,6 @@ const date = (value: string | undefined): Date | undefined => {
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? undefined : parsed;
 };
-
-/** RFC 3339 with nanoseconds (trailing zeros trimmed by Docker) → nanoseconds since the epoch, for exact ordering. */
-export function timestampNs(ts: string): bigint {
-  const match = /^(.*?)(?:\.(\d+))?Z$/.exec(ts);
-  if (!match) return 0n;
-  const seconds = BigInt(Math.floor(Date.parse(`${match[1]}Z`) / 1000));
-  const fraction = BigInt((match[2] ?? '').padEnd(9, '0').slice(0, 9));
-  return seconds * 1_000_000_000n + fraction;
-}
 
 /** Docker runtime: one container per deployment generation, found again by its labels. */
 export class DockerRuntime implements Runtime {
@@ -160,44 +119,8 @@ export class DockerRuntime implements Runtime {
     return undefined;
   }
 
-  async pull(image: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
-    let stream: NodeJS.ReadableStream;
-    try {
-      stream = (await this.docker.pull(image)) as NodeJS.ReadableStream;
-    } catch (error) {
-      throw pullError(image, engineMessage(error), statusOf(error));
-    }
-    const layers = new Map<string, { current: number; total: number }>();
-    await new Promise<void>((resolve, reject) => {
-      const abort = () => {
-        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('pull aborted'));
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-      this.docker.modem.followProgress(
-        stream,
-        (error: Error | null) => {
-          signal?.removeEventListener('abort', abort);
-          if (error) reject(pullError(image, engineMessage(error)));
-          else resolve();
-        },
-        (event: { status?: string; id?: string; progressDetail?: { current?: number; total?: number }; error?: string }) => {
-          if (event.id && event.progressDetail?.total) {
-            layers.set(event.id, { current: event.progressDetail.current ?? 0, total: event.progressDetail.total });
-          } else if (event.id && /complete|already exists/i.test(event.status ?? '')) {
-            const layer = layers.get(event.id);
-            if (layer) layer.current = layer.total;
-          }
-          let currentBytes = 0;
-          let totalBytes = 0;
-          for (const layer of layers.values()) {
-            currentBytes += layer.current;
-            totalBytes += layer.total;
-          }
-          onProgress({ image, currentBytes, totalBytes, status: event.status ?? '' });
-        },
-      );
-    });
+  pull(image: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    return pullImage(this.docker, image, onProgress, signal);
   }
 
   private engine: Promise<{ memTotal?: number; cpus?: number }> | undefined;
@@ -324,69 +247,7 @@ export class DockerRuntime implements Runtime {
   }
 
   followLogs(server: ServerInfo, options: FollowLogsOptions): LogFollower {
-    const batcher = new LineBatcher(options.sink);
-    const after = options.cursor ? timestampNs(options.cursor) : -1n;
-    let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
-    let stopped = false;
-    let lastTimestamp = options.cursor;
-    const done = (async () => {
-      try {
-        stream = (await this.docker.getContainer(server.handle).logs({
-          follow: true,
-          stdout: true,
-          stderr: true,
-          timestamps: true,
-          since: after >= 0n ? Number(after / 1_000_000_000n) : 0,
-        })) as NodeJS.ReadableStream;
-      } catch (error) {
-        if (statusOf(error) === 404) return;
-        throw error;
-      }
-      if (stopped) stream.destroy?.();
-      const demuxer = new Demuxer();
-      const splitters: Record<StreamKind, LineSplitter> = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-      const deliver = (lines: string[]) => {
-        const out: string[] = [];
-        for (const line of lines) {
-          const space = line.indexOf(' ');
-          const ts = space > 0 ? line.slice(0, space) : '';
-          if (after >= 0n && ts && timestampNs(ts) <= after) continue;
-          if (ts) lastTimestamp = ts;
-          out.push(space > 0 ? line.slice(space + 1) : line);
-        }
-        batcher.add(out);
-      };
-      await new Promise<void>((resolve) => {
-        stream!.on('data', (chunk: Buffer) => {
-          for (const frame of demuxer.push(chunk)) deliver(splitters[frame.stream].push(frame.text));
-        });
-        const end = () => {
-          deliver([...splitters.stdout.flush(), ...splitters.stderr.flush()]);
-          resolve();
-        };
-        stream!.once('end', end);
-        stream!.once('close', end);
-        stream!.once('error', end);
-      });
-    })()
-      .catch(() => undefined)
-      .then(async () => {
-        await batcher.flush();
-        if (lastTimestamp) options.onCursor?.(lastTimestamp);
-      });
-    // Report the cursor after each delivery too, so a worker that dies loses at most a batch.
-    const tick = setInterval(() => {
-      if (lastTimestamp) options.onCursor?.(lastTimestamp);
-    }, 1_000);
-    void done.finally(() => clearInterval(tick));
-    return {
-      done,
-      stop: async () => {
-        stopped = true;
-        stream?.destroy?.();
-        await done;
-      },
-    };
+    return followContainerLogs(this.docker, server, options);
   }
 
   async purge(deploymentId: string): Promise<void> {
@@ -467,7 +328,3 @@ function identityOf(labels: Record<string, string> | undefined): { deploymentId:
   return { deploymentId, generation, nodeId, ...(Number.isInteger(port) && port > 0 ? { port } : {}) };
 }
 
-function pullError(image: string, message: string, status?: number): PullError {
-  const permanent = status === 404 || /manifest unknown|not found|does not exist|pull access denied|unauthorized|invalid reference format|repository name must/i.test(message);
-  return new PullError(`could not pull ${image}: ${message}`, permanent);
-}
