@@ -6,7 +6,7 @@ export * from './health';
 export * from './lines';
 export * from './ports';
 export { isAlive } from './process/proc';
-export { ProcessRuntime, type ProcessRuntimeOptions, tailFile } from './process/runtime';
+export { ProcessRuntime, type ProcessRuntimeOptions } from './process/runtime';
 export * from './types';
 export * from './node-side';
 export * from './docker/node-helper';

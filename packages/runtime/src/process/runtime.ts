@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildLlamaServerArgs } from '@gguf/core';
-import { LineBatcher, LineSplitter } from '../lines';
 import { portFree } from '../ports';
 import { ServerDirs, type ServerUser } from '../server-dir';
 import {
@@ -19,6 +18,7 @@ import {
   type ServerInfo,
   serverName,
 } from '../types';
+import { followLogFile, tailFile } from './log-file';
 import { isAlive, processStartTime, resolveBinary, signalGroup } from './proc';
 
 export interface ProcessRuntimeOptions {
@@ -297,65 +297,11 @@ export class ProcessRuntime implements Runtime {
   }
 
   followLogs(server: ServerInfo, options: FollowLogsOptions): LogFollower {
-    const file = this.logFile(server.deploymentId);
-    const batcher = new LineBatcher(options.sink);
-    const splitter = new LineSplitter();
-    const pollMs = this.options.pollMs ?? 250;
-    const maxBytes = this.options.maxLogBytes ?? 16 * 1024 * 1024;
-    let [inode, offset] = parseCursor(options.cursor);
-    let stopped = false;
-
-    const readNew = async (): Promise<void> => {
-      let info;
-      try {
-        info = await stat(file);
-      } catch {
-        return;
-      }
-      if (inode !== undefined && info.ino !== inode) offset = 0;
-      inode = info.ino;
-      if (info.size < offset) offset = 0;
-      if (info.size === offset) return;
-      const handle = await open(file, 'r');
-      try {
-        const length = info.size - offset;
-        const buffer = Buffer.alloc(length);
-        const { bytesRead } = await handle.read(buffer, 0, length, offset);
-        offset += bytesRead;
-        batcher.add(splitter.push(buffer.subarray(0, bytesRead).toString('utf8')));
-      } finally {
-        await handle.close();
-      }
-      await batcher.flush();
-      options.onCursor?.(`${inode}:${offset}`);
-      if (offset >= maxBytes) {
-        // The server opened the file for appending, so its next line simply starts at 0.
-        await truncate(file, 0).catch(() => undefined);
-        offset = 0;
-        options.onCursor?.(`${inode}:0`);
-      }
-    };
-
-    const done = (async () => {
-      while (!stopped) {
-        await readNew().catch(() => undefined);
-        const current = await this.inspect(server.handle);
-        if (!current || current.state !== 'running') {
-          await readNew().catch(() => undefined);
-          break;
-        }
-        await sleep(pollMs);
-      }
-      batcher.add(splitter.flush());
-      await batcher.flush();
-    })();
-    return {
-      done,
-      stop: async () => {
-        stopped = true;
-        await done;
-      },
-    };
+    return followLogFile(this.logFile(server.deploymentId), options, {
+      pollMs: this.options.pollMs ?? 250,
+      maxBytes: this.options.maxLogBytes ?? 16 * 1024 * 1024,
+      isRunning: async () => (await this.inspect(server.handle))?.state === 'running',
+    });
   }
 
   async purge(deploymentId: string): Promise<void> {
@@ -382,30 +328,5 @@ export class ProcessRuntime implements Runtime {
   async close(): Promise<void> {
     // Servers keep running: the next worker on this machine adopts them through their state files.
     this.events.removeAllListeners();
-  }
-}
-
-function parseCursor(cursor: string | undefined): [number | undefined, number] {
-  const match = cursor ? /^(\d+):(\d+)$/.exec(cursor) : null;
-  return match ? [Number(match[1]), Number(match[2])] : [undefined, 0];
-}
-
-/** The last `lines` lines of a file, reading only its end. */
-export async function tailFile(file: string, lines: number, maxBytes = 256 * 1024): Promise<string[]> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch {
-    return [];
-  }
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, maxBytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    const text = buffer.toString('utf8');
-    return text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.trim() !== '').slice(-lines);
-  } finally {
-    await handle.close();
   }
 }
