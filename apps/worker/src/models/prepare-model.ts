@@ -49,3 +49,11 @@ export async function prepareModel(ctx: WorkerContext, row: Deployment, model: M
     throw error;
   }
 }
+
+/** Whether the model is on the node already (a refused one counts: preparing it says why, without a detour through `pulling`). */
+export function modelOnNode(ctx: WorkerContext, orgId: string, model: ModelSource): Promise<boolean> {
+  return ctx.models.locate(orgId, model).then(Boolean, (error: unknown) => {
+    if (error instanceof ModelRefusedError) return true;
+    throw error;
+  });
+}

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, type DeploymentStatus, describeError, SECRET_COLUMNS, secretLocation } from '@gguf/core';
+import { backoffDelay, type DeploymentStatus, describeError } from '@gguf/core';
 import type { Deployment } from '@gguf/db';
 import { enqueueDeploymentSync } from '@gguf/redis';
-import { diagnose, type LaunchRequest, probeHealth, PullError, RuntimeUnavailableError, type ServerInfo } from '@gguf/runtime';
+import { diagnose, probeHealth, PullError, RuntimeUnavailableError, type ServerInfo } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
 import { applyTransition, noteDeployment, releaseGpus, step, stepOf, UNPLACED } from '../deployments/apply-transition';
 import { type DeploymentLaunchSpec, InvalidDeploymentError, launchSpecOf } from '../deployments/spec';
-import { ModelRefusedError } from '../models/library';
-import { prepareModel } from '../models/prepare-model';
+import { launchRequest } from '../deployments/launch-request';
+import { modelOnNode, prepareModel } from '../models/prepare-model';
 import { allocatedGpus, allocationFits } from '../scheduler/schedule';
 import { kickPending } from './kick';
 import { AGAIN, DONE, HANDBACK, type Outcome } from './outcome';
@@ -185,24 +185,6 @@ async function startFailed(ctx: WorkerContext, row: Deployment, server: ServerIn
 // Bringing a server up
 // ---------------------------------------------------------------------------------------------
 
-function launchRequest(ctx: WorkerContext, row: Deployment, spec: DeploymentLaunchSpec, gpuIndices: number[], modelFile: string): LaunchRequest {
-  return {
-    deploymentId: row.id,
-    generation: row.generation,
-    nodeId: ctx.node.id,
-    modelFile,
-    llamaArgs: spec.llamaArgs,
-    alias: spec.alias,
-    contextSize: row.contextSize,
-    parallel: row.parallel,
-    embeddings: row.embeddings,
-    port: row.port!,
-    gpuIndices,
-    apiKey: ctx.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id)),
-    cpus: serverCpus(spec, ctx.node),
-  };
-}
-
 async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[], signal: AbortSignal, attempt: SyncAttempt): Promise<Outcome> {
   const id = row.id;
   if (row.status === 'pending' || row.status === 'stopped' || row.status === 'failed') {
@@ -296,7 +278,7 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
   if (row.status === 'scheduling' || row.status === 'pulling') {
     // Image and model first, shown as `pulling` while either has to come over the network.
     const image = await ctx.runtime.missingImage({ gpuIndices });
-    if (row.status === 'scheduling' && (image || !(await modelOnNode(ctx, row, spec)))) {
+    if (row.status === 'scheduling' && (image || !(await modelOnNode(ctx, row.orgId, spec.model)))) {
       const message = image ? `pulling image ${image}` : 'downloading the model';
       await applyTransition(ctx, { deploymentId: id, from: 'scheduling', to: 'pulling', message, set: { deployStep: step(row.generation, 'pulling') } });
       return AGAIN;
@@ -362,19 +344,6 @@ async function bringUp(ctx: WorkerContext, row: Deployment, servers: ServerInfo[
   if (!noted) return AGAIN;
   await ctx.logs.follow(server);
   return awaitReady(ctx, { ...row, runtimeHandle: server.handle }, server, signal);
-}
-
-/** Whether the model is on the node already (a refused one counts: preparing it says why, without a detour through `pulling`). */
-function modelOnNode(ctx: WorkerContext, row: Deployment, spec: DeploymentLaunchSpec): Promise<boolean> {
-  return ctx.models.locate(row.orgId, spec.model).then(Boolean, (error: unknown) => {
-    if (error instanceof ModelRefusedError) return true;
-    throw error;
-  });
-}
-
-/** CPU cores a server may use: its threads when set, else the node's cores shared among its CPU slots. */
-function serverCpus(spec: DeploymentLaunchSpec, node: WorkerContext['node']): number {
-  return spec.llamaArgs.threads ?? Math.max(1, Math.floor(node.cpuCores / Math.max(1, node.cpuSlots)));
 }
 
 /** The deployment's placement no longer fits it: give everything back and let the scheduler place it again. */
