@@ -78,7 +78,7 @@ describe('POST /api/v1/deployments', () => {
     [{ ...body, model: { source: 's3', path: 'x' } }, 'model.source', /source must be one of/],
     [{ ...body, model: { source: 'huggingface', repo: 'nope', file: 'a.gguf' } }, 'model.repo', /Hugging Face repository/],
     [{ ...body, model: { source: 'url', url: 'http://example.com/a.gguf' } }, 'model.url', /https:\/\//],
-    [{ ...body, model: { source: 'local', path: '../../etc/x.gguf' } }, 'model.path', /relative to the model store/],
+    [{ ...body, model: { source: 'local', path: '../../etc/x.gguf' } }, 'model.path', /inside the nodes' model library/],
     [{ ...body, gpu: { count: -1 } }, 'gpu.count', /at least 0/],
     [{ ...body, gpu: { count: 1.5 } }, 'gpu.count', /whole number/],
     [{ ...body, context_size: 10 }, 'context_size', /at least 256/],
