@@ -97,7 +97,7 @@ try {
     secrets,
     node: { name: 'bench-node', address: '127.0.0.1', networkMode: 'none', portRange: [23000, 23999], cpuSlots: count + 1, cpuCores: 2, gpus: [], runtimeKind },
     runtime: makeRuntime,
-    models,
+    models: () => models,
   });
   stops.unshift(() => worker.stop());
 
