@@ -441,6 +441,9 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
       expect(await second.exited).toBe(0);
       expect((await containersOf(row.id))[0]?.State).toBe('running');
       await docker.getContainer(container!.Id).remove({ force: true });
+      // No worker serves this node any more: left as it is, the deployment would move to the next node that has a
+      // free slot once this one goes stale, and take the slot a later test counts on.
+      await t.db.deployment.update({ where: { id: row.id }, data: { desiredState: 'deleted', status: 'deleted', nodeId: null, port: null, upstreamUrl: null } });
     } finally {
       first.child.kill('SIGKILL');
       second?.child.kill('SIGKILL');

@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from '@gguf/local-services';
+import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 
 export const ROOT = resolve(import.meta.dirname, '../../../..');
 const READY_LINE = 'Press Ctrl-C to stop.';
@@ -41,6 +42,8 @@ export async function startProduct(options: ProductOptions = {}): Promise<Runnin
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
   }
+  // Built before start: the worker runs servers as nobody, who may not (re)build the test kit's bundle in the checkout.
+  const llamaServer = await fakeLlamaServerExecutable(join(dataDir, 'bin'));
   const [web, gateway, worker, postgres, redis, serverPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const { DATABASE_URL: _d, REDIS_URL: _r, ADMIN_PASSWORD: _p, ADMIN_TOKEN: _t, ...inherited } = process.env;
   const product = {
@@ -67,7 +70,7 @@ export async function startProduct(options: ProductOptions = {}): Promise<Runnin
     SIGNUP_MODE: 'open',
     ADMIN_PASSWORD: product.adminPassword,
     RUNTIME: 'process',
-    LLAMA_SERVER_BIN: join(ROOT, 'packages/testkit/bin/fake-llama-server'),
+    LLAMA_SERVER_BIN: llamaServer,
     NODE_NAME: product.nodeName,
     NODE_GPUS: '0:NVIDIA L4:23034,1:NVIDIA L4:23034',
     NODE_PORT_RANGE: `${serverPort}-${serverPort}`,
