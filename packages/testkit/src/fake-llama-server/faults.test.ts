@@ -118,14 +118,15 @@ describe('stats', () => {
 
 describe('slots', () => {
   it('queues requests beyond -np and reports them as deferred', async () => {
-    const slow = { headers: { 'x-fake-token-delay-ms': '20' } };
+    // Slow enough that both are seen in flight even on a loaded machine.
+    const slow = { headers: { 'x-fake-token-delay-ms': '150' } };
     const first = client.chat.completions.create({ model: 'm', messages }, slow);
     const second = client.chat.completions.create({ model: 'm', messages }, slow);
     await vi.waitFor(async () => {
       const metrics = await (await fetch(`${fake.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
       expect(metrics).toContain('llamacpp:requests_processing 1\n');
       expect(metrics).toContain('llamacpp:requests_deferred 1\n');
-    });
+    }, { timeout: 15_000, interval: 50 });
     const [a, b] = await Promise.all([first, second]);
     expect(a.choices[0]?.message.content).toBe(b.choices[0]?.message.content);
   });
