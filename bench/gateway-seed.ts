@@ -29,6 +29,7 @@ export async function seedTenant(databaseUrl: string, upstreamUrls: string[]): P
           id,
           orgId,
           name: `bench-${index}`,
+          modelName: `bench-${index}`,
           modelSource: 'local',
           modelPath: 'bench.gguf',
           status: 'running',

@@ -119,6 +119,7 @@ try {
         id,
         orgId,
         name: `bench-${i}`,
+        modelName: `bench-${i}`,
         modelSource: 'local',
         modelPath: 'tiny.gguf',
         gpuCount: 0,

@@ -83,8 +83,8 @@ describe('playground keys', () => {
     const first = await playgroundKey(scope, ownDeployment, now);
     expect(await playgroundKey(scope, ownDeployment, now + 60_000)).toBe(first);
     expect(await count()).toBe(before + 1);
-    const row = await api.db.apiKey.findFirstOrThrow({ where: { ephemeral: true, orgId: ownOrg }, orderBy: { createdAt: 'desc' }, include: { deployments: true } });
-    expect(row.deployments.map((d) => d.deploymentId)).toEqual([ownDeployment]);
+    const row = await api.db.apiKey.findFirstOrThrow({ where: { ephemeral: true, orgId: ownOrg }, orderBy: { createdAt: 'desc' } });
+    expect(row.allowedModels).toEqual([ownDeployment]);
     expect(row.expiresAt!.getTime()).toBeGreaterThan(now);
 
     const later = await playgroundKey(scope, ownDeployment, now + 8 * 60_000);

@@ -169,6 +169,7 @@ export async function createDeployment(db: Database, orgId: string, overrides: P
       id,
       orgId,
       name: 'test',
+      modelName: `test-${id.slice(-8)}`,
       modelSource: 'local',
       modelPath: TEST_MODEL,
       gpuCount: 0,

@@ -11,7 +11,7 @@ afterAll(() => t.drop());
 
 async function seedDeployment(orgId: string, overrides: Partial<Prisma.DeploymentUncheckedCreateInput> = {}) {
   return t.db.deployment.create({
-    data: { id: newId('deployment'), orgId, name: 'llama', modelSource: 'huggingface', modelRepo: 'org/repo', modelFile: 'm.gguf', upstreamSecret: 's', ...overrides },
+    data: { id: newId('deployment'), orgId, name: 'llama', modelName: 'llama', modelSource: 'huggingface', modelRepo: 'org/repo', modelFile: 'm.gguf', upstreamSecret: 's', ...overrides },
   });
 }
 
@@ -65,32 +65,29 @@ describe('data model', () => {
     await seedDeployment(org.id);
   });
 
-  it('releases allocations, scopes and events with their deployment', async () => {
+  it('releases allocations and events with their deployment', async () => {
     const org = await t.db.organization.create({ data: { id: newId('organization'), name: 'C', slug: 'c-cascade' } });
     const node = await t.db.node.create({
       data: { id: newId('node'), name: 'gpu-2', runtimeKind: 'docker', address: '127.0.0.1', gpus: { create: [{ index: 0, type: 'T4', memoryMb: 15360 }] } },
     });
     const deployment = await seedDeployment(org.id);
-    const key = await t.db.apiKey.create({ data: { id: newId('apiKey'), orgId: org.id, name: 'k', prefix: 'gguf_abcdef', hash: 'h'.repeat(64) } });
-    await t.db.apiKeyDeployment.create({ data: { apiKeyId: key.id, deploymentId: deployment.id } });
     await t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 0, deploymentId: deployment.id, generation: 1 } });
     await t.db.deploymentEvent.create({ data: { deploymentId: deployment.id, type: 'status', toStatus: 'pending', message: 'created' } });
     await t.db.deployment.delete({ where: { id: deployment.id } });
     expect(await t.db.gpuAllocation.count({ where: { deploymentId: deployment.id } })).toBe(0);
-    expect(await t.db.apiKeyDeployment.count({ where: { apiKeyId: key.id } })).toBe(0);
     expect(await t.db.deploymentEvent.count({ where: { deploymentId: deployment.id } })).toBe(0);
   });
 
-  it('accumulates usage per key × deployment × hour with upserts', async () => {
+  it('accumulates usage per key × deployment × model name × hour with upserts', async () => {
     const org = await t.db.organization.create({ data: { id: newId('organization'), name: 'U', slug: 'u-usage' } });
     const deployment = await seedDeployment(org.id);
     const key = await t.db.apiKey.create({ data: { id: newId('apiKey'), orgId: org.id, name: 'k', prefix: 'gguf_uuuuuu', hash: 'u'.repeat(64) } });
     const hour = new Date(Date.UTC(2026, 10, 22, 1));
-    const where = { apiKeyId_deploymentId_hour: { apiKeyId: key.id, deploymentId: deployment.id, hour } };
+    const where = { apiKeyId_deploymentId_modelName_hour: { apiKeyId: key.id, deploymentId: deployment.id, modelName: 'llama', hour } };
     for (let i = 0; i < 3; i++) {
       await t.db.usageHourly.upsert({
         where,
-        create: { apiKeyId: key.id, deploymentId: deployment.id, hour, orgId: org.id, requests: 1, inputTokens: 10, outputTokens: 5 },
+        create: { apiKeyId: key.id, deploymentId: deployment.id, modelName: 'llama', hour, orgId: org.id, requests: 1, inputTokens: 10, outputTokens: 5 },
         update: { requests: { increment: 1 }, inputTokens: { increment: 10 }, outputTokens: { increment: 5 } },
       });
     }

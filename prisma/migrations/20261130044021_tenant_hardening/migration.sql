@@ -13,8 +13,7 @@ ADD COLUMN     "pull_total_bytes" BIGINT;
 -- AlterTable
 ALTER TABLE "nodes" ADD COLUMN     "cpu_cores" INTEGER,
 ADD COLUMN     "library" JSONB,
-ALTER COLUMN "docker_tls" SET DATA TYPE TEXT,
-ALTER COLUMN "network_mode" SET DEFAULT 'none';
+ALTER COLUMN "docker_tls" SET DATA TYPE TEXT;
 
 -- AlterTable
 ALTER TABLE "organizations" ADD COLUMN     "hf_token_secret" TEXT,

@@ -21,7 +21,7 @@ const at = (id: string) => secretLocation(SECRET_COLUMNS.deploymentUpstreamSecre
 async function deploymentWith(upstreamSecret: (id: string) => string): Promise<string> {
   const id = newId('deployment');
   await t.db.deployment.create({
-    data: { id, orgId, name: 'd', modelSource: 'local', modelPath: 'm.gguf', status: 'running', upstreamUrl: 'http://127.0.0.1:9/x', upstreamSecret: upstreamSecret(id) },
+    data: { id, orgId, name: 'd', modelName: `d-${id.slice(-8)}`, modelSource: 'local', modelPath: 'm.gguf', status: 'running', upstreamUrl: 'http://127.0.0.1:9/x', upstreamSecret: upstreamSecret(id) },
   });
   return id;
 }

@@ -59,14 +59,14 @@ export class Directory {
     return this.keys.get(hash, async () => {
       const row = await this.db.apiKey.findUnique({
         where: { hash },
-        select: { id: true, orgId: true, revokedAt: true, expiresAt: true, organization: { select: { deletedAt: true } }, deployments: { select: { deploymentId: true } } },
+        select: { id: true, orgId: true, revokedAt: true, expiresAt: true, organization: { select: { deletedAt: true } }, allowedModels: true },
       });
       if (!row || row.revokedAt !== null || row.organization.deletedAt !== null) return null;
       return {
         id: row.id,
         orgId: row.orgId,
         expiresAt: row.expiresAt?.getTime() ?? null,
-        scope: row.deployments.length === 0 ? null : new Set(row.deployments.map((d) => d.deploymentId)),
+        scope: row.allowedModels.length === 0 ? null : new Set(row.allowedModels),
       };
     });
   }

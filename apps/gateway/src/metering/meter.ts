@@ -146,7 +146,7 @@ function upsertUsage(rows: Row[]): Prisma.Sql {
     FROM (VALUES ${values}) AS v(api_key_id, deployment_id, hour, org_id, requests, input_tokens, output_tokens)
     JOIN api_keys k ON k.id = v.api_key_id
     JOIN deployments d ON d.id = v.deployment_id
-    ON CONFLICT (api_key_id, deployment_id, hour) DO UPDATE SET
+    ON CONFLICT (api_key_id, deployment_id, model_name, hour) DO UPDATE SET
       requests = usage_hourly.requests + EXCLUDED.requests,
       input_tokens = usage_hourly.input_tokens + EXCLUDED.input_tokens,
       output_tokens = usage_hourly.output_tokens + EXCLUDED.output_tokens`;

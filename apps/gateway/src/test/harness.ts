@@ -71,7 +71,7 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
     const { key, prefix, hash } = generateApiKey();
     const id = newId('apiKey');
     await db.apiKey.create({
-      data: { id, orgId, name: 'test', prefix, hash, expiresAt: options.expiresAt, deployments: { create: (options.scope ?? []).map((deploymentId) => ({ deploymentId })) } },
+      data: { id, orgId, name: 'test', prefix, hash, expiresAt: options.expiresAt, allowedModels: options.scope ?? [] },
     });
     return { key, id, hash };
   };
@@ -82,6 +82,7 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
         id,
         orgId,
         name: 'test',
+        modelName: `test-${id.slice(-8)}`,
         modelSource: 'huggingface',
         modelRepo: 'org/model-GGUF',
         modelFile: 'model.gguf',

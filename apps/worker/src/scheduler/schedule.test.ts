@@ -53,7 +53,7 @@ async function node(name: string, gpus: string[], extra: { cpuSlots?: number; co
 async function deployment(gpuCount: number, gpuType: string | null = null) {
   const id = newId('deployment');
   await t.db.deployment.create({
-    data: { id, orgId, name: 'd', modelSource: 'huggingface', modelRepo: 'a/b', modelFile: 'c.gguf', gpuCount, gpuType, upstreamSecret: randomBytes(8).toString('hex') },
+    data: { id, orgId, name: 'd', modelName: `d-${id.slice(-8)}`, modelSource: 'huggingface', modelRepo: 'a/b', modelFile: 'c.gguf', gpuCount, gpuType, upstreamSecret: randomBytes(8).toString('hex') },
   });
   return id;
 }

@@ -38,9 +38,8 @@ export async function createApiKey(deps: ApiDeps, scope: OrgScope, input: Create
         hash: secret.hash,
         expiresAt: input.expires_at ? new Date(input.expires_at) : null,
         createdById: scope.actor.type === 'user' ? scope.actor.id : null,
-        deployments: { create: deploymentIds.map((deploymentId) => ({ deploymentId })) },
+        allowedModels: deploymentIds,
       },
-      include: { deployments: { select: { deploymentId: true } } },
     });
     await writeAuditLog(tx, {
       ...scope,

@@ -9,7 +9,6 @@ export async function listApiKeys(deps: ApiDeps, scope: OrgScope, query: PageQue
   const { where, ...rest } = idCursor(query);
   const rows = await deps.db.apiKey.findMany({
     where: { orgId: scope.orgId, revokedAt: null, ephemeral: false, ...where },
-    include: { deployments: { select: { deploymentId: true } } },
     ...rest,
   });
   return toPage(rows, query.limit, (row) => row.id, serializeApiKey);

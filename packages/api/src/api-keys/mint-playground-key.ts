@@ -32,7 +32,7 @@ export async function mintPlaygroundKey(deps: ApiDeps, scope: OrgScope, deployme
         ephemeral: true,
         expiresAt: new Date(now + PLAYGROUND_KEY_TTL_MS),
         createdById: scope.actor.type === 'user' ? scope.actor.id : null,
-        deployments: { create: [{ deploymentId }] },
+        allowedModels: [deploymentId],
       },
     }),
   ]);

@@ -10,21 +10,21 @@ const INVALID = 'Invalid API key: it is unknown, revoked or expired.';
 
 /**
  * Resolves `Authorization: Bearer <key>` to the organization it belongs to. The shape and checksum
- * are checked before any lookup, so junk costs no query. Keys restricted to some deployments (and
+ * are checked before any lookup, so junk costs no query. Keys restricted to some models (and
  * the dashboard's playground keys) are for calling models only and may not manage the organization.
  */
 export async function authenticateApiKey(deps: Pick<ApiDeps, 'db' | 'logger'>, key: string, requestId: string): Promise<OrgScope> {
   if (!isWellFormedApiKey(key)) throw new ApiError('authentication_error', INVALID);
   const row = await deps.db.apiKey.findUnique({
     where: { hash: hashApiKey(key) },
-    include: { organization: { select: { deletedAt: true } }, _count: { select: { deployments: true } } },
+    include: { organization: { select: { deletedAt: true } } },
   });
   const now = new Date();
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.organization.deletedAt) {
     throw new ApiError('authentication_error', INVALID);
   }
-  if (row.ephemeral || row._count.deployments > 0) {
-    throw new ApiError('permission_denied', 'This API key is restricted to calling deployments and cannot use the management API.');
+  if (row.ephemeral || row.allowedModels.length > 0) {
+    throw new ApiError('permission_denied', 'This API key is restricted to calling some models and cannot use the management API.');
   }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     deps.db.apiKey

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
+import { modelNameSlug, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import { writeAuditLog } from '../audit/write-audit-log';
 import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
@@ -32,6 +32,7 @@ export async function createDeployment(
         id,
         orgId: scope.orgId,
         name: input.name,
+        modelName: modelNameSlug(input.name),
         ...modelColumns(input.model),
         gpuCount: input.gpu.count,
         gpuType: input.gpu.type ?? null,

@@ -1,3 +1,4 @@
 export * from './llama-args';
 export * from './model-source';
 export * from './server-args';
+export * from './model-name';

@@ -28,7 +28,7 @@ afterEach(() => t.drop());
 
 async function addDeployment(upstreamSecret: (id: string) => string): Promise<string> {
   const id = newId('deployment');
-  await t.db.deployment.create({ data: { id, orgId, name: 'd', modelSource: 'local', modelPath: 'm.gguf', upstreamSecret: upstreamSecret(id) } });
+  await t.db.deployment.create({ data: { id, orgId, name: 'd', modelName: `d-${id.slice(-6)}`, modelSource: 'local', modelPath: 'm.gguf', upstreamSecret: upstreamSecret(id) } });
   return id;
 }
 
