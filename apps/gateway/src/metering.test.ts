@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('metering', () => {
-  it('counts requests and tokens per key and deployment from bodies and streams, and marks the key used', async () => {
+  it('counts requests and tokens per key, deployment and model name from bodies and streams, and marks the key used', async () => {
     const deploymentId = await h.createDeployment(h.orgId);
     const { key, id: apiKeyId } = await h.createKey(h.orgId);
     const openai = new OpenAI({ apiKey: key, baseURL: `${h.deploymentUrl(deploymentId)}/v1`, maxRetries: 0 });
@@ -48,7 +48,8 @@ describe('metering', () => {
     });
     const [row] = await h.db.usageHourly.findMany({ where: { apiKeyId, deploymentId } });
     expect(expected.output).toBeGreaterThan(0);
-    expect(row).toMatchObject({ orgId: h.orgId, inputTokens: BigInt(expected.input), outputTokens: BigInt(expected.output) });
+    const { modelName } = await h.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    expect(row).toMatchObject({ orgId: h.orgId, modelName, inputTokens: BigInt(expected.input), outputTokens: BigInt(expected.output) });
     await eventually(async () => (await h.db.apiKey.findUniqueOrThrow({ where: { id: apiKeyId } })).lastUsedAt !== null);
   });
 });

@@ -15,6 +15,8 @@ export interface KeyRecord {
 export interface DeploymentRecord {
   id: string;
   orgId: string;
+  /** The deployment's model name within its organization. */
+  modelName: string;
   status: string;
   /** Origin (`http://host:port`) of the deployment's llama-server; null while it has none. */
   upstreamUrl: string | null;
@@ -75,12 +77,12 @@ export class Directory {
     return this.deployments.get(id, async () => {
       const row = await this.db.deployment.findUnique({
         where: { id },
-        select: { id: true, orgId: true, status: true, upstreamUrl: true, upstreamSecret: true, deletedAt: true, organization: { select: { deletedAt: true } } },
+        select: { id: true, orgId: true, modelName: true, status: true, upstreamUrl: true, upstreamSecret: true, deletedAt: true, organization: { select: { deletedAt: true } } },
       });
       if (!row || row.deletedAt !== null || row.organization.deletedAt !== null) return null;
       // A value that does not open throws: the request gets a 503 and the error is logged, nothing is cached.
       const upstreamSecret = this.options.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id));
-      return { id: row.id, orgId: row.orgId, status: row.status, upstreamUrl: originOf(row.upstreamUrl), upstreamSecret };
+      return { id: row.id, orgId: row.orgId, modelName: row.modelName, status: row.status, upstreamUrl: originOf(row.upstreamUrl), upstreamSecret };
     });
   }
 

@@ -5,6 +5,8 @@ export interface UsageRecord {
   apiKeyId: string;
   deploymentId: string;
   orgId: string;
+  /** The model name the caller asked for (on a deployment's own URL, the deployment's model name). */
+  modelName: string;
   inputTokens: number;
   outputTokens: number;
 }
@@ -13,6 +15,7 @@ interface Row {
   apiKeyId: string;
   deploymentId: string;
   orgId: string;
+  modelName: string;
   hour: string;
   requests: number;
   inputTokens: number;
@@ -30,7 +33,7 @@ const HOUR_MS = 3_600_000;
 const MAX_PENDING_FACTOR = 100;
 
 /**
- * Counts requests and tokens per key × deployment × hour in memory and writes them to Postgres in one
+ * Counts requests and tokens per key × deployment × model name × hour in memory and writes them to Postgres in one
  * statement per batch, off the request path. Rows whose key or deployment has since been deleted are skipped
  * by the join instead of failing the whole batch. last_used_at is written at most once per interval per key.
  */
@@ -52,7 +55,7 @@ export class Meter {
 
   record(usage: UsageRecord, at = Date.now()): void {
     const hour = this.hourOf(at);
-    const id = `${usage.apiKeyId}|${usage.deploymentId}|${hour}`;
+    const id = rowId(usage.apiKeyId, usage.deploymentId, usage.modelName, hour);
     const row = this.pending.get(id);
     if (row) {
       row.requests++;
@@ -105,7 +108,7 @@ export class Meter {
 
   private restore(rows: Row[], lastUsed: Map<string, number>): void {
     for (const row of rows) {
-      const id = `${row.apiKeyId}|${row.deploymentId}|${row.hour}`;
+      const id = rowId(row.apiKeyId, row.deploymentId, row.modelName, row.hour);
       const newer = this.pending.get(id);
       if (newer) {
         newer.requests += row.requests;
@@ -133,17 +136,22 @@ export class Meter {
   }
 }
 
+/** Ids and the hour never contain `|`; the model name, which may, comes last, so the id is unambiguous. */
+function rowId(apiKeyId: string, deploymentId: string, modelName: string, hour: string): string {
+  return `${apiKeyId}|${deploymentId}|${hour}|${modelName}`;
+}
+
 function upsertUsage(rows: Row[]): Prisma.Sql {
   const values = Prisma.join(
     rows.map(
       (r) =>
-        Prisma.sql`(${r.apiKeyId}, ${r.deploymentId}, ${r.hour}::timestamp(3), ${r.orgId}, ${r.requests}::bigint, ${r.inputTokens}::bigint, ${r.outputTokens}::bigint)`,
+        Prisma.sql`(${r.apiKeyId}, ${r.deploymentId}, ${r.modelName}, ${r.hour}::timestamp(3), ${r.orgId}, ${r.requests}::bigint, ${r.inputTokens}::bigint, ${r.outputTokens}::bigint)`,
     ),
   );
   return Prisma.sql`
-    INSERT INTO usage_hourly (api_key_id, deployment_id, hour, org_id, requests, input_tokens, output_tokens)
-    SELECT v.api_key_id, v.deployment_id, v.hour, v.org_id, v.requests, v.input_tokens, v.output_tokens
-    FROM (VALUES ${values}) AS v(api_key_id, deployment_id, hour, org_id, requests, input_tokens, output_tokens)
+    INSERT INTO usage_hourly (api_key_id, deployment_id, model_name, hour, org_id, requests, input_tokens, output_tokens)
+    SELECT v.api_key_id, v.deployment_id, v.model_name, v.hour, v.org_id, v.requests, v.input_tokens, v.output_tokens
+    FROM (VALUES ${values}) AS v(api_key_id, deployment_id, model_name, hour, org_id, requests, input_tokens, output_tokens)
     JOIN api_keys k ON k.id = v.api_key_id
     JOIN deployments d ON d.id = v.deployment_id
     ON CONFLICT (api_key_id, deployment_id, model_name, hour) DO UPDATE SET

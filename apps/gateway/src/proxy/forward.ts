@@ -60,7 +60,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       result,
       startedAt: plan.startedAt,
       streamed: plan.streamed,
-      usage: { apiKeyId: auth.key.id, deploymentId: auth.deployment.id, orgId: auth.deployment.orgId, tokens },
+      usage: { apiKeyId: auth.key.id, deploymentId: auth.deployment.id, orgId: auth.deployment.orgId, modelName: auth.deployment.modelName, tokens },
     });
   };
 

@@ -11,7 +11,7 @@ export interface Outcome {
   startedAt: number;
   streamed: boolean;
   /** Set once the request was sent upstream: it then counts as usage of that key on that deployment. */
-  usage?: { apiKeyId: string; deploymentId: string; orgId: string; tokens: Tokens | undefined };
+  usage?: { apiKeyId: string; deploymentId: string; orgId: string; modelName: string; tokens: Tokens | undefined };
 }
 
 /** Metrics, the access log line and metering for one finished request. Never sees keys or bodies. */
@@ -23,7 +23,7 @@ export function recordOutcome(ctx: GatewayContext, outcome: Outcome): void {
   if (usage) {
     const input = usage.tokens?.input ?? 0;
     const output = usage.tokens?.output ?? 0;
-    ctx.meter.record({ apiKeyId: usage.apiKeyId, deploymentId: usage.deploymentId, orgId: usage.orgId, inputTokens: input, outputTokens: output });
+    ctx.meter.record({ apiKeyId: usage.apiKeyId, deploymentId: usage.deploymentId, orgId: usage.orgId, modelName: usage.modelName, inputTokens: input, outputTokens: output });
     if (input > 0) metrics.tokens.inc({ direction: 'input' }, input);
     if (output > 0) metrics.tokens.inc({ direction: 'output' }, output);
   }
