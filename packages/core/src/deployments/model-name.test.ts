@@ -26,8 +26,20 @@ describe('model names', () => {
     ['gpt-4.1*', 'gpt-4.1-mini', true],
     ['gpt-4.1*', 'gpt-401', false],
     ['*-coder', 'qwen3-coder', true],
+    ['*', '', true],
+    ['a*a', 'a', false],
+    ['a*a', 'aa', true],
+    ['*.*', 'gpt-4.1', true],
+    ['x*y*z', 'xzy', false],
+    ['x*y*z', 'xyyzz', true],
   ])('matches %s against %s: %s', (glob, name, expected) => {
     expect(globMatches(glob, name)).toBe(expected);
+  });
+
+  it('matches a glob of many stars against a long name without backtracking', () => {
+    const glob = `${'*a'.repeat(45)}*`;
+    expect(globMatches(glob, `${'a'.repeat(10_000)}b`)).toBe(true);
+    expect(globMatches(`${glob}c`, `${'a'.repeat(10_000)}b`)).toBe(false);
   });
 
   it('ranks globs by their literal characters', () => {

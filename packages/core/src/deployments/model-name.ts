@@ -31,10 +31,26 @@ export function isGlob(alias: string): boolean {
   return alias.includes('*');
 }
 
-/** Whether a glob alias matches a model name (`*` = any run of characters, possibly empty). */
+/**
+ * Whether a glob alias matches a model name (`*` = any run of characters, possibly empty). Each literal part
+ * is matched at its earliest place, which is exact for `*`-only globs and costs at most glob × name character
+ * comparisons: a tenant's glob of many `*` is matched against a caller's name on the gateway's event loop, where
+ * a backtracking regular expression could take exponential time.
+ */
 export function globMatches(glob: string, name: string): boolean {
-  const pattern = glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
-  return new RegExp(`^${pattern.join('.*')}$`).test(name);
+  const parts = glob.split('*');
+  const first = parts[0] as string;
+  if (parts.length === 1) return glob === name;
+  const last = parts[parts.length - 1] as string;
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+  const end = name.length - last.length;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = name.indexOf(part, at);
+    if (found === -1 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }
 
 /** How specific a glob is: its literal characters; the most specific matching glob wins. */
