@@ -10,6 +10,11 @@ export interface KeyRecord {
   expiresAt: number | null;
   /** Deployments a restricted key may call; null when it may call every deployment of its org. */
   scope: ReadonlySet<string> | null;
+  /** The key's own limits (null: the platform's defaults), applied on top of its organization's. */
+  rpm: number | null;
+  maxStreams: number | null;
+  /** Input + output tokens per UTC calendar month; null: no budget. */
+  tokenBudget: number | null;
 }
 
 export interface DeploymentRecord {
@@ -61,7 +66,7 @@ export class Directory {
     return this.keys.get(hash, async () => {
       const row = await this.db.apiKey.findUnique({
         where: { hash },
-        select: { id: true, orgId: true, revokedAt: true, expiresAt: true, organization: { select: { deletedAt: true } }, allowedModels: true },
+        select: { id: true, orgId: true, revokedAt: true, expiresAt: true, organization: { select: { deletedAt: true } }, allowedModels: true, rateLimitRpm: true, maxConcurrentStreams: true, tokenBudget: true },
       });
       if (!row || row.revokedAt !== null || row.organization.deletedAt !== null) return null;
       return {
@@ -69,6 +74,9 @@ export class Directory {
         orgId: row.orgId,
         expiresAt: row.expiresAt?.getTime() ?? null,
         scope: row.allowedModels.length === 0 ? null : new Set(row.allowedModels),
+        rpm: row.rateLimitRpm,
+        maxStreams: row.maxConcurrentStreams,
+        tokenBudget: row.tokenBudget === null ? null : Number(row.tokenBudget),
       };
     });
   }

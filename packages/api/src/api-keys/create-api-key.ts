@@ -2,9 +2,8 @@ import { generateApiKey, newId } from '@gguf/core';
 import { writeAuditLog } from '../audit/write-audit-log';
 import { type OrgScope, requireKeyManager } from '../auth/principal';
 import type { ApiDeps } from '../deps';
-import { ApiError } from '../errors/api-error';
-import { LIVE_DEPLOYMENT } from '../deployments/find-deployment';
 import { checkApiKeyQuota } from '../quotas/check-api-key-quota';
+import { resolveAllowedModels } from './resolve-allowed-models';
 import type { CreateApiKeyInput, CreatedApiKeyObject } from './schemas';
 import { serializeApiKey } from './serialize-api-key';
 
@@ -15,20 +14,16 @@ import { serializeApiKey } from './serialize-api-key';
  */
 export async function createApiKey(deps: ApiDeps, scope: OrgScope, input: CreateApiKeyInput): Promise<CreatedApiKeyObject> {
   requireKeyManager(scope);
-  const deploymentIds = [...new Set(input.deployment_ids ?? [])];
   const secret = generateApiKey();
   const id = newId('apiKey');
   const row = await deps.db.$transaction(async (tx) => {
     await checkApiKeyQuota(tx, scope.orgId);
-    if (deploymentIds.length > 0) {
-      const owned = await tx.deployment.findMany({ where: { id: { in: deploymentIds }, orgId: scope.orgId, ...LIVE_DEPLOYMENT }, select: { id: true } });
-      const ownedIds = new Set(owned.map((d) => d.id));
-      const missing = deploymentIds.findIndex((d) => !ownedIds.has(d));
-      if (missing >= 0) {
-        const error = ApiError.notFound('deployment', deploymentIds[missing] ?? '');
-        throw new ApiError(error.code, error.message, `deployment_ids.${(input.deployment_ids ?? []).indexOf(deploymentIds[missing] ?? '')}`);
-      }
-    }
+    const allowedModels = await resolveAllowedModels(tx, scope.orgId, input.allowed_models ?? []);
+    const limits = {
+      rateLimitRpm: input.rate_limit_rpm ?? null,
+      maxConcurrentStreams: input.max_concurrent_streams ?? null,
+      tokenBudget: input.token_budget == null ? null : BigInt(input.token_budget),
+    };
     const created = await tx.apiKey.create({
       data: {
         id,
@@ -38,7 +33,8 @@ export async function createApiKey(deps: ApiDeps, scope: OrgScope, input: Create
         hash: secret.hash,
         expiresAt: input.expires_at ? new Date(input.expires_at) : null,
         createdById: scope.actor.type === 'user' ? scope.actor.id : null,
-        allowedModels: deploymentIds,
+        allowedModels,
+        ...limits,
       },
     });
     await writeAuditLog(tx, {
@@ -46,9 +42,17 @@ export async function createApiKey(deps: ApiDeps, scope: OrgScope, input: Create
       action: 'api_key.create',
       targetType: 'api_key',
       targetId: id,
-      details: { name: input.name, prefix: secret.prefix, deployment_ids: deploymentIds, expires_at: input.expires_at ?? null },
+      details: {
+        name: input.name,
+        prefix: secret.prefix,
+        allowed_models: allowedModels,
+        rate_limit_rpm: limits.rateLimitRpm,
+        max_concurrent_streams: limits.maxConcurrentStreams,
+        token_budget: input.token_budget ?? null,
+        expires_at: input.expires_at ?? null,
+      },
     });
     return created;
   });
-  return { ...serializeApiKey(row), key: secret.key };
+  return { ...serializeApiKey(row, 0), key: secret.key };
 }

@@ -1,10 +1,9 @@
 import { isId } from '@gguf/core';
-import { publishApiKeyChanged } from '@gguf/redis';
 import { writeAuditLog } from '../audit/write-audit-log';
 import { type OrgScope, requireKeyManager } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors/api-error';
-import { afterCommit } from '../shared/after-commit';
+import { announceKeyChange } from './announce-api-key';
 
 /** Revokes a key and publishes the revocation, on which every gateway drops the key from its cache. */
 export async function revokeApiKey(deps: ApiDeps, scope: OrgScope, id: string): Promise<{ id: string; revoked: true }> {
@@ -22,5 +21,5 @@ export async function revokeApiKey(deps: ApiDeps, scope: OrgScope, id: string): 
 }
 
 export async function announceRevocation(deps: ApiDeps, apiKeyId: string, hash: string): Promise<void> {
-  await afterCommit(deps, 'publish a key revocation', { apiKeyId }, () => publishApiKeyChanged(deps.redis, { kind: 'revoked', apiKeyId, hash }));
+  await announceKeyChange(deps, { kind: 'revoked', apiKeyId, hash });
 }

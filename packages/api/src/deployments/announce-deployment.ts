@@ -1,6 +1,7 @@
 import type { DesiredState } from '@gguf/db';
 import { enqueueDeploymentSync, publishDeploymentChanged } from '@gguf/redis';
 import type { ApiDeps } from '../deps';
+import { announceOrganization } from '../organizations/announce-organization';
 import { afterCommit } from '../shared/after-commit';
 
 export interface DeploymentChange {
@@ -22,4 +23,13 @@ export async function announceDeployment(deps: ApiDeps, change: DeploymentChange
     });
     await publishDeploymentChanged(deps.redis, { kind: change.desiredState === 'deleted' ? 'deleted' : 'updated', deploymentId: change.id });
   });
+}
+
+/**
+ * After a deployment's model name or aliases change: nothing for the worker, but every gateway drops the
+ * deployment's route and the organization's model table (what /api/llm resolves `model` against).
+ */
+export async function announceModelNames(deps: ApiDeps, orgId: string, deploymentId: string): Promise<void> {
+  await afterCommit(deps, 'publish new model names', { deploymentId }, () => publishDeploymentChanged(deps.redis, { kind: 'updated', deploymentId }));
+  await announceOrganization(deps, orgId, 'updated');
 }

@@ -3,6 +3,8 @@ import { writeAuditLog } from '../audit/write-audit-log';
 import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import { type Idempotency, runIdempotent } from '../idempotency/run-idempotent';
+import { announceOrganization } from '../organizations/announce-organization';
+import { lockOrganization } from '../organizations/lock-organization';
 import { announceDeployment } from './announce-deployment';
 import { findDeployment } from './find-deployment';
 import { recordDeploymentEvent } from './record-event';
@@ -29,6 +31,8 @@ const ACTIONS: { [A in DeploymentAction]: { desiredState: DesiredState; bump: bo
 export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: string, action: DeploymentAction, options: { idempotency?: Idempotency } = {}): Promise<DeploymentObject> {
   const spec = ACTIONS[action];
   const { value, replayed } = await runIdempotent(deps, scope.orgId, options.idempotency, 200, async (tx) => {
+    // A delete changes the organization row (its default), so it takes that lock first, as creates and renames do.
+    if (action === 'delete') await lockOrganization(tx, scope.orgId);
     const current = await findDeployment(tx, scope.orgId, id, { lock: true });
     // Starting a failed deployment is a fresh attempt: a new generation, so the worker does not
     // skip it as work it already gave up on.
@@ -38,10 +42,21 @@ export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: 
       data: { desiredState: spec.desiredState, ...(bump ? { generation: { increment: 1 } } : {}) },
     });
     await recordDeploymentEvent(tx, id, spec.message, { generation: updated.generation });
-    await writeAuditLog(tx, { ...scope, action: `deployment.${action}`, targetType: 'deployment', targetId: id, details: { generation: updated.generation } });
+    // A deleted deployment frees its model names at once, and stops being the organization's default.
+    const unsetDefault = action === 'delete' && (await tx.organization.updateMany({ where: { id: scope.orgId, defaultDeploymentId: id }, data: { defaultDeploymentId: null } })).count > 0;
+    await writeAuditLog(tx, {
+      ...scope,
+      action: `deployment.${action}`,
+      targetType: 'deployment',
+      targetId: id,
+      details: { generation: updated.generation, ...(unsetDefault ? { default_deployment_unset: true } : {}) },
+    });
     return serializeDeployment(updated, deps.publicGatewayUrl);
   });
-  if (!replayed) await announceDeployment(deps, { id, generation: value.generation, desiredState: value.desired_state, reason: spec.message.toLowerCase() });
+  if (!replayed) {
+    await announceDeployment(deps, { id, generation: value.generation, desiredState: value.desired_state, reason: spec.message.toLowerCase() });
+    if (action === 'delete') await announceOrganization(deps, scope.orgId, 'updated');
+  }
   return value;
 }
 

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { modelNameSlug, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
+import { newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import { writeAuditLog } from '../audit/write-audit-log';
 import type { OrgScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import { type Idempotency, runIdempotent } from '../idempotency/run-idempotent';
+import { announceOrganization } from '../organizations/announce-organization';
 import { checkDeploymentQuota } from '../quotas/check-deployment-quota';
 import { announceDeployment } from './announce-deployment';
 import { assertModelUrlAllowed } from './check-model-url';
+import { claimModelNames } from './claim-model-names';
 import { recordDeploymentEvent } from './record-event';
 import type { CreateDeploymentInput, DeploymentObject } from './schemas';
 import { modelColumns, serializeDeployment } from './serialize-deployment';
@@ -26,13 +28,14 @@ export async function createDeployment(
   assertModelUrlAllowed(deps, input.model);
   const { value, replayed } = await runIdempotent(deps, scope.orgId, options.idempotency, 201, async (tx) => {
     await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 1, addGpus: input.gpu.count });
+    const names = await claimModelNames(tx, scope.orgId, { name: input.name, modelName: input.model_name, modelAliases: input.model_aliases ?? [] });
     const id = newId('deployment');
     const row = await tx.deployment.create({
       data: {
         id,
         orgId: scope.orgId,
         name: input.name,
-        modelName: modelNameSlug(input.name),
+        ...names,
         ...modelColumns(input.model),
         gpuCount: input.gpu.count,
         gpuType: input.gpu.type ?? null,
@@ -54,10 +57,14 @@ export async function createDeployment(
       action: 'deployment.create',
       targetType: 'deployment',
       targetId: id,
-      details: { name: input.name, model: input.model, gpu: input.gpu },
+      details: { name: input.name, model_name: names.modelName, model_aliases: names.modelAliases, model: input.model, gpu: input.gpu },
     });
     return serializeDeployment(row, deps.publicGatewayUrl);
   });
-  if (!replayed) await announceDeployment(deps, { id: value.id, generation: 1, desiredState: 'running', reason: 'created' });
+  if (!replayed) {
+    await announceDeployment(deps, { id: value.id, generation: 1, desiredState: 'running', reason: 'created' });
+    // The organization endpoint answers to a new model name.
+    await announceOrganization(deps, scope.orgId, 'updated');
+  }
   return { deployment: value, replayed };
 }

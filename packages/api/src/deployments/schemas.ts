@@ -1,4 +1,4 @@
-import { DEPLOYMENT_STATUSES, DESIRED_STATES, llamaArgs, modelSource } from '@gguf/core';
+import { DEPLOYMENT_STATUSES, DESIRED_STATES, llamaArgs, modelAliases, modelName, modelSource } from '@gguf/core';
 import { z } from 'zod';
 import { integer, name, queryInteger, storableStrings, text } from '../shared/fields';
 import { listOf, sequenceCursor } from '../shared/pagination';
@@ -19,8 +19,21 @@ const settings = {
   llama_args: llamaArgs.check(storableStrings),
 };
 
+/**
+ * What the organization endpoint (/api/llm) calls the deployment: unique within the organization
+ * among every live deployment's model name and exact aliases. Changing them redeploys nothing.
+ */
+const names = {
+  model_name: modelName.check(storableStrings),
+  /** Exact names or `*` globs; a glob may overlap another deployment's (the most specific wins) but not repeat it. */
+  model_aliases: modelAliases.check(storableStrings),
+};
+
 export const createDeploymentBody = z.strictObject({
   name,
+  /** Defaults to a slug of `name`, made unique within the organization with -2, -3… */
+  model_name: names.model_name.optional(),
+  model_aliases: names.model_aliases.optional(),
   model: settings.model,
   gpu: settings.gpu,
   context_size: settings.context_size.default(4096),
@@ -30,10 +43,12 @@ export const createDeploymentBody = z.strictObject({
 });
 export type CreateDeploymentInput = z.infer<typeof createDeploymentBody>;
 
-/** A rename alone changes nothing that runs; any settings field redeploys with a new generation. */
+/** A rename (name, model_name, model_aliases) changes nothing that runs; any settings field redeploys with a new generation. */
 export const updateDeploymentBody = z
   .strictObject({
     name: name.optional(),
+    model_name: names.model_name.optional(),
+    model_aliases: names.model_aliases.optional(),
     model: settings.model.optional(),
     gpu: settings.gpu.optional(),
     context_size: settings.context_size.optional(),
@@ -57,6 +72,10 @@ export type DownloadProgress = z.infer<typeof downloadProgress>;
 export const deployment = z.object({
   id: z.string(),
   name: z.string(),
+  /** The `model` that picks this deployment on the organization endpoint (/api/llm). */
+  model_name: z.string(),
+  /** More names for it there: exact names or `*` globs. */
+  model_aliases: z.array(z.string()),
   status: z.enum(DEPLOYMENT_STATUSES),
   desired_state: z.enum(DESIRED_STATES),
   status_message: z.string(),

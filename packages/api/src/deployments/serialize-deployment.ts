@@ -46,6 +46,8 @@ export function serializeDeployment(row: Deployment, publicGatewayUrl: string): 
   return {
     id: row.id,
     name: row.name,
+    model_name: row.modelName,
+    model_aliases: row.modelAliases,
     status: row.status,
     desired_state: row.desiredState,
     status_message: row.statusMessage,

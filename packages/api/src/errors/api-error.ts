@@ -36,8 +36,8 @@ export class ApiError extends Error {
   }
 
   /** The same answer for a missing object and another organization's, so ids leak nothing. */
-  static notFound(kind: string, id: string): ApiError {
-    return new ApiError('not_found', `No ${kind} with id '${id}'.`);
+  static notFound(kind: string, id: string, param?: string): ApiError {
+    return new ApiError('not_found', `No ${kind} with id '${id}'.`, param);
   }
 }
 

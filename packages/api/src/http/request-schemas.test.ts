@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { storableStrings } from '../shared/fields';
+import { isBigIntegerField, storableStrings } from '../shared/fields';
 import { ALL_ROUTES } from './all-routes';
 
 /**
@@ -52,7 +52,9 @@ function problemsOf(leaf: Schema, covered: boolean): string[] {
   if (type === 'number') {
     const number = leaf as unknown as z.ZodNumber;
     if (number.minValue === null || number.maxValue === null || !Number.isFinite(number.minValue) || !Number.isFinite(number.maxValue)) return ['has no bounds'];
-    if (number.isInt && (number.minValue < INT4.min || number.maxValue > INT4.max)) return ['does not fit a Postgres integer'];
+    // A `bigint` column's field (a token budget) is bounded to what a JSON number carries exactly instead.
+    const range = isBigIntegerField(leaf) ? { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER } : INT4;
+    if (number.isInt && (number.minValue < range.min || number.maxValue > range.max)) return [`does not fit a Postgres ${range === INT4 ? 'integer' : 'bigint as a JSON number'}`];
     return [];
   }
   if (['unknown', 'any', 'record', 'map', 'custom', 'bigint'].includes(type)) return [`is a free-form ${type}`];

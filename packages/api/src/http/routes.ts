@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiKeyList, createApiKeyBody, createdApiKey } from '../api-keys/schemas';
+import { apiKey, apiKeyList, createApiKeyBody, createdApiKey, updateApiKeyBody } from '../api-keys/schemas';
 import { auditLogList, auditLogQuery } from '../audit-logs/schemas';
 import {
   adminDeploymentList,
@@ -14,9 +14,19 @@ import {
   updateDeploymentBody,
 } from '../deployments/schemas';
 import { membership, membershipList, putMembershipBody } from '../memberships/schemas';
+import { organizationModelList } from '../models/schemas';
 import { node, nodeList, registerNodeBody } from '../nodes/schemas';
 import { named } from '../openapi/components';
-import { createOrganizationBody, hfTokenSetting, organization, organizationList, putHfTokenBody, updateOrganizationBody } from '../organizations/schemas';
+import {
+  createOrganizationBody,
+  currentOrganization,
+  hfTokenSetting,
+  organization,
+  organizationList,
+  putHfTokenBody,
+  updateCurrentOrganizationBody,
+  updateOrganizationBody,
+} from '../organizations/schemas';
 import { pathParam } from '../shared/fields';
 import { pageQuery } from '../shared/pagination';
 import { usageQuery, usageReport } from '../usage/schemas';
@@ -30,6 +40,8 @@ const deleted = named('Deleted', z.object({ id: z.string(), deleted: z.literal(t
 const Deployment = named('Deployment', deployment);
 const Organization = named('Organization', organization);
 const Node = named('Node', node);
+const ApiKey = named('ApiKey', apiKey);
+const CurrentOrganization = named('CurrentOrganization', currentOrganization);
 const User = named('User', user);
 
 // --- tenant: deployments ---------------------------------------------------------------------
@@ -40,7 +52,8 @@ export const createDeploymentRoute = defineRoute({
   path: '/api/v1/deployments',
   tag: 'Deployments',
   summary: 'Create a deployment',
-  description: 'Saves the deployment (status `pending`) and queues it for the worker. Honors `Idempotency-Key`.',
+  description:
+    'Saves the deployment (status `pending`) and queues it for the worker. Honors `Idempotency-Key`. `model_name` defaults to a slug of `name`, made unique in the organization with -2, -3…; a model name or alias another deployment already answers to is refused with 409 naming it.',
   auth: 'org',
   body: named('CreateDeploymentRequest', createDeploymentBody),
   response: Deployment,
@@ -79,7 +92,8 @@ export const updateDeploymentRoute = defineRoute({
   path: '/api/v1/deployments/{id}',
   tag: 'Deployments',
   summary: 'Rename a deployment or change its settings',
-  description: 'A rename alone changes nothing that runs. Changing model, gpu, context_size, parallel, embeddings or llama_args bumps the generation and redeploys.',
+  description:
+    'A rename alone (name, model_name, model_aliases) changes nothing that runs. Changing model, gpu, context_size, parallel, embeddings or llama_args bumps the generation and redeploys. A model name or alias another deployment already answers to is refused with 409 naming it.',
   auth: 'org',
   params: idParam,
   body: named('UpdateDeploymentRequest', updateDeploymentBody),
@@ -155,11 +169,13 @@ export const createApiKeyRoute = defineRoute({
   path: '/api/v1/api-keys',
   tag: 'API keys',
   summary: 'Create an API key',
-  description: 'The secret (`key`) is in this response only; store it now.',
+  description:
+    'The secret (`key`) is in this response only; store it now. `allowed_models` (names, `*` globs, deployment ids; empty = every model) restricts the key to calling models, and it cannot use this API. Needs the owner or admin role.',
   auth: 'org',
   body: named('CreateApiKeyRequest', createApiKeyBody),
   response: named('CreatedApiKey', createdApiKey),
   status: 201,
+  errors: ['conflict', 'not_found'],
 });
 
 export const listApiKeysRoute = defineRoute({
@@ -171,6 +187,32 @@ export const listApiKeysRoute = defineRoute({
   auth: 'org',
   query: pageQuery,
   response: named('ApiKeyList', apiKeyList),
+  status: 200,
+});
+
+export const getApiKeyRoute = defineRoute({
+  operationId: 'getApiKey',
+  method: 'GET',
+  path: '/api/v1/api-keys/{id}',
+  tag: 'API keys',
+  summary: 'Get an API key (never the secret), with its token use this month',
+  auth: 'org',
+  params: idParam,
+  response: ApiKey,
+  status: 200,
+});
+
+export const updateApiKeyRoute = defineRoute({
+  operationId: 'updateApiKey',
+  method: 'PATCH',
+  path: '/api/v1/api-keys/{id}',
+  tag: 'API keys',
+  summary: "Rename a key or change its allowed models, limits and monthly token budget",
+  description: 'null lifts a limit; `allowed_models: []` lets the key call every model. Published to every gateway, which apply it within a second. Needs the owner or admin role.',
+  auth: 'org',
+  params: idParam,
+  body: named('UpdateApiKeyRequest', updateApiKeyBody),
+  response: ApiKey,
   status: 200,
 });
 
@@ -193,10 +235,52 @@ export const getUsageRoute = defineRoute({
   path: '/api/v1/usage',
   tag: 'Usage',
   summary: 'Requests and tokens by hour or day',
-  description: 'Defaults: the last 30 days by day, or the last 24 hours by hour. At most 366 days by day or 31 days by hour.',
+  description:
+    'Defaults: the last 30 days by day, or the last 24 hours by hour. At most 366 days by day or 31 days by hour. Filter by `deployment_id`, `api_key_id` or `model_name`; `group_by` adds the totals per deployment, key or model name.',
   auth: 'org',
   query: usageQuery,
   response: named('UsageReport', usageReport),
+  status: 200,
+  errors: ['not_found'],
+});
+
+// --- tenant: the organization and its endpoint -------------------------------------------------
+
+export const getCurrentOrganizationRoute = defineRoute({
+  operationId: 'getOrganization',
+  method: 'GET',
+  path: '/api/v1/organization',
+  tag: 'Organization',
+  summary: 'Your organization: its endpoint, default deployment and limits',
+  description: '`base_url` is the organization endpoint, where `model` picks the deployment by its model name or alias (see docs/gateway.md).',
+  auth: 'org',
+  response: CurrentOrganization,
+  status: 200,
+});
+
+export const updateCurrentOrganizationRoute = defineRoute({
+  operationId: 'updateOrganization',
+  method: 'PATCH',
+  path: '/api/v1/organization',
+  tag: 'Organization',
+  summary: "Set or clear the organization's default deployment",
+  description: 'The default deployment answers a `model` that matches no model name or alias on the organization endpoint; null = none (such a model answers 404). Needs the owner or admin role.',
+  auth: 'org',
+  body: named('UpdateOrganizationSettingsRequest', updateCurrentOrganizationBody),
+  response: CurrentOrganization,
+  status: 200,
+  errors: ['not_found'],
+});
+
+export const listModelsRoute = defineRoute({
+  operationId: 'listOrganizationModels',
+  method: 'GET',
+  path: '/api/v1/organization/models',
+  tag: 'Organization',
+  summary: "The organization endpoint's models: each deployment's model name, aliases and status",
+  description: 'Every live deployment, sorted by model name; `default` marks the default deployment.',
+  auth: 'org',
+  response: named('OrganizationModelList', organizationModelList),
   status: 200,
 });
 

@@ -58,11 +58,32 @@ export const organization = z.object({
   platform_hf_token: z.boolean(),
   /** Whether the organization stored a Hugging Face token of its own; the token itself is never shown. */
   hf_token_set: z.boolean(),
+  /** The deployment the organization endpoint (/api/llm) serves a `model` that matches no name or alias; null = none (404). */
+  default_deployment_id: z.string().nullable(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
 export type OrganizationObject = z.infer<typeof organization>;
 export const organizationList = listOf(organization);
+
+// --- the caller's own organization -------------------------------------------------------------
+
+/** The organization as its members see it: the same object, plus its endpoint, where `model` picks the deployment. */
+export const currentOrganization = organization.extend({
+  /** PUBLIC_GATEWAY_URL + /api/llm: for the Anthropic SDK and Claude Code (ANTHROPIC_BASE_URL). */
+  base_url: z.url(),
+  /** base_url + /v1, for the OpenAI SDK. */
+  openai_base_url: z.url(),
+});
+export type CurrentOrganizationObject = z.infer<typeof currentOrganization>;
+
+export const updateCurrentOrganizationBody = z
+  .strictObject({
+    /** One of the organization's live deployments, or null for none. */
+    default_deployment_id: idOf('deployment').nullable().optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'must change at least one field');
+export type UpdateCurrentOrganizationInput = z.infer<typeof updateCurrentOrganizationBody>;
 
 // --- the organization's own Hugging Face token -------------------------------------------------
 

@@ -13,6 +13,7 @@ export function serializeOrganization(row: Organization): OrganizationObject {
     max_api_keys: row.maxApiKeys,
     platform_hf_token: row.platformHfToken,
     hf_token_set: row.hfTokenSecret !== null,
+    default_deployment_id: row.defaultDeploymentId,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

@@ -85,6 +85,20 @@ export const integer = (min: number, max: number) => bounded(z.number({ error: '
 /** The same, read from the query string. */
 export const queryInteger = (min: number, max: number) => bounded(z.coerce.number({ error: 'must be a number' }), min, max);
 
+const BIGINT_FIELDS = new WeakSet<z.core.$ZodType>();
+export const isBigIntegerField = (schema: z.core.$ZodType): boolean => BIGINT_FIELDS.has(schema);
+
+/**
+ * A whole number for a Postgres `bigint` column (a key's monthly token budget), bounded to what a JSON
+ * number carries exactly. Marked so the check that every request number fits an `integer` knows it.
+ */
+export const bigInteger = (min: number, max: number) => {
+  if (min < -Number.MAX_SAFE_INTEGER || max > Number.MAX_SAFE_INTEGER) throw new RangeError(`bigint field bounds ${min}..${max} are not exact as JSON numbers`);
+  const schema = z.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  BIGINT_FIELDS.add(schema);
+  return schema;
+};
+
 // Postgres timestamps have no year 0 and ISO 8601 output has four-digit years: years 1 to 9999, in UTC.
 const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
 const LATEST = Date.parse('9999-12-31T23:59:59.999Z');

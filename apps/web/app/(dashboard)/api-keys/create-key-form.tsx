@@ -28,7 +28,7 @@ export function CreateKeyForm({ deployments }: { deployments: { id: string; name
     const deploymentIds = form.getAll('deployment_ids').map(String);
     const body = {
       name: String(form.get('name') ?? ''),
-      ...(deploymentIds.length > 0 ? { deployment_ids: deploymentIds } : {}),
+      ...(deploymentIds.length > 0 ? { allowed_models: deploymentIds } : {}),
       ...(days > 0 ? { expires_at: new Date(Date.now() + days * 86_400_000).toISOString() } : {}),
     };
     const formElement = event.currentTarget;
@@ -76,7 +76,7 @@ export function CreateKeyForm({ deployments }: { deployments: { id: string; name
         <fieldset className="sm:col-span-2">
           <legend className="text-sm font-medium">Deployments</legend>
           <p className="text-xs text-zinc-500">Leave all unticked to allow every deployment of the organization.</p>
-          {errors.deployment_ids ? <p className="text-xs text-red-600">{errors.deployment_ids}</p> : null}
+          {errors.allowed_models ? <p className="text-xs text-red-600">{errors.allowed_models}</p> : null}
           <div className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
             {deployments.map((d) => (
               <label key={d.id} className="flex items-center gap-2 text-sm">

@@ -35,11 +35,11 @@ export default async function ApiKeysPage() {
                 <code className="font-mono text-xs">{key.prefix}…</code>
               </Td>
               <Td>
-                {key.deployment_ids.length === 0 ? (
+                {key.allowed_models.length === 0 ? (
                   <Badge>All deployments</Badge>
                 ) : (
                   <span className="flex flex-wrap gap-1">
-                    {key.deployment_ids.map((id) => (
+                    {key.allowed_models.map((id) => (
                       <Badge key={id} tone="blue">
                         {names.get(id) ?? id}
                       </Badge>
