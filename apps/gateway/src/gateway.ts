@@ -7,6 +7,7 @@ import { Agent } from 'undici';
 import { Directory } from './auth/directory';
 import { subscribeToChanges } from './auth/invalidation';
 import type { GatewayContext } from './context';
+import { Budgets } from './limits/budgets';
 import { RateLimiter } from './limits/rate-limiter';
 import { Meter } from './metering/meter';
 import { createMetrics } from './metrics';
@@ -43,13 +44,14 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
   // Both wait for Redis: a gateway that cannot hear about revocations must not start serving.
   await subscribeToChanges(subscriber, directory, logger);
   if (limiterRedis.status !== 'ready') await once(limiterRedis, 'ready');
+  const budgets = new Budgets(limiterRedis, db, env.GATEWAY_RATE_LIMIT_PREFIX, logger, () => metrics.limiterFailOpen.inc());
   const context: GatewayContext = {
     env,
     logger,
     accessLogger,
     directory,
     metrics,
-    limiter: new RateLimiter(limiterRedis, env.GATEWAY_RATE_LIMIT_PREFIX, logger, (requests) => metrics.limiterFailOpen.inc(requests)),
+    limiter: new RateLimiter(limiterRedis, env.GATEWAY_RATE_LIMIT_PREFIX, logger, (requests) => metrics.limiterFailOpen.inc(requests), budgets),
     meter: new Meter(db, logger, { flushMs: env.GATEWAY_METER_FLUSH_MS, flushRows: env.GATEWAY_METER_FLUSH_ROWS, lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS }),
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
@@ -67,6 +69,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
         server.closeIdleConnections();
       });
       await context.limiter.close();
+      budgets.close();
       await context.meter.close();
       await Promise.allSettled([context.agent.close(), closeRedis(subscriber), closeRedis(limiterRedis)]);
     })());

@@ -30,7 +30,7 @@ export function CopyButton({ value, label = 'Copy' }: { value: string; label?: s
 /** A read-only value in monospace with its copy button, e.g. a base URL. */
 export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
-    <div>
+    <div className="min-w-0">
       <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">{label}</p>
       <div className="mt-1 flex items-center gap-2">
         <code data-testid={testId} className="min-w-0 flex-1 truncate rounded-md bg-zinc-100 px-3 py-1.5 font-mono text-sm dark:bg-zinc-800">

@@ -7,7 +7,7 @@ import { eventually } from '../test/eventually';
 import { type Limits, RateLimiter } from './rate-limiter';
 
 const logger = createLogger('rate-limiter-test', 'silent');
-const limits: Limits = { keyRpm: 3, orgRpm: 0, keyMaxStreams: 0, orgMaxStreams: 0 };
+const limits: Limits = { keyRpm: 3, orgRpm: 0, keyMaxStreams: 0, orgMaxStreams: 0, tokenBudget: null };
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();

@@ -1,13 +1,17 @@
 import type { Logger } from '@gguf/core';
 import type { Redis } from '@gguf/redis';
 import { ACQUIRE_SCRIPT, COUNT_SCRIPT, RENEW_SCRIPT } from './limit-script';
+import type { Budgets } from './budgets';
 import { RequestWindow } from './request-window';
+import { withTimeout } from './with-timeout';
 
 export interface Limits {
   keyRpm: number;
   orgRpm: number;
   keyMaxStreams: number;
   orgMaxStreams: number;
+  /** Input + output tokens the key may use per UTC month; null: no budget. */
+  tokenBudget: number | null;
 }
 
 export interface LimitRequest {
@@ -18,13 +22,15 @@ export interface LimitRequest {
   limits: Limits;
 }
 
-export type Refusal = 'key_rpm' | 'org_rpm' | 'key_streams' | 'org_streams';
+export type Refusal = 'key_budget' | 'key_rpm' | 'org_rpm' | 'key_streams' | 'org_streams';
 
 export interface LimitDecision {
   allowed: boolean;
   refusedBy?: Refusal;
   /** The tighter of the key's and the organization's request limits, for x-ratelimit-* headers; absent when neither applies. */
   requests?: { limit: number; remaining: number; resetSeconds: number };
+  /** When refused by the token budget: the budget, what was used and when it starts over (epoch ms). */
+  budget?: { limit: number; used: number; resetsAt: number };
   /** Frees the concurrency slot of an admitted stream; safe to call more than once. */
   release: () => void;
 }
@@ -33,8 +39,6 @@ const WINDOW_MS = 60_000;
 /** How often counted requests go to Redis in one pipeline; also how late an instance hears of the others. */
 const COUNT_FLUSH_MS = 100;
 const LEASE_MS = 60_000;
-/** Redis answers in well under a millisecond; past this a stream is let through rather than stalled. */
-const DECISION_TIMEOUT_MS = 250;
 const FAIL_OPEN_WARN_INTERVAL_MS = 10_000;
 
 type LimitCommands = {
@@ -71,6 +75,8 @@ export class RateLimiter {
     private readonly logger: Logger,
     /** Told how many requests were let through unchecked. */
     private readonly onFailOpen: (requests: number) => void = noop,
+    /** Keys' monthly token budgets; without it budgets are not checked. */
+    private readonly budgets?: Budgets,
   ) {
     redis.defineCommand('ggufCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
     redis.defineCommand('ggufAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
@@ -85,6 +91,13 @@ export class RateLimiter {
   async check(request: LimitRequest): Promise<LimitDecision> {
     const { limits } = request;
     const now = Date.now();
+    if (limits.tokenBudget !== null && this.budgets) {
+      const used = await this.budgets.used(request.apiKeyId, now);
+      if (used >= limits.tokenBudget) {
+        const budget = { limit: limits.tokenBudget, used, resetsAt: this.budgets.monthOf(now).next };
+        return { allowed: false, refusedBy: 'key_budget', budget, release: noop };
+      }
+    }
     const keySubject = `key:${request.apiKeyId}`;
     const orgSubject = `org:${request.orgId}`;
     const keyWindow = limits.keyRpm > 0 ? this.window(keySubject) : undefined;
@@ -218,12 +231,4 @@ function tightest(limits: Limits, keyUsed: number, orgUsed: number, resetSeconds
   const org = limits.orgRpm > 0 ? { limit: limits.orgRpm, remaining: Math.max(0, limits.orgRpm - orgUsed), resetSeconds } : undefined;
   if (!key || !org) return key ?? org;
   return org.remaining < key.remaining ? org : key;
-}
-
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from redis within ${DECISION_TIMEOUT_MS} ms`)), DECISION_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

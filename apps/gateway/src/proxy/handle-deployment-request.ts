@@ -4,7 +4,9 @@ import type { GatewayContext } from '../context';
 import { readBody } from '../http/body';
 import { type GatewayError, gatewayError, sendError } from '../http/errors';
 import { isJsonObject, type JsonObject } from '../http/json-body';
+import { limitsFor } from '../limits/key-limits';
 import type { LimitDecision } from '../limits/rate-limiter';
+import { refusalError } from '../limits/refusal';
 import type { ParsedTarget, Protocol, RouteSpec } from '../routes';
 import { forward } from './forward';
 import { recordOutcome } from './outcome';
@@ -40,13 +42,6 @@ function rateLimitHeaders(decision: LimitDecision): Record<string, string> {
     'x-ratelimit-reset-requests': `${requests.resetSeconds}s`,
   };
 }
-
-const REFUSAL_MESSAGES = {
-  key_rpm: 'Rate limit reached for this API key (requests per minute).',
-  org_rpm: 'Rate limit reached for this organization (requests per minute).',
-  key_streams: 'Too many concurrent streams for this API key.',
-  org_streams: 'Too many concurrent streams for this organization.',
-} as const;
 
 /** Everything under /api/gguf/{id}/: refuse early and cheaply, then authenticate, read, limit and forward. */
 export async function handleDeploymentRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, target: ParsedTarget, requestId: string, startedAt: number): Promise<void> {
@@ -86,25 +81,17 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     intent = streamIntent(target.route, read.body, checked.value);
   }
 
-  const { env } = ctx;
   const decision = await ctx.limiter.check({
     requestId,
     apiKeyId: auth.key.id,
     orgId: auth.deployment.orgId,
     streamed: intent.streamed,
-    limits: {
-      keyRpm: env.GATEWAY_KEY_RPM,
-      orgRpm: auth.org.rpm ?? env.GATEWAY_ORG_RPM,
-      keyMaxStreams: env.GATEWAY_KEY_MAX_STREAMS,
-      orgMaxStreams: auth.org.maxStreams ?? env.GATEWAY_ORG_MAX_STREAMS,
-    },
+    limits: limitsFor(ctx.env, auth.key, auth.org),
   });
   Object.assign(headers, rateLimitHeaders(decision));
   if (!decision.allowed) {
-    const refusedBy = decision.refusedBy ?? 'org_rpm';
-    ctx.metrics.rateLimited.inc({ limit: refusedBy });
-    const retryAfter = refusedBy.endsWith('rpm') ? (decision.requests?.resetSeconds ?? 60) : 1;
-    return refuse(gatewayError(429, 'rate_limit_exceeded', REFUSAL_MESSAGES[refusedBy], retryAfter));
+    ctx.metrics.rateLimited.inc({ limit: decision.refusedBy ?? 'org_rpm' });
+    return refuse(refusalError(decision));
   }
 
   forward(ctx, req, res, {

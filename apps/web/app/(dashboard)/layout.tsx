@@ -33,8 +33,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="flex h-full flex-col gap-4 p-3">
+      {/* The aside stretches to the page's full height (its background and border with it); its contents stick to the window. */}
+      <aside className="border-b border-zinc-200 bg-white md:w-60 md:shrink-0 md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="flex flex-col gap-4 p-3 md:sticky md:top-0 md:h-screen md:overflow-y-auto">
           <Link href="/deployments" className="px-3 pt-2 text-lg font-semibold tracking-tight">
             <span className="text-indigo-600 dark:text-indigo-400">GGUF</span> Cloud
           </Link>

@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
 
 function totalsTable(first: string, rows: { name: string; totals: UsageReport['totals'] }[]) {
   return (
-    <Table head={[first, 'Requests', 'Input tokens', 'Output tokens']}>
+    <Table head={[first, 'Requests', 'Input tokens', 'Output tokens']} numeric={[1, 2, 3]}>
       {rows.length > 0 ? (
         rows.map((row) => totalsRow(row.name, row.totals))
       ) : (
@@ -30,7 +30,7 @@ function totalsTable(first: string, rows: { name: string; totals: UsageReport['t
 function totalsRow(label: string, totals: UsageReport['totals']) {
   return (
     <tr key={label}>
-      <Td className="font-medium">{label}</Td>
+      <Td className="font-medium whitespace-nowrap">{label}</Td>
       <Td className="text-right tabular-nums">{formatNumber(totals.requests)}</Td>
       <Td className="text-right tabular-nums">{formatNumber(totals.input_tokens)}</Td>
       <Td className="text-right tabular-nums">{formatNumber(totals.output_tokens)}</Td>
@@ -114,7 +114,8 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           </Card>
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-2">
+      {/* Side by side only where both tables fit whole; below that, one above the other. */}
+      <div className="grid gap-6 2xl:grid-cols-2">
         <Card title="By deployment">
           {totalsTable('Deployment', byDeployment)}
         </Card>
