@@ -1,6 +1,7 @@
+import { renderPrompt } from './chat-template';
 import type { Exchange, Route } from './context';
-import { anthropicTurns, isRecord, promptTokenCount, type Turn } from './conversation';
-import { generate, refuseGeneration, withSlot } from './generation';
+import { anthropicTurns, isRecord, type Turn } from './conversation';
+import { generate, type PromptRun, refuseGeneration, startPrompt, withSlot } from './generation';
 import { randomId } from './ids';
 import { limitsFrom, planReply, type TextReply, type ToolChoice, type ToolDef, type ToolReply } from './reply';
 import { chatMessagesRefusal, jinjaRefusal } from './llama-checks';
@@ -67,14 +68,19 @@ function asChatRequest(body: Record<string, unknown>): { messages: unknown[]; to
  * What /v1/messages and /v1/messages/count_tokens share: llama-server's checks on the converted request (a
  * missing `messages` is a runtime error there, so a 500), then the conversation. Answers a refused request itself.
  */
-function conversation(ex: Exchange): { turns: Turn[]; promptTokens: number } | undefined {
+function conversation(ex: Exchange): { turns: Turn[]; prompt: string[] } | undefined {
   const { messages, system, tools } = ex.body;
   if (messages === undefined) return void ex.fail(500, "'messages' is required");
   const chat = asChatRequest(ex.body);
   const refusal = jinjaRefusal(ex.server.args.jinja, chat.tools, chat.toolChoice) ?? chatMessagesRefusal(chat.messages);
   if (refusal) return void ex.fail(refusal.status, refusal.message);
   const turns = anthropicTurns(system, Array.isArray(messages) ? messages.filter(isRecord) : []);
-  return { turns, promptTokens: promptTokenCount(turns, tools) };
+  return { turns, prompt: renderPrompt(turns, tools) };
+}
+
+/** llama-server's Anthropic usage: `input_tokens` counts only what was computed, the cached rest is `cache_read_input_tokens`. */
+function usage(run: PromptRun, outputTokens: number) {
+  return { cache_read_input_tokens: run.cachedTokens, input_tokens: run.promptTokens - run.cachedTokens, output_tokens: outputTokens };
 }
 
 function stopReason(plan: TextReply | ToolReply): string {
@@ -87,7 +93,8 @@ async function messages(ex: Exchange): Promise<void> {
   const { body, res } = ex;
   const parsed = conversation(ex);
   if (!parsed) return;
-  const { turns, promptTokens } = parsed;
+  const { turns, prompt } = parsed;
+  const promptTokens = prompt.length;
   if (refuseGeneration(ex, promptTokens)) return;
 
   const plan = planReply({
@@ -103,9 +110,10 @@ async function messages(ex: Exchange): Promise<void> {
   const toolUseId = randomId('toolu_');
   const message = { id: randomId('msg_'), type: 'message', role: 'assistant', model: ex.server.model };
 
-  await withSlot(ex, async () => {
+  await withSlot(ex, prompt, async (lease) => {
+    const run = startPrompt(ex, lease, prompt);
     if (body.stream !== true) {
-      if (!(await generate(ex, promptTokens, plan.pieces, () => undefined))) return;
+      if (!(await generate(ex, lease, run, plan.pieces, () => undefined))) return;
       const content =
         plan.kind === 'tool'
           ? [{ type: 'tool_use', id: toolUseId, name: plan.name, input: JSON.parse(plan.argumentsJson) as unknown }]
@@ -115,7 +123,7 @@ async function messages(ex: Exchange): Promise<void> {
         content,
         stop_reason: stopReason(plan),
         stop_sequence: stopSequence,
-        usage: { input_tokens: promptTokens, output_tokens: plan.pieces.length },
+        usage: usage(run, plan.pieces.length),
       });
       return;
     }
@@ -123,12 +131,12 @@ async function messages(ex: Exchange): Promise<void> {
     startEventStream(res);
     writeEvent(res, 'message_start', {
       type: 'message_start',
-      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: promptTokens, output_tokens: 0 } },
+      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usage(run, 0) },
     });
     const block = plan.kind === 'tool' ? { type: 'tool_use', id: toolUseId, name: plan.name, input: {} } : { type: 'text', text: '' };
     writeEvent(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: block });
     writeEvent(res, 'ping', { type: 'ping' });
-    const done = await generate(ex, promptTokens, plan.pieces, (piece) => {
+    const done = await generate(ex, lease, run, plan.pieces, (piece) => {
       const delta = plan.kind === 'tool' ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece };
       writeEvent(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta });
     });
@@ -146,7 +154,7 @@ async function messages(ex: Exchange): Promise<void> {
 
 function countTokens(ex: Exchange): void {
   const parsed = conversation(ex);
-  if (parsed) ex.json(200, { input_tokens: parsed.promptTokens });
+  if (parsed) ex.json(200, { input_tokens: parsed.prompt.length });
 }
 
 export const anthropicRoutes: Route[] = [

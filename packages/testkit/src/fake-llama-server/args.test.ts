@@ -22,6 +22,10 @@ describe('parseArgs', () => {
       metrics: true, webui: false, slots: true, threads: 4, logDisable: true,
     });
     expect(run(['--embedding', '--n-gpu-layers', '10']).gpuLayers).toBe(10);
+    expect(run([]).slotPromptSimilarity).toBe(0.1);
+    expect(run(['-sps', '0.5']).slotPromptSimilarity).toBe(0.5);
+    expect(run(['--slot-prompt-similarity', '0']).slotPromptSimilarity).toBe(0);
+    expect(parseArgs(['-sps', 'half'])).toMatchObject({ kind: 'error', message: expect.stringContaining('error while handling argument "-sps": stof') });
     expect(run(['--gpu-layers', '5', '--embedding']).embeddings).toBe(true);
   });
 

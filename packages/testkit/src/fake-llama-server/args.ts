@@ -16,6 +16,8 @@ export interface ServerArgs {
   ctxSize: number;
   /** Slots; -1 means "auto". */
   parallel: number;
+  /** Share of a new prompt a slot's cached prompt must cover for the request to go there; 0 turns it off. */
+  slotPromptSimilarity: number;
   apiKeys: string[];
   apiKeyFile?: string;
   embeddings: boolean;
@@ -63,6 +65,13 @@ function int(value: string): number {
   const match = /^\s*[-+]?\d+/.exec(value);
   if (!match) throw new ValueError('stoi');
   return Number.parseInt(match[0], 10);
+}
+
+function float(value: string): number {
+  // std::stof reads a leading decimal number and reports a bare "stof" when there is none.
+  const match = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i.exec(value);
+  if (!match) throw new ValueError('stof');
+  return Number.parseFloat(match[0]);
 }
 
 function oneOf(option: string, allowed: string[]) {
@@ -178,7 +187,7 @@ const FLAGS: FlagSpec[] = [
   ignoredValue(['--ssl-cert-file'], 'FNAME', 'TLS certificate'),
   ignoredFlag(['--props'], 'allow changing global properties'),
   ignoredValue(['--slot-save-path'], 'PATH', 'slot KV cache save path'),
-  ignoredValue(['-sps', '--slot-prompt-similarity'], 'SIMILARITY', 'slot prompt similarity'),
+  { names: ['-sps', '--slot-prompt-similarity'], value: 'SIMILARITY', help: 'slot prompt similarity', apply: (a, v) => (a.slotPromptSimilarity = float(v)) },
   ignoredFlag(['--no-prefill-assistant'], 'do not prefill the assistant message'),
   ignoredFlag(['--warmup'], 'warm up the model'),
   ignoredFlag(['--no-warmup'], 'skip warming up the model'),
@@ -193,6 +202,7 @@ function defaults(): ServerArgs {
     port: 8080,
     ctxSize: 4096,
     parallel: -1,
+    slotPromptSimilarity: 0.1,
     apiKeys: [],
     embeddings: false,
     reranking: false,

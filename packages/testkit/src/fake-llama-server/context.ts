@@ -27,6 +27,8 @@ export interface ServerContext {
 export interface Exchange {
   res: ServerResponse;
   server: ServerContext;
+  /** The route's path, without the query. */
+  path: string;
   /** Parsed JSON body of a POST route (always an object); empty for GET routes. */
   body: Record<string, unknown>;
   knobs: RequestKnobs;

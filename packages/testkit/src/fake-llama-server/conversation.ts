@@ -1,5 +1,3 @@
-import { countTokens } from './tokenizer';
-
 /** One message reduced to what the fake model looks at: who said it and its text. */
 export interface Turn {
   role: string;
@@ -49,16 +47,6 @@ export function anthropicTurns(system: unknown, messages: Record<string, unknown
     turns.push({ role: String(message.role), text: textOfParts(content), toolResult });
   }
   return turns;
-}
-
-// What a chat template adds around each message (role markers, separators) and to open the assistant's turn.
-const TOKENS_PER_TURN = 4;
-const TOKENS_TO_OPEN_REPLY = 2;
-
-/** Prompt size as if rendered by a chat template: deterministic, the same for the same conversation. */
-export function promptTokenCount(turns: Turn[], tools: unknown): number {
-  const toolTokens = Array.isArray(tools) && tools.length > 0 ? countTokens(JSON.stringify(tools)) : 0;
-  return turns.reduce((sum, turn) => sum + TOKENS_PER_TURN + countTokens(turn.text), TOKENS_TO_OPEN_REPLY + toolTokens);
 }
 
 /** The turn the reply answers: the last one from the user or a tool. */

@@ -44,7 +44,8 @@ function metrics(ex: Exchange): void {
   const { args, stats, slots } = ex.server;
   if (!args.metrics) return ex.fail(501, 'This server does not support metrics endpoint. Start it with `--metrics`');
   const text = [
-    metric('prompt_tokens_total', 'counter', 'Number of prompt tokens processed.', stats.promptTokens),
+    // Computed tokens only, as llama-server counts them: what came from a slot's cache was not processed.
+    metric('prompt_tokens_total', 'counter', 'Number of prompt tokens processed.', stats.promptTokens - stats.cachedTokens),
     metric('tokens_predicted_total', 'counter', 'Number of generation tokens processed.', stats.predictedTokens),
     metric('requests_processing', 'gauge', 'Number of requests processing.', slots.processing),
     metric('requests_deferred', 'gauge', 'Number of requests deferred.', slots.deferred),
@@ -99,8 +100,8 @@ async function rerank(ex: Exchange): Promise<void> {
     .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
     .slice(0, typeof topN === 'number' && topN > 0 ? topN : undefined);
 
-  await withSlot(ex, async () => {
-    if (!(await generate(ex, promptTokens, [], () => undefined))) return;
+  await withSlot(ex, [], async (lease) => {
+    if (!(await generate(ex, lease, { promptTokens, cachedTokens: 0 }, [], () => undefined))) return;
     ex.json(200, { model: ex.server.model, object: 'list', usage: { prompt_tokens: promptTokens, total_tokens: promptTokens }, results });
   });
 }

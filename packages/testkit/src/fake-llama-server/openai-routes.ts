@@ -1,14 +1,15 @@
 import { BUILD_INFO } from './args';
+import { renderPrompt } from './chat-template';
 import type { Exchange, Route } from './context';
-import { isRecord, openAiTurns, promptTokenCount } from './conversation';
+import { isRecord, openAiTurns } from './conversation';
 import { EMBEDDING_DIMENSIONS, embed, toBase64 } from './embedding';
-import { generate, refuseGeneration, withSlot } from './generation';
+import { generate, type PromptRun, refuseGeneration, startPrompt, withSlot } from './generation';
 import { randomId, unixSeconds } from './ids';
 import { choicesRefusal, chatMessagesRefusal, jinjaRefusal } from './llama-checks';
 import { typeError } from './nlohmann-json';
 import { limitsFrom, limitText, planReply, replyText, type ToolChoice, type ToolDef } from './reply';
 import { endOpenAiStream, startEventStream, writeData } from './sse';
-import { countTokens, type Vocabulary } from './tokenizer';
+import { countTokens, splitPieces, type Vocabulary } from './tokenizer';
 
 /** OpenAI-compatible routes, in the shapes llama-server gives them (ids, system_fingerprint, timings). */
 
@@ -31,8 +32,15 @@ function includeUsage(body: Record<string, unknown>): boolean {
   return isRecord(body.stream_options) && body.stream_options.include_usage === true;
 }
 
-function usage(promptTokens: number, completionTokens: number) {
-  return { completion_tokens: completionTokens, prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens };
+/** llama-server's usage for completions: `cached_tokens` is the part of `prompt_tokens` its slot's cache held. */
+function usage(run: PromptRun, completionTokens: number) {
+  const { promptTokens, cachedTokens } = run;
+  return {
+    completion_tokens: completionTokens,
+    prompt_tokens: promptTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: cachedTokens },
+  };
 }
 
 async function chatCompletions(ex: Exchange): Promise<void> {
@@ -41,7 +49,8 @@ async function chatCompletions(ex: Exchange): Promise<void> {
   if (refusal) return ex.fail(refusal.status, refusal.message);
   // The checks above leave only objects with a string role (assistant messages without content included).
   const turns = openAiTurns(body.messages as Record<string, unknown>[]);
-  const promptTokens = promptTokenCount(turns, body.tools);
+  const prompt = renderPrompt(turns, body.tools);
+  const promptTokens = prompt.length;
   if (refuseGeneration(ex, promptTokens)) return;
 
   const plan = planReply({
@@ -56,9 +65,10 @@ async function chatCompletions(ex: Exchange): Promise<void> {
   const toolCallId = randomId('call_');
   const base = { created: unixSeconds(), id: randomId('chatcmpl-'), model: ex.server.model, system_fingerprint: BUILD_INFO };
 
-  await withSlot(ex, async () => {
+  await withSlot(ex, prompt, async (lease) => {
+    const run = startPrompt(ex, lease, prompt);
     if (body.stream !== true) {
-      const timings = await generate(ex, promptTokens, plan.pieces, () => undefined);
+      const timings = await generate(ex, lease, run, plan.pieces, () => undefined);
       if (!timings) return;
       const message =
         plan.kind === 'tool'
@@ -68,7 +78,7 @@ async function chatCompletions(ex: Exchange): Promise<void> {
         choices: [{ finish_reason: finishReason, index: 0, message }],
         ...base,
         object: 'chat.completion',
-        usage: usage(promptTokens, plan.pieces.length),
+        usage: usage(run, plan.pieces.length),
         timings,
       });
       return;
@@ -84,12 +94,12 @@ async function chatCompletions(ex: Exchange): Promise<void> {
     if (plan.kind === 'tool') {
       writeData(res, chunk({ tool_calls: [{ index: 0, id: toolCallId, type: 'function', function: { name: plan.name, arguments: '' } }] }));
     }
-    const timings = await generate(ex, promptTokens, plan.pieces, (piece) =>
+    const timings = await generate(ex, lease, run, plan.pieces, (piece) =>
       writeData(res, chunk(plan.kind === 'tool' ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece })),
     );
     if (!timings) return;
     writeData(res, { ...chunk({}, finishReason), timings });
-    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'chat.completion.chunk', usage: usage(promptTokens, plan.pieces.length) });
+    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'chat.completion.chunk', usage: usage(run, plan.pieces.length) });
     endOpenAiStream(res);
   });
 }
@@ -138,8 +148,8 @@ async function completions(ex: Exchange): Promise<void> {
   const inputs = textInputs(body.prompt, ex.server.vocab);
   if ('error' in inputs) return ex.fail(500, inputs.error);
   const prompts = inputs.texts;
-  const promptSizes = prompts.map(countTokens);
-  const promptTokens = promptSizes.reduce((sum, n) => sum + n, 0);
+  const promptTokenLists = prompts.map(splitPieces);
+  const promptSizes = promptTokenLists.map((tokens) => tokens.length);
   if (refuseGeneration(ex, Math.max(...promptSizes))) return;
 
   const limits = limitsFrom(body.max_tokens ?? body.n_predict, body.stop, body.ignore_eos, ex.server.slotContext - Math.max(...promptSizes));
@@ -148,12 +158,17 @@ async function completions(ex: Exchange): Promise<void> {
   const base = { created: unixSeconds(), id: randomId('chatcmpl-'), model: ex.server.model, system_fingerprint: BUILD_INFO };
   const choice = (index: number, text: string, finish: string | null) => ({ text, index, logprobs: null, finish_reason: finish });
 
-  await withSlot(ex, async () => {
+  await withSlot(ex, promptTokenLists[0] ?? [], async (lease) => {
     const stream = body.stream === true;
     if (stream) startEventStream(res);
     let timings;
+    // The prompts run one after another in the slot, each reading what the one before left in its cache.
+    const total: PromptRun = { promptTokens: 0, cachedTokens: 0 };
     for (const [index, reply] of replies.entries()) {
-      timings = await generate(ex, promptSizes[index] ?? 0, reply.pieces, (piece) => {
+      const run = startPrompt(ex, lease, promptTokenLists[index] ?? []);
+      total.promptTokens += run.promptTokens;
+      total.cachedTokens += run.cachedTokens;
+      timings = await generate(ex, lease, run, reply.pieces, (piece) => {
         if (stream) writeData(res, { choices: [choice(index, piece, null)], ...base, object: 'text_completion' });
       });
       if (!timings) return;
@@ -161,10 +176,10 @@ async function completions(ex: Exchange): Promise<void> {
     }
     if (!stream) {
       const choices = replies.map((reply, index) => choice(index, reply.pieces.join(''), reply.finish));
-      ex.json(200, { choices, ...base, object: 'text_completion', usage: usage(promptTokens, completionTokens), timings });
+      ex.json(200, { choices, ...base, object: 'text_completion', usage: usage(total, completionTokens), timings });
       return;
     }
-    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'text_completion', usage: usage(promptTokens, completionTokens) });
+    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'text_completion', usage: usage(total, completionTokens) });
     endOpenAiStream(res);
   });
 }
@@ -184,8 +199,9 @@ async function embeddings(ex: Exchange): Promise<void> {
   if (texts.some((text) => text === '')) return ex.fail(400, 'Input content cannot be empty');
   const promptTokens = texts.reduce((sum, text) => sum + countTokens(text), 0);
 
-  await withSlot(ex, async () => {
-    if (!(await generate(ex, promptTokens, [], () => undefined))) return;
+  // llama-server neither reuses nor reports a cache for embeddings.
+  await withSlot(ex, [], async (lease) => {
+    if (!(await generate(ex, lease, { promptTokens, cachedTokens: 0 }, [], () => undefined))) return;
     ex.json(200, {
       model: ex.server.model,
       object: 'list',

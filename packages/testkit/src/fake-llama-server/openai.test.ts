@@ -52,9 +52,11 @@ describe('chat completions', () => {
     expect(first.id).toMatch(/^chatcmpl-/);
     expect(first.choices[0]?.message).toEqual({ role: 'assistant', content: `This is a reply from ${MODEL} to: Hello there, how are you today?` });
     expect(first.choices[0]?.finish_reason).toBe('stop');
-    expect(first.usage).toEqual(second.usage);
     const usage = first.usage!;
     expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
+    // The same prompt again: its slot still holds it, so all but the last token come from the cache.
+    expect(usage.prompt_tokens_details).toEqual({ cached_tokens: 0 });
+    expect(second.usage).toEqual({ ...usage, prompt_tokens_details: { cached_tokens: usage.prompt_tokens - 1 } });
     expect((first as unknown as { timings: { predicted_n: number } }).timings.predicted_n).toBe(usage.completion_tokens);
   });
 
@@ -140,7 +142,7 @@ describe('text completions', () => {
     const whole = await client.completions.create({ model: MODEL, prompt: 'Once upon a time', max_tokens: 8 });
     expect(whole.object).toBe('text_completion');
     expect(whole.choices[0]).toMatchObject({ text: `This is a reply from ${MODEL}`, finish_reason: 'length', index: 0 });
-    expect(whole.usage).toEqual({ prompt_tokens: 4, completion_tokens: 8, total_tokens: 12 });
+    expect(whole.usage).toEqual({ prompt_tokens: 4, completion_tokens: 8, total_tokens: 12, prompt_tokens_details: { cached_tokens: 0 } });
 
     const stream = await client.completions.create({ model: MODEL, prompt: 'Once upon a time', max_tokens: 8, stream: true });
     let text = '';

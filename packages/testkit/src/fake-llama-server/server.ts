@@ -76,7 +76,7 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
     slotContext: layout.slotContext,
     stats,
     vocab: new Vocabulary(),
-    slots: new SlotPool(layout.slotCount),
+    slots: new SlotPool(layout.slotCount, args.slotPromptSimilarity),
     crash,
   };
 
@@ -120,6 +120,7 @@ export async function launchFakeLlamaServer(options: LaunchOptions): Promise<Fak
     const ex: Exchange = {
       res,
       server: ctx,
+      path,
       body: {},
       knobs: perRequest,
       flavor: route?.flavor ?? 'llama',

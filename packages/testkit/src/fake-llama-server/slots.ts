@@ -1,4 +1,5 @@
 import type { ServerArgs } from './args';
+import { cachedTokenCount, chooseSlot } from './prompt-cache';
 
 export interface SlotLayout {
   slotCount: number;
@@ -21,20 +22,35 @@ export function slotLayout(args: ServerArgs): SlotLayout {
   return { slotCount: AUTO_SLOTS, totalContext, slotContext: totalContext };
 }
 
+/** One request's hold on a slot: what it reads from the slot's cache and what it leaves there. */
+export interface SlotLease {
+  id: number;
+  /** Starts a prompt in the slot: returns how many of its tokens come from the cache, and makes it what the slot holds. */
+  begin(prompt: readonly string[], cachePrompt: boolean): number;
+  /** A generated token stays in the slot after the prompt, as llama-server keeps it in the KV cache. */
+  remember(token: string): void;
+}
+
 /**
  * llama-server's slots: at most `size` requests generate at once and the rest wait in line, which is what
- * makes concurrency limits and queueing visible in gateway benchmarks.
+ * makes concurrency limits and queueing visible in gateway benchmarks. Each slot keeps its last prompt, so a
+ * request that shares a prefix with it is placed there and reads that prefix from the cache (prompt-cache.ts).
  */
 export class SlotPool {
-  private readonly busy: boolean[];
+  private readonly slots: { busy: boolean; tokens: string[]; lastUsed: number }[];
   private readonly waiting: { grant: (slot: number) => void }[] = [];
+  private clock = 0;
 
-  constructor(readonly size: number) {
-    this.busy = Array.from({ length: size }, () => false);
+  /** `similarity` is --slot-prompt-similarity. */
+  constructor(
+    readonly size: number,
+    private readonly similarity: number,
+  ) {
+    this.slots = Array.from({ length: size }, () => ({ busy: false, tokens: [], lastUsed: -1 }));
   }
 
   get processing(): number {
-    return this.busy.filter(Boolean).length;
+    return this.slots.filter((slot) => slot.busy).length;
   }
 
   get deferred(): number {
@@ -42,22 +58,19 @@ export class SlotPool {
   }
 
   isBusy(slot: number): boolean {
-    return this.busy[slot] ?? false;
+    return this.slots[slot]?.busy ?? false;
   }
 
-  /** Resolves with a slot id, or undefined if `signal` aborts first. */
-  acquire(signal: AbortSignal): Promise<number | undefined> {
+  /** Resolves with a lease on the slot llama-server would choose for `prompt`, or undefined if `signal` aborts first. */
+  acquire(signal: AbortSignal, prompt: readonly string[]): Promise<SlotLease | undefined> {
     if (signal.aborted) return Promise.resolve(undefined);
-    const free = this.busy.indexOf(false);
-    if (free !== -1) {
-      this.busy[free] = true;
-      return Promise.resolve(free);
-    }
+    const free = chooseSlot(this.slots, prompt, this.similarity);
+    if (free !== undefined) return Promise.resolve(this.lease(free));
     return new Promise((resolve) => {
       const waiter = {
         grant: (slot: number) => {
           signal.removeEventListener('abort', onAbort);
-          resolve(slot);
+          resolve(this.lease(slot));
         },
       };
       const onAbort = () => {
@@ -70,9 +83,27 @@ export class SlotPool {
   }
 
   /** Hands the slot straight to the next waiter, so a queued request cannot be overtaken. */
-  release(slot: number): void {
+  release(lease: SlotLease): void {
+    const slot = this.slots[lease.id];
+    if (!slot) return;
+    slot.lastUsed = this.clock++;
     const next = this.waiting.shift();
-    if (next) next.grant(slot);
-    else this.busy[slot] = false;
+    if (next) next.grant(lease.id);
+    else slot.busy = false;
+  }
+
+  private lease(id: number): SlotLease {
+    const slot = this.slots[id];
+    if (!slot) throw new Error(`no slot ${id}`);
+    slot.busy = true;
+    return {
+      id,
+      begin: (prompt, cachePrompt) => {
+        const cached = cachedTokenCount(slot.tokens, prompt, cachePrompt);
+        slot.tokens = prompt.slice();
+        return cached;
+      },
+      remember: (token) => void slot.tokens.push(token),
+    };
   }
 }

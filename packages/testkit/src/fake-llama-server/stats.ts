@@ -10,13 +10,33 @@ export interface FakeStats {
   aborted: number;
   /** Requests in flight. */
   active: number;
+  /** Prompt tokens of inference requests, cached or not. */
   promptTokens: number;
+  /** The part of promptTokens read from slots' caches instead of computed. */
+  cachedTokens: number;
   predictedTokens: number;
+  /** The last generation prompts, oldest first: how big each was and how much of it its slot's cache held. */
+  prompts: PromptRecord[];
   lastHeaders: IncomingHttpHeaders | null;
   /** Parsed JSON body of the last request; null when it had none or it was not JSON. */
   lastBody: unknown;
   /** Path and query of the last request. */
   lastUrl: string | null;
+}
+
+export interface PromptRecord {
+  path: string;
+  slot: number;
+  promptTokens: number;
+  cachedTokens: number;
+}
+
+/** Enough history for a multi-turn session in one test, bounded so a benchmark's millions of requests are not. */
+const PROMPTS_KEPT = 100;
+
+export function recordPrompt(stats: FakeStats, record: PromptRecord): void {
+  stats.prompts.push(record);
+  if (stats.prompts.length > PROMPTS_KEPT) stats.prompts.shift();
 }
 
 export function emptyStats(): FakeStats {
@@ -26,7 +46,9 @@ export function emptyStats(): FakeStats {
     aborted: 0,
     active: 0,
     promptTokens: 0,
+    cachedTokens: 0,
     predictedTokens: 0,
+    prompts: [],
     lastHeaders: null,
     lastBody: null,
     lastUrl: null,
