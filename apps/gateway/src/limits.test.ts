@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { publishOrganizationChanged } from '@gguf/redis';
+import { publishApiKeyChanged, publishOrganizationChanged } from '@gguf/redis';
 import OpenAI from 'openai';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -16,12 +16,22 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-async function setup(limits: { rateLimitRpm?: number; maxConcurrentStreams?: number } = {}) {
+type KeyLimits = { rateLimitRpm?: number | null; maxConcurrentStreams?: number | null };
+
+async function setup(limits: { rateLimitRpm?: number; maxConcurrentStreams?: number } = {}, keyLimits: KeyLimits = {}) {
   const orgId = await h.createOrg(limits);
   const deploymentId = await h.createDeployment(orgId);
-  const { key } = await h.createKey(orgId);
-  return { orgId, deploymentId, key };
+  const { key, id, hash } = await h.createKey(orgId);
+  await h.db.apiKey.update({ where: { id }, data: keyLimits });
+  /** Changes the key's limits as PATCH /api/v1/api-keys/{id} does: the row, then the notification. */
+  const changeKey = async (data: KeyLimits) => {
+    await h.db.apiKey.update({ where: { id }, data });
+    await publishApiKeyChanged(h.redis, { kind: 'updated', apiKeyId: id, hash });
+  };
+  return { orgId, deploymentId, key, changeKey };
 }
+
+const message = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message;
 
 const models = (key: string, deploymentId: string) => fetch(`${h.deploymentUrl(deploymentId)}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
 
@@ -59,7 +69,58 @@ describe('requests per minute', () => {
     for (let i = 0; i < 5; i++) expect((await models(key, deploymentId)).status).toBe(200);
     const refused = await models(key, deploymentId);
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('API key');
+    expect(await message(refused)).toContain('API key');
+  });
+});
+
+describe('a key’s own limits', () => {
+  it('replace the per-key default, under the organization’s limit, and a change reaches the gateway', async () => {
+    const own = await setup({}, { rateLimitRpm: 2 });
+    for (let i = 0; i < 2; i++) expect((await models(own.key, own.deploymentId)).status).toBe(200);
+    const refused = await models(own.key, own.deploymentId);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(await message(refused)).toContain('API key');
+
+    // Above the platform's per-key default (5) for this key, yet its organization's limit (3) still applies.
+    const generous = await setup({ rateLimitRpm: 3 }, { rateLimitRpm: 50 });
+    for (let i = 0; i < 3; i++) expect((await models(generous.key, generous.deploymentId)).status).toBe(200);
+    const byOrg = await models(generous.key, generous.deploymentId);
+    expect(byOrg.status).toBe(429);
+    expect(await message(byOrg)).toContain('organization');
+
+    await own.changeKey({ rateLimitRpm: 100 });
+    await eventually(async () => (await models(own.key, own.deploymentId)).status === 200, 1_000);
+    // Back to no limit of its own: the platform's default (5 a minute) applies again, and 3 were used already.
+    await own.changeKey({ rateLimitRpm: null });
+    await eventually(async () => (await models(own.key, own.deploymentId)).status === 429, 1_000);
+  });
+
+  it('limit the key’s concurrent streams', async () => {
+    const { deploymentId, key, changeKey } = await setup({}, { maxConcurrentStreams: 1 });
+    const openai = new OpenAI({ apiKey: key, baseURL: `${h.deploymentUrl(deploymentId)}/v1`, maxRetries: 0 });
+    const slow = await openai.chat.completions.create(
+      { model: 'local', messages: [{ role: 'user', content: 'one two three four five six' }], stream: true },
+      { headers: { 'x-fake-token-delay-ms': '50' } },
+    );
+    const iterator = slow[Symbol.asyncIterator]();
+    await iterator.next();
+    const error = await openai.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'hi' }], stream: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((error as InstanceType<typeof OpenAI.RateLimitError>).message).toContain('concurrent streams for this API key');
+    // Another key of the same organization is not held by this key's limit.
+    const other = await h.createKey((await h.db.deployment.findUniqueOrThrow({ where: { id: deploymentId } })).orgId);
+    const otherClient = new OpenAI({ apiKey: other.key, baseURL: `${h.deploymentUrl(deploymentId)}/v1`, maxRetries: 0 });
+    for await (const _ of await otherClient.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'hi' }], stream: true }));
+    // Raised while the first stream runs: a second one is admitted.
+    await changeKey({ maxConcurrentStreams: 2 });
+    await eventually(async () => {
+      const stream = await openai.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'hi' }], stream: true }).catch(() => undefined);
+      if (!stream) return false;
+      for await (const _ of stream);
+      return true;
+    }, 1_000);
+    while (!(await iterator.next()).done);
   });
 });
 
