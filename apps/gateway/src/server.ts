@@ -28,7 +28,7 @@ async function serveMetrics(ctx: GatewayContext, req: IncomingMessage, res: Serv
   res.end(body);
 }
 
-/** The gateway's HTTP server: health, metrics, and every deployment's API under /api/gguf/{id}/. */
+/** The gateway's HTTP server: health, metrics, the organization endpoint /api/llm/ and every deployment's API under /api/gguf/{id}/. */
 export function createGatewayServer(ctx: GatewayContext, healthChecks: Record<string, HealthCheck>): Server {
   const { env, logger } = ctx;
   const server = createServer((req, res) => {
@@ -46,7 +46,7 @@ export function createGatewayServer(ctx: GatewayContext, healthChecks: Record<st
     const target = parseTarget(req.method ?? 'GET', req.url ?? '/');
     if (!target) {
       const path = (req.url ?? '/').split('?')[0];
-      sendError(res, 'openai', gatewayError(404, 'route_not_found', `Unknown route: ${req.method} ${path}. Deployments are served under /api/gguf/{deployment_id}/.`), { 'x-request-id': requestId });
+      sendError(res, 'openai', gatewayError(404, 'route_not_found', `Unknown route: ${req.method} ${path}. The organization's models are served under /api/llm/, each deployment under /api/gguf/{deployment_id}/.`), { 'x-request-id': requestId });
       return;
     }
     handleDeploymentRequest(ctx, req, res, target, requestId, performance.now()).catch((error: unknown) => {

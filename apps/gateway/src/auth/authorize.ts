@@ -1,38 +1,62 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { hashApiKey, isWellFormedApiKey } from '@gguf/core';
 import { type GatewayError, gatewayError } from '../http/errors';
+import { allowedDeploymentIds } from '../models/model-access';
 import { presentedKey } from './credentials';
 import type { DeploymentRecord, Directory, KeyRecord, OrgLimits } from './directory';
 
-export interface Authorized {
+/** A caller whose key is valid, with its organization's limits. */
+export interface Caller {
   key: KeyRecord;
-  deployment: DeploymentRecord & { upstreamUrl: string };
   org: OrgLimits;
+}
+
+export interface Authorized extends Caller {
+  deployment: DeploymentRecord & { upstreamUrl: string };
+  /** The model name usage is metered under: the caller's `model` on /api/llm, the deployment's model name on its own URL. */
+  modelName: string;
 }
 
 /** Seconds a client should wait before retrying a deployment that is on its way up, or stopped. */
 const RETRY_AFTER_SECONDS: Record<string, number> = { pending: 5, scheduling: 5, pulling: 10, starting: 5, stopping: 30, stopped: 30, failed: 30 };
 
-/**
- * Decides whether this request may reach the deployment. Checks that need no I/O come first; another
- * organization's deployment is answered exactly like a missing one, so ids reveal nothing.
- */
-export async function authorize(directory: Directory, headers: IncomingHttpHeaders, deploymentId: string): Promise<Authorized | GatewayError> {
+const INVALID_KEY = 'Invalid API key.';
+
+/** Checks the caller's key; the checks that need no I/O come first. */
+export async function authenticate(directory: Directory, headers: IncomingHttpHeaders): Promise<Caller | GatewayError> {
   const raw = presentedKey(headers);
   if (raw === undefined || raw === '') {
     return gatewayError(401, 'missing_api_key', 'Missing API key. Send it as "Authorization: Bearer <key>", "x-api-key: <key>" or "key: <key>".');
   }
-  if (!isWellFormedApiKey(raw)) return gatewayError(401, 'invalid_api_key', 'Invalid API key.');
+  if (!isWellFormedApiKey(raw)) return gatewayError(401, 'invalid_api_key', INVALID_KEY);
   const key = await directory.key(hashApiKey(raw));
-  if (!key || (key.expiresAt !== null && key.expiresAt <= Date.now())) return gatewayError(401, 'invalid_api_key', 'Invalid API key.');
+  if (!key || (key.expiresAt !== null && key.expiresAt <= Date.now())) return gatewayError(401, 'invalid_api_key', INVALID_KEY);
+  const org = await directory.org(key.orgId);
+  // The key lookup already refuses keys of deleted organizations; this is one deleted since.
+  if (!org) return gatewayError(401, 'invalid_api_key', INVALID_KEY);
+  return { key, org };
+}
 
-  const deployment = await directory.deployment(deploymentId);
-  if (!deployment || deployment.orgId !== key.orgId) return gatewayError(404, 'deployment_not_found', `Deployment ${deploymentId} not found.`);
-  if (key.scope && !key.scope.has(deploymentId)) return gatewayError(403, 'deployment_not_allowed', 'This API key is not allowed to call this deployment.');
+/** Only a running deployment with an upstream address is routable; any other state answers 503 at once, never a hang. */
+export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: string, modelName: string): Authorized | GatewayError {
   if (deployment.status !== 'running' || !deployment.upstreamUrl) {
-    return gatewayError(503, 'deployment_not_running', `Deployment ${deploymentId} is not running (status: ${deployment.status}).`, RETRY_AFTER_SECONDS[deployment.status] ?? 10);
+    return gatewayError(503, 'deployment_not_running', `${shownAs} is not running (status: ${deployment.status}).`, RETRY_AFTER_SECONDS[deployment.status] ?? 10);
   }
-  const org = await directory.org(deployment.orgId);
-  if (!org) return gatewayError(404, 'deployment_not_found', `Deployment ${deploymentId} not found.`);
-  return { key, deployment: { ...deployment, upstreamUrl: deployment.upstreamUrl }, org };
+  return { ...caller, deployment: { ...deployment, upstreamUrl: deployment.upstreamUrl }, modelName };
+}
+
+/**
+ * A deployment's own base URL (/api/gguf/{id}). Another organization's deployment is answered exactly like a
+ * missing one, so ids reveal nothing; a key whose allowed models do not cover it gets 403.
+ */
+export async function deploymentById(directory: Directory, caller: Caller, deploymentId: string): Promise<Authorized | GatewayError> {
+  const deployment = await directory.deployment(deploymentId);
+  if (!deployment || deployment.orgId !== caller.key.orgId) return gatewayError(404, 'deployment_not_found', `Deployment ${deploymentId} not found.`);
+  const allowed = caller.key.allowedModels;
+  if (allowed && !allowed.includes(deploymentId)) {
+    // Entries other than ids name models: the organization's table says which deployments they cover.
+    const table = await directory.models(deployment.orgId);
+    if (!table || !allowedDeploymentIds(table, allowed).has(deploymentId)) return gatewayError(403, 'deployment_not_allowed', 'This API key is not allowed to call this deployment.');
+  }
+  return admit(caller, deployment, `Deployment ${deploymentId}`, deployment.modelName);
 }

@@ -1,5 +1,6 @@
 import { SECRET_COLUMNS, type SecretBox, secretLocation } from '@gguf/core';
 import type { Database } from '@gguf/db';
+import { buildModelTable, type ModelTable } from '../models/model-table';
 import { TtlCache } from './ttl-cache';
 
 /** What the hot path needs to know about an API key, cached by the key's SHA-256. */
@@ -8,8 +9,8 @@ export interface KeyRecord {
   orgId: string;
   /** Epoch milliseconds; null when the key never expires. */
   expiresAt: number | null;
-  /** Deployments a restricted key may call; null when it may call every deployment of its org. */
-  scope: ReadonlySet<string> | null;
+  /** Model names, `*` globs and deployment ids a restricted key may call (see models/model-access.ts); null when it may call every model of its org. */
+  allowedModels: readonly string[] | null;
   /** The key's own limits (null: the platform's defaults), applied on top of its organization's. */
   rpm: number | null;
   maxStreams: number | null;
@@ -51,6 +52,8 @@ export class Directory {
   readonly keys: TtlCache<KeyRecord | null>;
   readonly deployments: TtlCache<DeploymentRecord | null>;
   readonly orgs: TtlCache<OrgLimits | null>;
+  /** Each organization's model names, aliases and default, for the organization endpoint; by org id. */
+  readonly modelTables: TtlCache<ModelTable | null>;
 
   constructor(
     private readonly db: Database,
@@ -60,6 +63,7 @@ export class Directory {
     this.keys = new TtlCache<KeyRecord | null>(ttl, options.maxEntries);
     this.deployments = new TtlCache<DeploymentRecord | null>(ttl, options.maxEntries);
     this.orgs = new TtlCache<OrgLimits | null>(ttl, options.maxEntries);
+    this.modelTables = new TtlCache<ModelTable | null>(ttl, options.maxEntries);
   }
 
   key(hash: string): Promise<KeyRecord | null> {
@@ -73,7 +77,7 @@ export class Directory {
         id: row.id,
         orgId: row.orgId,
         expiresAt: row.expiresAt?.getTime() ?? null,
-        scope: row.allowedModels.length === 0 ? null : new Set(row.allowedModels),
+        allowedModels: row.allowedModels.length === 0 ? null : row.allowedModels,
         rpm: row.rateLimitRpm,
         maxStreams: row.maxConcurrentStreams,
         tokenBudget: row.tokenBudget === null ? null : Number(row.tokenBudget),
@@ -102,17 +106,52 @@ export class Directory {
     });
   }
 
+  /** The organization's live deployments by model name, alias and glob: one query per miss. */
+  models(orgId: string): Promise<ModelTable | null> {
+    return this.modelTables.get(orgId, async () => {
+      const row = await this.db.organization.findUnique({
+        where: { id: orgId },
+        select: {
+          deletedAt: true,
+          defaultDeploymentId: true,
+          deployments: { where: { deletedAt: null }, select: { id: true, modelName: true, modelAliases: true, status: true, createdAt: true } },
+        },
+      });
+      if (!row || row.deletedAt !== null) return null;
+      return buildModelTable(orgId, row.deployments, row.defaultDeploymentId);
+    });
+  }
+
   forgetKey(apiKeyId: string, hash: string | undefined): void {
     if (hash !== undefined) this.keys.delete(hash);
     this.keys.deleteWhere((_, value) => value?.id === apiKeyId);
   }
 
-  forgetDeployment(id: string): void {
+  /**
+   * Drops a deployment and every model table naming it. Returns false when no cached table named it (a new
+   * deployment, or one renamed into a table): the caller then finds its organization (`forgetModelsOf`).
+   */
+  forgetDeployment(id: string): boolean {
+    const orgId = this.deployments.peek(id)?.value?.orgId;
     this.deployments.delete(id);
+    let found = false;
+    this.modelTables.deleteWhere((tableOrg, table) => {
+      const names = tableOrg === orgId || table?.byId.has(id) === true;
+      found ||= names;
+      return names;
+    });
+    return found;
+  }
+
+  /** Drops the model table of the organization a deployment belongs to; one query, off the request path. */
+  async forgetModelsOf(deploymentId: string): Promise<void> {
+    const row = await this.db.deployment.findUnique({ where: { id: deploymentId }, select: { orgId: true } });
+    if (row) this.modelTables.delete(row.orgId);
   }
 
   forgetOrg(id: string): void {
     this.orgs.delete(id);
+    this.modelTables.delete(id);
     this.keys.deleteWhere((_, value) => value?.orgId === id);
     this.deployments.deleteWhere((_, value) => value?.orgId === id);
   }
@@ -121,6 +160,7 @@ export class Directory {
     this.keys.clear();
     this.deployments.clear();
     this.orgs.clear();
+    this.modelTables.clear();
   }
 }
 

@@ -11,6 +11,8 @@ export interface GatewayError {
   retryAfter?: number;
   /** The request field at fault (OpenAI's `param`), for a refused request shape. */
   param?: string;
+  /** OpenAI's `type` where OpenAI itself answers another than the status implies (an unknown model: `invalid_request_error`). */
+  openAiType?: string;
 }
 
 export const gatewayError = (status: number, code: string, message: string, retryAfter?: number): GatewayError => ({ status, code, message, retryAfter });
@@ -35,9 +37,9 @@ const anthropicType = (status: number) => ANTHROPIC_TYPES[status] ?? (status >= 
 const openAiType = (status: number) => OPENAI_TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
 
 /** The error body each protocol's SDK parses into its exception classes. */
-export function errorBody(protocol: Protocol, status: number, code: string, message: string, param: string | null = null): string {
+export function errorBody(protocol: Protocol, status: number, code: string, message: string, param: string | null = null, type = openAiType(status)): string {
   if (protocol === 'anthropic') return JSON.stringify({ type: 'error', error: { type: anthropicType(status), message } });
-  return JSON.stringify({ error: { message, type: openAiType(status), param, code } });
+  return JSON.stringify({ error: { message, type, param, code } });
 }
 
 /** A terminal SSE event for a stream that failed after its headers went out. */
@@ -47,7 +49,7 @@ export function streamErrorEvent(protocol: Protocol, message: string): string {
 }
 
 export function sendError(res: ServerResponse, protocol: Protocol, error: GatewayError, headers: Record<string, string> = {}): void {
-  const body = errorBody(protocol, error.status, error.code, error.message, error.param);
+  const body = errorBody(protocol, error.status, error.code, error.message, error.param, error.openAiType);
   const retry = error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) };
   res.writeHead(error.status, { ...headers, ...retry, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);

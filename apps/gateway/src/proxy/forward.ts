@@ -8,6 +8,7 @@ import { SseTap } from '../metering/sse-tap';
 import type { Tokens } from '../metering/usage';
 import type { RouteSpec } from '../routes';
 import { responseHeaders, upstreamRequestHeaders } from './headers';
+import { ModelEcho } from './model-echo';
 import { recordOutcome } from './outcome';
 import { classifyUpstreamError, failureResponse, upstreamErrorResponse } from './upstream-errors';
 
@@ -21,6 +22,8 @@ export interface ForwardPlan {
   streamed: boolean;
   /** The gateway added `stream_options.include_usage`; the caller must not see the chunk it produces. */
   stripUsageOnlyChunk: boolean;
+  /** The `model` the caller sent, put back into the reply in place of llama-server's name (see ModelEcho). */
+  echoModel: string | undefined;
   /** Request id and rate-limit headers, sent with every answer. */
   headers: Record<string, string>;
   /** Frees the request's concurrency slot. */
@@ -32,6 +35,10 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 function isEventStream(contentType: string | string[] | undefined): boolean {
   return typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+}
+
+function isJson(contentType: string | string[] | undefined): boolean {
+  return typeof contentType === 'string' && contentType.includes('json');
 }
 
 /**
@@ -60,7 +67,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       result,
       startedAt: plan.startedAt,
       streamed: plan.streamed,
-      usage: { apiKeyId: auth.key.id, deploymentId: auth.deployment.id, orgId: auth.deployment.orgId, modelName: auth.deployment.modelName, tokens },
+      usage: { apiKeyId: auth.key.id, deploymentId: auth.deployment.id, orgId: auth.deployment.orgId, modelName: auth.modelName, tokens },
     });
   };
 
@@ -102,8 +109,12 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
 
   const relayEvents = () => {
     const tap = new SseTap(protocol, plan.stripUsageOnlyChunk);
+    const echo = plan.echoModel === undefined ? undefined : new ModelEcho(plan.echoModel, false);
     tokensSoFar = () => (tap.sawUsage ? tap.tokens : undefined);
-    onData = (chunk) => write(tap.push(chunk));
+    onData = (chunk) => {
+      const events = tap.push(chunk);
+      write(echo && events !== undefined ? echo.pushEvents(events) : events);
+    };
     onEnd = () => {
       res.end();
       finish(res.statusCode, 'ok', tokensSoFar());
@@ -117,11 +128,11 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     };
   };
 
-  const relayBody = () => {
+  const relayBody = (echo: ModelEcho | undefined) => {
     const tap = new JsonUsageTap();
     onData = (chunk) => {
       tap.push(chunk);
-      write(chunk);
+      write(echo ? echo.push(chunk) : chunk);
     };
     onEnd = () => {
       res.end();
@@ -158,7 +169,9 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     ctx.metrics.upstreamFirstByte.labels(route.name).observe((performance.now() - plan.startedAt) / 1000);
     if (statusCode >= 400) return relayError(statusCode, headers['retry-after']);
     const sse = isEventStream(headers['content-type']);
-    const out = responseHeaders(headers, !sse);
+    // A JSON body whose model is put back changes length: it goes out chunked.
+    const echo = !sse && plan.echoModel !== undefined && isJson(headers['content-type']) ? new ModelEcho(plan.echoModel, true) : undefined;
+    const out = responseHeaders(headers, !sse && !echo);
     Object.assign(out, plan.headers);
     if (sse) {
       out['x-accel-buffering'] = 'no';
@@ -170,7 +183,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     if (sse) {
       res.flushHeaders();
       relayEvents();
-    } else relayBody();
+    } else relayBody(echo);
   };
 
   ctx.metrics.overhead.observe((performance.now() - plan.startedAt) / 1000);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authorize } from '../auth/authorize';
+import { type Authorized, authenticate, type Caller, deploymentById } from '../auth/authorize';
+import { deploymentByModel } from '../auth/deployment-by-model';
 import type { GatewayContext } from '../context';
 import { readBody } from '../http/body';
 import { type GatewayError, gatewayError, sendError } from '../http/errors';
@@ -8,11 +9,14 @@ import { limitsFor } from '../limits/key-limits';
 import type { LimitDecision } from '../limits/rate-limiter';
 import { refusalError } from '../limits/refusal';
 import type { ParsedTarget, Protocol, RouteSpec } from '../routes';
+import { withoutBillingHeader } from './billing-header';
 import { forward } from './forward';
+import { serveModelList } from './model-list-response';
 import { recordOutcome } from './outcome';
 import { checkRequestBody } from './request-shape';
 
-const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false };
+const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false, org: false, echoesModel: false };
+const PROBE_ROUTE: RouteSpec = { ...UNKNOWN_ROUTE, name: 'probe' };
 
 interface StreamIntent {
   body: Buffer;
@@ -43,9 +47,30 @@ function rateLimitHeaders(decision: LimitDecision): Record<string, string> {
   };
 }
 
-/** Everything under /api/gguf/{id}/: refuse early and cheaply, then authenticate, read, limit and forward. */
+/** A directory lookup; Postgres unreachable (or a sealed secret that does not open) is a 503 the caller may retry. */
+async function lookUp<T>(ctx: GatewayContext, requestId: string, lookup: () => Promise<T | GatewayError>): Promise<T | GatewayError> {
+  try {
+    return await lookup();
+  } catch (error) {
+    ctx.logger.error({ requestId, err: error instanceof Error ? error.message : String(error) }, 'could not look up the key or deployment');
+    return gatewayError(503, 'auth_unavailable', 'The gateway cannot verify API keys right now; please retry.', 1);
+  }
+}
+
+const isError = (value: unknown): value is GatewayError => typeof value === 'object' && value !== null && 'status' in value;
+
+/**
+ * Everything under a deployment's base URL (/api/gguf/{id}/) and the organization endpoint (/api/llm/): refuse
+ * early and cheaply, then authenticate, choose the deployment, read, limit and forward. The two differ in one
+ * step only: the URL names the deployment (chosen before the body is read), or the body's `model` does.
+ */
 export async function handleDeploymentRequest(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, target: ParsedTarget, requestId: string, startedAt: number): Promise<void> {
   const headers: Record<string, string> = { 'x-request-id': requestId };
+  if (target.kind === 'probe') {
+    res.writeHead(200, { ...headers, 'content-length': '0' });
+    res.end();
+    return recordOutcome(ctx, { requestId, route: PROBE_ROUTE, status: 200, result: 'ok', startedAt, streamed: false });
+  }
   const protocol: Protocol = target.kind === 'route' ? target.route.protocol : target.protocol;
   if (protocol === 'anthropic') headers['request-id'] = requestId;
   const route = target.kind === 'route' || target.kind === 'wrong-method' ? target.route : UNKNOWN_ROUTE;
@@ -55,43 +80,60 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
   };
 
   if (target.kind === 'bad-deployment') return refuse(gatewayError(404, 'deployment_not_found', 'Deployment not found.'));
-  if (target.kind === 'unknown-route') return refuse(gatewayError(404, 'route_not_found', `Unknown route: ${req.method} ${target.path || '/'}`));
+  if (target.kind === 'unknown-route') return refuse(gatewayError(404, 'route_not_found', `Unknown route: ${req.method} ${target.path || '/'}${target.hint ? `. ${target.hint}` : ''}`));
   if (target.kind === 'wrong-method') return refuse(gatewayError(405, 'method_not_allowed', `Use ${target.route.method} for this route.`), { allow: target.route.method });
 
   const maxBytes = ctx.env.GATEWAY_MAX_BODY_BYTES;
   const tooLarge = () => refuse(gatewayError(413, 'request_too_large', `The request body is larger than ${maxBytes} bytes.`), { connection: 'close' });
   if (Number(req.headers['content-length']) > maxBytes) return tooLarge();
 
-  let auth;
-  try {
-    auth = await authorize(ctx.directory, req.headers, target.deploymentId);
-  } catch (error) {
-    ctx.logger.error({ requestId, err: error instanceof Error ? error.message : String(error) }, 'could not look up the key or deployment');
-    return refuse(gatewayError(503, 'auth_unavailable', 'The gateway cannot verify API keys right now; please retry.', 1));
+  const caller = await lookUp<Caller>(ctx, requestId, () => authenticate(ctx.directory, req.headers));
+  if (isError(caller)) return refuse(caller);
+  const { deploymentId } = target;
+  let auth: Authorized | undefined;
+  if (deploymentId !== undefined) {
+    const byUrl = await lookUp(ctx, requestId, () => deploymentById(ctx.directory, caller, deploymentId));
+    if (isError(byUrl)) return refuse(byUrl);
+    auth = byUrl;
   }
-  if ('status' in auth) return refuse(auth);
 
   let intent: StreamIntent = { body: Buffer.alloc(0), streamed: false, stripUsageOnlyChunk: false };
+  let requested: unknown;
   if (target.route.method === 'POST') {
     const read = await readBody(req, maxBytes);
     if (read.kind === 'aborted') return;
     if (read.kind === 'too-large') return tooLarge();
     const checked = checkRequestBody(target.route, read.body);
     if (!checked.ok) return refuse(checked.error);
-    intent = streamIntent(target.route, read.body, checked.value);
+    const body = target.route.protocol === 'anthropic' ? withoutBillingHeader(read.body, checked.value) : read.body;
+    intent = streamIntent(target.route, body, checked.value);
+    requested = checked.value.model;
+  }
+  // The organization endpoint's own model list needs no deployment.
+  const listsModels = deploymentId === undefined && target.route.name === 'models';
+  if (!auth && !listsModels) {
+    const byModel = await lookUp(ctx, requestId, () => deploymentByModel(ctx.directory, caller, requested));
+    if (isError(byModel)) return refuse(byModel);
+    auth = byModel;
   }
 
   const decision = await ctx.limiter.check({
     requestId,
-    apiKeyId: auth.key.id,
-    orgId: auth.deployment.orgId,
+    apiKeyId: caller.key.id,
+    orgId: caller.key.orgId,
     streamed: intent.streamed,
-    limits: limitsFor(ctx.env, auth.key, auth.org),
+    limits: limitsFor(ctx.env, caller.key, caller.org),
   });
   Object.assign(headers, rateLimitHeaders(decision));
   if (!decision.allowed) {
     ctx.metrics.rateLimited.inc({ limit: decision.refusedBy ?? 'org_rpm' });
     return refuse(refusalError(decision));
+  }
+  if (!auth) {
+    decision.release();
+    const listed = await lookUp(ctx, requestId, () => serveModelList(ctx, req, res, caller, headers));
+    if (isError(listed)) return refuse(listed);
+    return recordOutcome(ctx, { requestId, route: target.route, status: 200, result: 'ok', startedAt, streamed: false });
   }
 
   forward(ctx, req, res, {
@@ -102,6 +144,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     body: target.route.method === 'POST' ? intent.body : undefined,
     streamed: intent.streamed,
     stripUsageOnlyChunk: intent.stripUsageOnlyChunk,
+    echoModel: target.route.echoesModel && typeof requested === 'string' ? requested : undefined,
     headers,
     release: decision.release,
     startedAt,
