@@ -26,13 +26,25 @@ describe('API keys', () => {
     const created = res.json;
     expect(created.key).toMatch(/^gguf_[0-9A-Za-z]{38}$/);
     expect(created.key.startsWith(created.prefix)).toBe(true);
-    expect(created).toMatchObject({ name: 'ci', deployment_ids: [], last_used_at: null });
+    expect(created).toMatchObject({ name: 'ci', allowed_models: [], rate_limit_rpm: null, max_concurrent_streams: null, token_budget: null, usage_this_month: 0, last_used_at: null });
     const row = await h.db.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.hash).toBe(hashApiKey(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key);
     const list = await h.call(collection.GET, '', { headers: tenant.auth });
     const listed = list.json.data.find((k: { id: string }) => k.id === created.id);
-    expect(Object.keys(listed).sort()).toEqual(['created_at', 'deployment_ids', 'expires_at', 'id', 'last_used_at', 'name', 'prefix']);
+    expect(Object.keys(listed).sort()).toEqual([
+      'allowed_models',
+      'created_at',
+      'expires_at',
+      'id',
+      'last_used_at',
+      'max_concurrent_streams',
+      'name',
+      'prefix',
+      'rate_limit_rpm',
+      'token_budget',
+      'usage_this_month',
+    ]);
     expect(list.text).not.toContain(created.key);
     expect(list.text).not.toContain(row.hash);
     const audit = await h.db.auditLog.findFirstOrThrow({ where: { targetId: created.id } });
@@ -47,7 +59,8 @@ describe('API keys', () => {
     [{ name: '' }, 'name'],
     [{ name: 'x', expires_at: 'tomorrow' }, 'expires_at'],
     [{ name: 'x', expires_at: '2001-01-01T00:00:00Z' }, 'expires_at'],
-    [{ name: 'x', deployment_ids: ['nope'] }, 'deployment_ids.0'],
+    [{ name: 'x', allowed_models: ['Nope!'] }, 'allowed_models.0'],
+    [{ name: 'x', deployment_ids: [] }, ''],
     [{ name: 'x', secret: 'mine' }, ''],
   ])('refuses %j', async (body, param) => {
     const res = await post(body);
@@ -80,12 +93,17 @@ describe('API keys', () => {
     expect((await listDeployments(created.key)).status).toBe(401);
   });
 
-  it('keeps keys restricted to deployments out of the management API', async () => {
+  it('keeps keys restricted to some models out of the management API', async () => {
     const dep = await h.call(deployments.POST, '', { method: 'POST', headers: tenant.auth, body: { name: 'd', model: { source: 'local', path: 'm.gguf' }, gpu: { count: 0 } } });
-    const { json: scoped } = await post({ name: 'scoped', deployment_ids: [dep.json.id, dep.json.id] });
-    expect(scoped.deployment_ids).toEqual([dep.json.id]);
-    const res = await listDeployments(scoped.key);
-    expect(res.status).toBe(403);
-    expect(res.json.error.type).toBe('permission_denied');
+    for (const allowed of [[dep.json.id, dep.json.id], ['qwen-*']]) {
+      const { json: scoped } = await post({ name: 'scoped', allowed_models: allowed });
+      expect(scoped.allowed_models).toEqual([allowed[0]]);
+      const res = await listDeployments(scoped.key);
+      expect(res.status).toBe(403);
+      expect(res.json.error.type).toBe('permission_denied');
+    }
+    // Limits alone restrict nothing: such a key still manages the organization.
+    const { json: limited } = await post({ name: 'limited', rate_limit_rpm: 5, token_budget: 1000 });
+    expect((await listDeployments(limited.key)).status).toBe(200);
   });
 });
