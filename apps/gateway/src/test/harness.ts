@@ -23,9 +23,11 @@ export interface Harness {
   key: string;
   createOrg(limits?: { rateLimitRpm?: number; maxConcurrentStreams?: number }): Promise<string>;
   createKey(orgId: string, options?: { scope?: string[]; expiresAt?: Date }): Promise<{ key: string; id: string; hash: string }>;
-  /** upstreamUrl defaults to the harness's fake. */
-  createDeployment(orgId: string, options?: { status?: 'running' | 'starting' | 'stopped' | 'pending'; upstreamUrl?: string | null }): Promise<string>;
+  /** upstreamUrl defaults to the harness's fake, modelName to `test-` and the end of the id. */
+  createDeployment(orgId: string, options?: { status?: 'running' | 'starting' | 'stopped' | 'pending'; upstreamUrl?: string | null; modelName?: string; modelAliases?: string[] }): Promise<string>;
   deploymentUrl(deploymentId?: string): string;
+  /** The organization endpoint: `${url}/api/llm`. */
+  orgUrl: string;
   /** Another fake llama-server with the same upstream secret (e.g. started with --embeddings or --no-jinja); closed with the harness. */
   startFake(args?: string[]): Promise<FakeLlamaServer>;
   close(): Promise<void>;
@@ -82,7 +84,8 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
         id,
         orgId,
         name: 'test',
-        modelName: `test-${id.slice(-8)}`,
+        modelName: options.modelName ?? `test-${id.slice(-8).toLowerCase()}`,
+        modelAliases: options.modelAliases ?? [],
         modelSource: 'huggingface',
         modelRepo: 'org/model-GGUF',
         modelFile: 'model.gguf',
@@ -112,6 +115,7 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
     createKey,
     createDeployment,
     deploymentUrl: (id = deploymentId) => `${url}/api/gguf/${id}`,
+    orgUrl: `${url}/api/llm`,
     startFake,
     close: async () => {
       await gateway.close();
