@@ -20,9 +20,10 @@ beforeAll(async () => {
   dep1 = await create('one');
   dep2 = await create('two');
   key2 = (await h.db.apiKey.create({ data: { id: newId('apiKey'), orgId: tenant.orgId, name: 'k2', prefix: 'gguf_x', hash: 'f'.repeat(64) } })).id;
-  const row = (apiKeyId: string, deploymentId: string, hour: string, requests: number) => ({
+  const row = (apiKeyId: string, deploymentId: string, hour: string, requests: number, modelName: string) => ({
     apiKeyId,
     deploymentId,
+    modelName,
     orgId: tenant.orgId,
     hour: at(hour),
     requests: BigInt(requests),
@@ -31,10 +32,10 @@ beforeAll(async () => {
   });
   await h.db.usageHourly.createMany({
     data: [
-      row(tenant.apiKeyId, dep1, '2026-03-01T10:00:00Z', 1),
-      row(tenant.apiKeyId, dep1, '2026-03-01T11:00:00Z', 2),
-      row(key2, dep2, '2026-03-01T11:00:00Z', 4),
-      row(tenant.apiKeyId, dep2, '2026-03-02T00:00:00Z', 8),
+      row(tenant.apiKeyId, dep1, '2026-03-01T10:00:00Z', 1, 'one'),
+      row(tenant.apiKeyId, dep1, '2026-03-01T11:00:00Z', 2, 'one'),
+      row(key2, dep2, '2026-03-01T11:00:00Z', 4, 'claude-3-5-haiku'),
+      row(tenant.apiKeyId, dep2, '2026-03-02T00:00:00Z', 8, 'two'),
     ],
   });
 });
@@ -70,7 +71,34 @@ describe('GET /api/v1/usage', () => {
     expect((await get({ ...range, deployment_id: dep1, api_key_id: key2 })).json.totals.requests).toBe(0);
   });
 
+  it('filters by model name and groups by model name, deployment or key, most requests first', async () => {
+    expect((await get({ ...range, model_name: 'one' })).json.totals).toEqual({ requests: 3, input_tokens: 30, output_tokens: 300 });
+    expect((await get({ ...range, model_name: 'nobody' })).json.data).toEqual([]);
+    expect((await get(range)).json.groups).toBeUndefined();
+    const byModel = await get({ ...range, group_by: 'model_name' });
+    expect(byModel.json.groups).toEqual([
+      { key: 'two', requests: 8, input_tokens: 80, output_tokens: 800 },
+      { key: 'claude-3-5-haiku', requests: 4, input_tokens: 40, output_tokens: 400 },
+      { key: 'one', requests: 3, input_tokens: 30, output_tokens: 300 },
+    ]);
+    expect(byModel.json.totals.requests).toBe(15);
+    const byDeployment = await get({ ...range, group_by: 'deployment_id' });
+    expect(byDeployment.json.groups.map((g: { key: string; requests: number }) => [g.key, g.requests])).toEqual([
+      [dep2, 12],
+      [dep1, 3],
+    ]);
+    const byKey = await get({ ...range, group_by: 'api_key_id', deployment_id: dep2 });
+    expect(byKey.json.groups.map((g: { key: string; requests: number }) => [g.key, g.requests])).toEqual([
+      [tenant.apiKeyId, 8],
+      [key2, 4],
+    ]);
+    const filtered = await get({ ...range, group_by: 'model_name', api_key_id: key2, granularity: 'hour' });
+    expect(filtered.json.groups).toEqual([{ key: 'claude-3-5-haiku', requests: 4, input_tokens: 40, output_tokens: 400 }]);
+  });
+
   it.each([
+    [{ group_by: 'week' }, 'group_by'],
+    [{ model_name: 'x'.repeat(101) }, 'model_name'],
     [{ granularity: 'week' }, 'granularity'],
     [{ from: 'yesterday' }, 'from'],
     [{ from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }, 'from'],
