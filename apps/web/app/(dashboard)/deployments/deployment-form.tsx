@@ -7,10 +7,12 @@ import { Field, Input, Select } from '../../../components/field';
 import { ErrorState } from '../../../components/states';
 import { Tabs } from '../../../components/tabs';
 import type { ActionResult } from '../../../lib/dashboard/action-result';
+import { changedFields } from '../../../lib/dashboard/form-values';
 import type { FreeGpuType } from '../../../lib/dashboard/free-gpus';
 import type { LlamaOption } from '../../../lib/dashboard/llama-options';
 import { validateDeploymentAction } from './actions';
-import { type DeploymentFormState, emptyFormState, type SourceKind, toRequestBody } from './form-state';
+import { type DeploymentFormState, emptyFormState, type SourceKind, toRequestBody, withName } from './form-state';
+import { ModelNameFields } from './model-name-fields';
 import { LlamaOptionFields } from './llama-option-fields';
 import { MemoryEstimatePanel } from './memory-estimate-panel';
 
@@ -27,6 +29,7 @@ export function DeploymentForm({
   llamaOptions: LlamaOption[];
   submit: (body: unknown) => Promise<ActionResult>;
   submitLabel: string;
+  /** The saved deployment, when editing: only the fields that differ from it are sent, so a rename redeploys nothing. */
   initial?: DeploymentFormState;
 }) {
   const maxFree = Math.max(0, ...gpuTypes.map((t) => t.maxOnOneNode));
@@ -48,15 +51,21 @@ export function DeploymentForm({
     return () => clearTimeout(timer);
   }, [state, touched, llamaOptions]);
 
-  function update(patch: Partial<DeploymentFormState>) {
+  function update(patch: Partial<DeploymentFormState> | ((s: DeploymentFormState) => DeploymentFormState)) {
     setTouched(true);
-    setState((s) => ({ ...s, ...patch }));
+    setState((s) => (typeof patch === 'function' ? patch(s) : { ...s, ...patch }));
   }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
+    const body = toRequestBody(state, llamaOptions);
+    const sent = initial ? changedFields(body, toRequestBody(initial, llamaOptions)) : body;
+    if (Object.keys(sent).length === 0) {
+      setMessage('Nothing to save: no field was changed.');
+      return;
+    }
     startTransition(async () => {
-      const result = await submit(toRequestBody(state, llamaOptions));
+      const result = await submit(sent);
       if (result.ok) return;
       setErrors(result.fieldErrors ?? {});
       setMessage(result.message);
@@ -76,8 +85,9 @@ export function DeploymentForm({
       <Card title="Name and model">
         <div className="space-y-4">
           <Field id="name" label="Name" error={errors.name} hint="Shown in lists; you can rename it later.">
-            {text('name', 'name', { placeholder: 'my-llama', autoComplete: 'off' })}
+            <Input id="name" value={state.name} invalid={Boolean(errors.name)} placeholder="my-llama" autoComplete="off" onChange={(e) => update((s) => withName(s, e.target.value))} />
           </Field>
+          <ModelNameFields state={state} errors={errors} update={update} />
           <div>
             <p className="mb-1 text-sm font-medium">Model source</p>
             <Tabs

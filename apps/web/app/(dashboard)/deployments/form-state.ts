@@ -1,4 +1,6 @@
 import type { DeploymentObject } from '@gguf/api';
+import { modelNameSlug } from '@gguf/core';
+import { numberOrText } from '../../../lib/dashboard/form-values';
 import type { LlamaOption } from '../../../lib/dashboard/llama-options';
 
 export type SourceKind = 'huggingface' | 'url' | 'local';
@@ -6,6 +8,10 @@ export type SourceKind = 'huggingface' | 'url' | 'local';
 /** The form's fields as typed text; turned into the API's body only on validation and submit. */
 export interface DeploymentFormState {
   name: string;
+  /** What `model` is on the organization endpoint; follows the name (slugged) until edited. */
+  modelName: string;
+  modelNameEdited: boolean;
+  modelAliases: string[];
   source: SourceKind;
   repo: string;
   file: string;
@@ -23,6 +29,9 @@ export interface DeploymentFormState {
 export function emptyFormState(defaultGpuCount: number): DeploymentFormState {
   return {
     name: '',
+    modelName: '',
+    modelNameEdited: false,
+    modelAliases: [],
     source: 'huggingface',
     repo: '',
     file: '',
@@ -42,6 +51,10 @@ export function formStateOf(d: DeploymentObject): DeploymentFormState {
   const m = d.model;
   return {
     name: d.name,
+    // A deployment's model name never follows a rename: clients call it by that name.
+    modelName: d.model_name,
+    modelNameEdited: true,
+    modelAliases: d.model_aliases,
     source: m.source,
     repo: m.source === 'huggingface' ? m.repo : '',
     file: m.source === 'huggingface' ? m.file : '',
@@ -57,11 +70,15 @@ export function formStateOf(d: DeploymentObject): DeploymentFormState {
   };
 }
 
-/** Empty stays undefined (the API's default applies); text that is not a number goes as text, so the schema names the field. */
-function numberOrText(value: string): number | string | undefined {
-  if (value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : value;
+/** The name typed so far, as the model name field shows it while the user has not chosen one. */
+export function withName(state: DeploymentFormState, name: string): DeploymentFormState {
+  return { ...state, name, modelName: state.modelNameEdited ? state.modelName : name.trim() ? modelNameSlug(name) : '' };
+}
+
+/** A model name typed by the user; clearing the field makes it follow the name again. */
+export function withModelName(state: DeploymentFormState, modelName: string): DeploymentFormState {
+  if (modelName === '') return { ...state, modelName: state.name.trim() ? modelNameSlug(state.name) : '', modelNameEdited: false };
+  return { ...state, modelName, modelNameEdited: true };
 }
 
 function argValue(kind: LlamaOption['kind'] | undefined, value: string): unknown {
@@ -85,6 +102,9 @@ export function toRequestBody(state: DeploymentFormState, options: LlamaOption[]
   }
   return {
     name: state.name,
+    // Left out while empty (no name typed yet): the API then names it after the deployment.
+    ...(state.modelName ? { model_name: state.modelName.trim() } : {}),
+    model_aliases: state.modelAliases,
     model,
     gpu: { count: numberOrText(state.gpuCount), ...(state.gpuType ? { type: state.gpuType } : {}) },
     context_size: numberOrText(state.contextSize),

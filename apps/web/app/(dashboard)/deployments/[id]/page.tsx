@@ -1,9 +1,9 @@
-import { getDeployment, getUsage, listDeploymentEvents, readDeploymentLogs } from '@gguf/api';
+import { getCurrentOrganization, getDeployment, getUsage, listDeploymentEvents, readDeploymentLogs } from '@gguf/api';
 import { formatSize } from '@gguf/core';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { AutoRefresh } from '../../../../components/auto-refresh';
-import { StatusBadge } from '../../../../components/badge';
+import { Badge, StatusBadge } from '../../../../components/badge';
 import { BarChart } from '../../../../components/bar-chart';
 import { buttonClass } from '../../../../components/button';
 import { Card } from '../../../../components/card';
@@ -14,7 +14,7 @@ import { FileHash } from '../../../../components/file-hash';
 import { describeGpus, describeModel, formatDateTime, formatNumber, isSettling } from '../../../../lib/dashboard/format';
 import { orNotFound } from '../../../../lib/dashboard/or-not-found';
 import { requireOrgScope } from '../../../../lib/dashboard/session';
-import { deploymentSnippets } from '../../../../lib/dashboard/snippets';
+import { deploymentSnippets, organizationSnippets } from '../../../../lib/dashboard/snippets';
 import { dailyUsage } from '../../../../lib/dashboard/usage-series';
 import { serverContext } from '../../../../lib/server/context';
 import { DeploymentActions } from './deployment-actions';
@@ -26,7 +26,8 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   const scope = await requireOrgScope();
   const { deps } = serverContext();
   const deployment = await orNotFound(getDeployment(deps, scope, id));
-  const [events, logs, usage] = await Promise.all([
+  const [organization, events, logs, usage] = await Promise.all([
+    getCurrentOrganization(deps, scope),
     listDeploymentEvents(deps, scope, id, { limit: 50 }),
     readDeploymentLogs(deps, scope, id, LOG_LINES),
     getUsage(deps, scope, { granularity: 'day', deployment_id: id }),
@@ -38,6 +39,8 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   if (deployment.model_bytes !== null) modelFile.push(['File size', formatSize(deployment.model_bytes)]);
   if (deployment.model_sha256) modelFile.push(['SHA-256', <FileHash sha256={deployment.model_sha256} testId="model-sha256" />]);
   const settings: [string, ReactNode][] = [
+    ['Model name', <code className="font-mono">{deployment.model_name}</code>],
+    ['Aliases', <ModelAliases aliases={deployment.model_aliases} />],
     ['Model', model.detail],
     ...modelFile,
     ['GPUs', describeGpus(deployment.gpu)],
@@ -88,7 +91,29 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
         </Card>
       ) : null}
 
-      <Card title="Connect">
+      <Card title="Call it by name">
+        <div className="grid gap-4 md:grid-cols-2">
+          <CopyField label="Model name" value={deployment.model_name} testId="model-name" />
+          <div className="min-w-0">
+            <p className="text-xs font-medium text-zinc-500 dark:text-zinc-400">Aliases</p>
+            <div className="mt-2 text-sm">
+              <ModelAliases aliases={deployment.model_aliases} />
+            </div>
+          </div>
+        </div>
+        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
+          The organization&apos;s{' '}
+          <Link href="/endpoint" className="text-indigo-600 hover:underline dark:text-indigo-400">
+            endpoint
+          </Link>{' '}
+          (<code className="break-all">{organization.base_url}</code>) serves all your deployments: <code>model</code> picks this one by its model name or an alias.
+        </p>
+        <div className="mt-4">
+          <CodeTabs snippets={organizationSnippets(organization, deployment.model_name)} />
+        </div>
+      </Card>
+
+      <Card title="Its own base URL">
         <div className="grid gap-4 md:grid-cols-2">
           <CopyField label="OpenAI SDK base URL" value={deployment.openai_base_url} testId="openai-base-url" />
           <CopyField label="Anthropic SDK / Claude Code base URL" value={deployment.base_url} testId="anthropic-base-url" />
@@ -98,7 +123,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           <Link href="/api-keys" className="text-indigo-600 hover:underline dark:text-indigo-400">
             API keys
           </Link>{' '}
-          page, as <code>Authorization: Bearer</code> or <code>x-api-key</code>. The model name can be anything, e.g. <code>local</code>.
+          page, as <code>Authorization: Bearer</code> or <code>x-api-key</code>. This URL reaches this deployment alone, so <code>model</code> can be anything, e.g. <code>local</code>.
         </p>
         <div className="mt-4">
           <CodeTabs snippets={deploymentSnippets(deployment)} />
@@ -156,5 +181,18 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
         </Card>
       </div>
     </div>
+  );
+}
+
+function ModelAliases({ aliases }: { aliases: string[] }) {
+  if (aliases.length === 0) return <span className="text-zinc-500">none</span>;
+  return (
+    <span className="flex flex-wrap gap-1" data-testid="model-aliases">
+      {aliases.map((alias) => (
+        <Badge key={alias} tone="blue">
+          <code className="font-mono">{alias}</code>
+        </Badge>
+      ))}
+    </span>
   );
 }
