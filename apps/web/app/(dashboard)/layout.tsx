@@ -11,6 +11,7 @@ export const dynamic = 'force-dynamic';
 
 const TENANT_NAV = [
   { href: '/deployments', label: 'Deployments' },
+  { href: '/endpoint', label: 'Endpoint' },
   { href: '/api-keys', label: 'API keys' },
   { href: '/usage', label: 'Usage' },
   { href: '/members', label: 'Members' },
