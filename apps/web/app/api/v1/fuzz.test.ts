@@ -65,7 +65,10 @@ const HINTS: Hints = {
   address: () => 'node.example',
   docker_tls: () => undefined,
   owner_user_id: () => undefined,
-  deployment_ids: () => own.deployment?.slice(0, 1),
+  model_name: () => `fuzz-model-${++unique}`,
+  model_aliases: () => [`fuzz-alias-${++unique}`, `fuzz-${unique}-*`],
+  allowed_models: () => [...(own.deployment?.slice(0, 1) ?? []), 'fuzz-model-1', 'fuzz-*'],
+  default_deployment_id: () => own.deployment?.[0],
   user_id: () => own.user?.[0],
   token: () => 'hf_fuzzFuzzFuzz0123',
 };
@@ -264,4 +267,6 @@ const VALID_QUERY: Record<string, () => string> = {
   org_id: () => tenant.orgId,
   status: () => 'pending',
   tail: () => '10',
+  model_name: () => random.pick(['fuzz-model-1', 'd1', 'nobody']),
+  group_by: () => random.pick(['deployment_id', 'api_key_id', 'model_name']),
 };

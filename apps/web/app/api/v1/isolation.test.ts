@@ -10,6 +10,8 @@ import * as deployment from './deployments/[id]/route';
 import * as start from './deployments/[id]/start/route';
 import * as stop from './deployments/[id]/stop/route';
 import * as deployments from './deployments/route';
+import * as models from './organization/models/route';
+import * as organization from './organization/route';
 import * as usage from './usage/route';
 
 /**
@@ -20,6 +22,8 @@ let h: ApiHarness;
 let a: Awaited<ReturnType<ApiHarness['createTenant']>>;
 let b: Awaited<ReturnType<ApiHarness['createTenant']>>;
 let aDeployment: string;
+/** One of b's own keys, which b changes while naming a's deployment. */
+let ownKey: string;
 
 const model = { source: 'huggingface', repo: 'a/b', file: 'm.gguf' };
 
@@ -27,7 +31,8 @@ beforeAll(async () => {
   h = await createApiHarness();
   a = await h.createTenant({ name: 'Alpha' });
   b = await h.createTenant({ name: 'Beta' });
-  aDeployment = (await h.call(deployments.POST, '', { method: 'POST', headers: a.auth, body: { name: 'a-dep', model, gpu: { count: 1 } } })).json.id;
+  aDeployment = (await h.call(deployments.POST, '', { method: 'POST', headers: a.auth, body: { name: 'a-dep', model_aliases: ['a-*'], model, gpu: { count: 1 } } })).json.id;
+  ownKey = (await h.call(apiKeys.POST, '', { method: 'POST', headers: b.auth, body: { name: 'b-spare' } })).json.id;
   await h.db.usageHourly.create({
     data: { apiKeyId: a.apiKeyId, deploymentId: aDeployment, orgId: a.orgId, hour: new Date(Date.now() - 3600_000), requests: 7n, inputTokens: 70n, outputTokens: 700n },
   });
@@ -49,8 +54,12 @@ const PROBES: Probe[] = [
   ['POST /deployments/{id}/restart', restart.POST, 'deployment', byId('POST')],
   ['GET /deployments/{id}/events', events.GET, 'deployment', byId('GET')],
   ['GET /deployments/{id}/logs', logs.GET, 'deployment', byId('GET')],
+  ['GET /api-keys/{id}', apiKey.GET, 'apiKey', byId('GET')],
+  ['PATCH /api-keys/{id}', apiKey.PATCH, 'apiKey', byId('PATCH', { name: 'stolen', token_budget: 1 })],
   ['DELETE /api-keys/{id}', apiKey.DELETE, 'apiKey', byId('DELETE')],
-  ['POST /api-keys scoped to the deployment', apiKeys.POST, 'deployment', (id) => ({ method: 'POST', body: { name: 'k', deployment_ids: [id] } })],
+  ['POST /api-keys allowed the deployment', apiKeys.POST, 'deployment', (id) => ({ method: 'POST', body: { name: 'k', allowed_models: [id] } })],
+  ['PATCH /api-keys/{id} allowed the deployment', apiKey.PATCH, 'deployment', (id) => ({ method: 'PATCH', params: { id: ownKey }, body: { allowed_models: ['mine', id] } })],
+  ['PATCH /organization default deployment', organization.PATCH, 'deployment', (id) => ({ method: 'PATCH', body: { default_deployment_id: id } })],
   ['GET /usage?deployment_id', usage.GET, 'deployment', (id) => ({ query: { deployment_id: id } })],
   ['GET /usage?api_key_id', usage.GET, 'apiKey', (id) => ({ query: { api_key_id: id } })],
 ];
@@ -75,8 +84,10 @@ describe('tenant isolation', () => {
     const row = await h.db.deployment.findUniqueOrThrow({ where: { id: aDeployment } });
     expect(row).toMatchObject({ name: 'a-dep', desiredState: 'running', generation: 1, gpuCount: 1 });
     const key = await h.db.apiKey.findUniqueOrThrow({ where: { id: a.apiKeyId } });
-    expect(key.revokedAt).toBeNull();
-    expect(await h.db.apiKey.count({ where: { orgId: b.orgId } })).toBe(1);
+    expect(key).toMatchObject({ revokedAt: null, name: 'bootstrap', tokenBudget: null });
+    expect(await h.db.apiKey.count({ where: { orgId: b.orgId } })).toBe(2);
+    expect((await h.db.apiKey.findUniqueOrThrow({ where: { id: ownKey } })).allowedModels).toEqual([]);
+    expect((await h.db.organization.findUniqueOrThrow({ where: { id: b.orgId } })).defaultDeploymentId).toBeNull();
     expect((await h.call(deployment.GET, '', { params: { id: aDeployment }, headers: a.auth })).status).toBe(200);
   });
 
@@ -84,10 +95,19 @@ describe('tenant isolation', () => {
     const list = await h.call(deployments.GET, '', { headers: b.auth });
     expect(list.json).toEqual({ data: [], next_cursor: null });
     const keys = await h.call(apiKeys.GET, '', { headers: b.auth });
-    expect(keys.json.data.map((k: { id: string }) => k.id)).toEqual([b.apiKeyId]);
+    expect(keys.json.data.map((k: { id: string }) => k.id).sort()).toEqual([b.apiKeyId, ownKey].sort());
     const theirs = await h.call(usage.GET, '', { headers: b.auth });
     expect(theirs.json.totals).toEqual({ requests: 0, input_tokens: 0, output_tokens: 0 });
     const ours = await h.call(usage.GET, '', { headers: a.auth });
     expect(ours.json.totals).toEqual({ requests: 7, input_tokens: 70, output_tokens: 700 });
+    expect((await h.call(usage.GET, '', { headers: b.auth, query: { group_by: 'deployment_id' } })).json.groups).toEqual([]);
+    expect((await h.call(models.GET, '', { headers: b.auth })).json).toEqual({ data: [] });
+  });
+
+  it("keeps model names per organization: another organization's names and aliases are no clash", async () => {
+    const res = await h.call(deployments.POST, '', { method: 'POST', headers: b.auth, body: { name: 'a-dep', model_aliases: ['a-*'], model, gpu: { count: 0 } } });
+    expect(res.status).toBe(201);
+    expect(res.json.model_name).toBe('a-dep');
+    expect(res.text).not.toContain(aDeployment);
   });
 });
