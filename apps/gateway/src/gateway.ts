@@ -52,7 +52,13 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
     directory,
     metrics,
     limiter: new RateLimiter(limiterRedis, env.GATEWAY_RATE_LIMIT_PREFIX, logger, (requests) => metrics.limiterFailOpen.inc(requests), budgets),
-    meter: new Meter(db, logger, { flushMs: env.GATEWAY_METER_FLUSH_MS, flushRows: env.GATEWAY_METER_FLUSH_ROWS, lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS }),
+    meter: await Meter.start(db, redis, budgets, logger, {
+      prefix: env.GATEWAY_RATE_LIMIT_PREFIX,
+      flushMs: env.GATEWAY_METER_FLUSH_MS,
+      flushRows: env.GATEWAY_METER_FLUSH_ROWS,
+      lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS,
+      claimIdleMs: env.GATEWAY_USAGE_CLAIM_MS,
+    }),
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
       connect: { timeout: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },

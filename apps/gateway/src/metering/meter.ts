@@ -1,169 +1,81 @@
 import type { Logger } from '@gguf/core';
-import { type Database, Prisma } from '@gguf/db';
-
-export interface UsageRecord {
-  apiKeyId: string;
-  deploymentId: string;
-  orgId: string;
-  /** The model name the caller asked for (on a deployment's own URL, the deployment's model name). */
-  modelName: string;
-  inputTokens: number;
-  outputTokens: number;
-}
-
-interface Row {
-  apiKeyId: string;
-  deploymentId: string;
-  orgId: string;
-  modelName: string;
-  hour: string;
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-}
+import type { Database } from '@gguf/db';
+import { closeRedis, type Redis } from '@gguf/redis';
+import { once } from 'node:events';
+import type { Budgets } from '../limits/budgets';
+import { DirectWriter } from './direct-writer';
+import { UsageConsumer } from './usage-consumer';
+import { type UsageRecord, sanitizeUsage } from './usage-rows';
+import { UsageStream } from './usage-stream';
 
 export interface MeterOptions {
+  /** Prefix of the gateway's Redis keys; the stream is `<prefix>:usage`. */
+  prefix: string;
   flushMs: number;
   flushRows: number;
   lastUsedIntervalMs: number;
+  claimIdleMs: number;
 }
 
-const HOUR_MS = 3_600_000;
-/** Rows kept while Postgres is unreachable; beyond this the oldest usage is dropped (and logged) instead of exhausting memory. */
-const MAX_PENDING_FACTOR = 100;
+const WARN_INTERVAL_MS = 10_000;
 
 /**
- * Counts requests and tokens per key × deployment × model name × hour in memory and writes them to Postgres in one
- * statement per batch, off the request path. Rows whose key or deployment has since been deleted are skipped
- * by the join instead of failing the whole batch. last_used_at is written at most once per interval per key.
+ * Metering of finished requests. Each request's usage is appended to a Redis stream before its response ends
+ * (UsageStream), and a consumer in every gateway instance moves the stream into usage_hourly exactly once
+ * (UsageConsumer), so a gateway killed at any moment loses no usage of a request it answered. While Redis
+ * cannot take an append, usage goes straight to Postgres in batches (DirectWriter), and the budget counters
+ * of the keys written that way are rebuilt from Postgres once Redis is back.
  */
 export class Meter {
-  private pending = new Map<string, Row>();
-  private lastUsed = new Map<string, number>();
-  private readonly lastUsedWritten = new Map<string, number>();
-  private flushing: Promise<void> | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private lastWarnedAt = 0;
 
-  constructor(
-    private readonly db: Database,
+  private constructor(
+    private readonly connection: Redis,
+    private readonly stream: UsageStream,
+    private readonly consumer: UsageConsumer,
+    private readonly direct: DirectWriter,
     private readonly logger: Logger,
-    private readonly options: MeterOptions,
-  ) {
-    this.timer = setInterval(() => void this.flush(), options.flushMs);
-    this.timer.unref();
+  ) {}
+
+  /** Opens the meter's own Redis connection (the stream's appends and the consumer) and starts consuming. */
+  static async start(db: Database, redis: Redis, budgets: Budgets, logger: Logger, options: MeterOptions): Promise<Meter> {
+    // Appends must reach the socket at once, in order, and never wait in memory: no auto-pipelining, no
+    // offline queue, and nothing re-sent after a reconnect (a failed append goes to Postgres instead).
+    const connection = redis.duplicate({ connectionName: 'gguf-gateway-usage', enableAutoPipelining: false, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+    connection.on('error', (error) => logger.warn({ err: error.message }, 'usage connection error'));
+    if (connection.status !== 'ready') await once(connection, 'ready');
+    const key = `${options.prefix}:usage`;
+    const stream = new UsageStream(connection, key, budgets);
+    const consumer = new UsageConsumer(connection, db, key, logger, {
+      batch: Math.max(options.flushRows, 100),
+      intervalMs: options.flushMs,
+      claimIdleMs: options.claimIdleMs,
+      lastUsedIntervalMs: options.lastUsedIntervalMs,
+    });
+    const direct = new DirectWriter(db, logger, { ...options, onWritten: (apiKeyIds, at) => budgets.markStale(apiKeyIds, at) });
+    consumer.start();
+    return new Meter(connection, stream, consumer, direct, logger);
   }
 
+  /** Counts one finished request; call it before the response's end is written. */
   record(usage: UsageRecord, at = Date.now()): void {
-    const hour = this.hourOf(at);
-    const id = rowId(usage.apiKeyId, usage.deploymentId, usage.modelName, hour);
-    const row = this.pending.get(id);
-    if (row) {
-      row.requests++;
-      row.inputTokens += usage.inputTokens;
-      row.outputTokens += usage.outputTokens;
-    } else {
-      this.pending.set(id, { ...usage, hour, requests: 1 });
-    }
-    const written = this.lastUsedWritten.get(usage.apiKeyId) ?? 0;
-    if (at - written >= this.options.lastUsedIntervalMs) this.lastUsed.set(usage.apiKeyId, at);
-    if (this.pending.size >= this.options.flushRows) void this.flush();
+    const clean = sanitizeUsage(usage);
+    if (this.stream.writable) this.stream.append(clean, at, this.writeDirectly);
+    else this.writeDirectly(clean, at);
   }
 
-  private hourStart = -1;
-  private hourLabel = '';
+  private readonly writeDirectly = (usage: UsageRecord, at: number): void => {
+    this.direct.record(usage, at);
+    const now = Date.now();
+    if (now - this.lastWarnedAt < WARN_INTERVAL_MS) return;
+    this.lastWarnedAt = now;
+    this.logger.warn('redis cannot take usage; writing it to postgres directly');
+  };
 
-  /** Start of the UTC hour as ISO text, formatted once per hour rather than once per request. */
-  private hourOf(at: number): string {
-    const start = at - (at % HOUR_MS);
-    if (start !== this.hourStart) {
-      this.hourStart = start;
-      this.hourLabel = new Date(start).toISOString();
-    }
-    return this.hourLabel;
-  }
-
-  /** Writes what is pending; concurrent calls share one write. */
-  flush(): Promise<void> {
-    this.flushing ??= this.write().finally(() => (this.flushing = undefined));
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
-    if (this.pending.size === 0 && this.lastUsed.size === 0) return;
-    const rows = [...this.pending.values()];
-    const lastUsed = this.lastUsed;
-    this.pending = new Map();
-    this.lastUsed = new Map();
-    try {
-      if (rows.length > 0) await this.db.$executeRaw(upsertUsage(rows));
-      if (lastUsed.size > 0) {
-        await this.db.$executeRaw(touchKeys(lastUsed));
-        for (const [id, at] of lastUsed) this.lastUsedWritten.set(id, at);
-      }
-    } catch (error) {
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error), rows: rows.length }, 'could not write usage; will retry');
-      this.restore(rows, lastUsed);
-    }
-  }
-
-  private restore(rows: Row[], lastUsed: Map<string, number>): void {
-    for (const row of rows) {
-      const id = rowId(row.apiKeyId, row.deploymentId, row.modelName, row.hour);
-      const newer = this.pending.get(id);
-      if (newer) {
-        newer.requests += row.requests;
-        newer.inputTokens += row.inputTokens;
-        newer.outputTokens += row.outputTokens;
-      } else {
-        this.pending.set(id, row);
-      }
-    }
-    for (const [id, at] of lastUsed) if (!this.lastUsed.has(id)) this.lastUsed.set(id, at);
-    const max = this.options.flushRows * MAX_PENDING_FACTOR;
-    if (this.pending.size > max) {
-      const drop = this.pending.size - max;
-      const ids = [...this.pending.keys()].slice(0, drop);
-      for (const id of ids) this.pending.delete(id);
-      this.logger.error({ dropped: drop }, 'usage rows dropped: postgres has been unreachable for too long');
-    }
-  }
-
-  /** Stops the timer and writes what is left. */
+  /** Writes what is left (the stream's tail and anything held for Postgres) and closes the connection. */
   async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
-    if (this.pending.size > 0) await this.flush();
+    await this.consumer.close();
+    await this.direct.close();
+    await closeRedis(this.connection);
   }
-}
-
-/** Ids and the hour never contain `|`; the model name, which may, comes last, so the id is unambiguous. */
-function rowId(apiKeyId: string, deploymentId: string, modelName: string, hour: string): string {
-  return `${apiKeyId}|${deploymentId}|${hour}|${modelName}`;
-}
-
-function upsertUsage(rows: Row[]): Prisma.Sql {
-  const values = Prisma.join(
-    rows.map(
-      (r) =>
-        Prisma.sql`(${r.apiKeyId}, ${r.deploymentId}, ${r.modelName}, ${r.hour}::timestamp(3), ${r.orgId}, ${r.requests}::bigint, ${r.inputTokens}::bigint, ${r.outputTokens}::bigint)`,
-    ),
-  );
-  return Prisma.sql`
-    INSERT INTO usage_hourly (api_key_id, deployment_id, model_name, hour, org_id, requests, input_tokens, output_tokens)
-    SELECT v.api_key_id, v.deployment_id, v.model_name, v.hour, v.org_id, v.requests, v.input_tokens, v.output_tokens
-    FROM (VALUES ${values}) AS v(api_key_id, deployment_id, model_name, hour, org_id, requests, input_tokens, output_tokens)
-    JOIN api_keys k ON k.id = v.api_key_id
-    JOIN deployments d ON d.id = v.deployment_id
-    ON CONFLICT (api_key_id, deployment_id, model_name, hour) DO UPDATE SET
-      requests = usage_hourly.requests + EXCLUDED.requests,
-      input_tokens = usage_hourly.input_tokens + EXCLUDED.input_tokens,
-      output_tokens = usage_hourly.output_tokens + EXCLUDED.output_tokens`;
-}
-
-function touchKeys(lastUsed: Map<string, number>): Prisma.Sql {
-  const values = Prisma.join([...lastUsed].map(([id, at]) => Prisma.sql`(${id}, ${new Date(at).toISOString()}::timestamp(3))`));
-  return Prisma.sql`
-    UPDATE api_keys SET last_used_at = v.at
-    FROM (VALUES ${values}) AS v(id, at)
-    WHERE api_keys.id = v.id AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < v.at)`;
 }

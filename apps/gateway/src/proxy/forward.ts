@@ -116,8 +116,9 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       write(echo && events !== undefined ? echo.pushEvents(events) : events);
     };
     onEnd = () => {
-      res.end();
+      // Metered before the end goes out: a gateway killed in between has not answered (see metering/meter.ts).
       finish(res.statusCode, 'ok', tokensSoFar());
+      res.end();
     };
     onError = (error) => {
       // Headers are out, so the failure becomes a terminal event in the caller's protocol, never a [DONE].
@@ -135,8 +136,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       write(echo ? echo.push(chunk) : chunk);
     };
     onEnd = () => {
-      res.end();
       finish(res.statusCode, 'ok', tap.tokens());
+      res.end();
     };
     onError = (error) => {
       // A body cut short cannot be repaired; closing the connection tells the client it is incomplete.

@@ -37,7 +37,8 @@ export const gatewayEnv = commonEnv.extend({
   GATEWAY_KEY_MAX_STREAMS: limit.default(32),
   // Concurrent streamed responses per organization when it sets no max_concurrent_streams; 0 = no limit.
   GATEWAY_ORG_MAX_STREAMS: limit.default(64),
-  // Prefix of every Redis key the rate limiter writes, so several gateways (or test runs) can share one Redis.
+  // Prefix of every Redis key the gateway writes (rate limits, token budgets, the usage stream `<prefix>:usage`), so
+  // several products (or test runs) can share one Redis; every gateway instance of one product uses the same.
   GATEWAY_RATE_LIMIT_PREFIX: z.string().min(1).default('gguf:rl'),
 
   // Safety-net lifetime of cached keys, deployments and organizations; changes are normally pushed over Redis at once.
@@ -47,10 +48,13 @@ export const gatewayEnv = commonEnv.extend({
   // Most entries each cache holds; the oldest are dropped beyond it.
   GATEWAY_CACHE_MAX_ENTRIES: positiveInt.default(100_000),
 
-  // Longest time metered usage waits in memory before it is written to Postgres.
+  // Longest time metered usage waits (in the Redis usage stream, or in memory while Redis is unreachable) before it is written to Postgres.
   GATEWAY_METER_FLUSH_MS: positiveInt.default(1_000),
-  // Pending usage rows that trigger an early write.
+  // Most usage rows (or usage stream entries) written in one batch; more pending triggers an early write.
   GATEWAY_METER_FLUSH_ROWS: positiveInt.default(500),
+  // Usage a gateway read from the usage stream but has not written for this long is taken over by another instance
+  // (the gateway is presumed dead); it must exceed the time one write to Postgres takes.
+  GATEWAY_USAGE_CLAIM_MS: positiveInt.default(15_000),
   // Minimum time between two writes of one key's last_used_at.
   GATEWAY_LAST_USED_INTERVAL_MS: durationMs.default(60_000),
 

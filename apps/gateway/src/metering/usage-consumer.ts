@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from '@gguf/core';
+import { type Database, Prisma } from '@gguf/db';
+import type { Redis } from '@gguf/redis';
+import { ACK_SCRIPT, type ConsumerCommands, MARK_SCRIPT } from './consumer-scripts';
+import { LastUsed, touchKeys } from './last-used';
+import { decodeEntry } from './usage-stream';
+import { UsageRows, upsertUsage } from './usage-rows';
+
+export interface UsageConsumerOptions {
+  /** Entries read at once. */
+  batch: number;
+  /** Pause between reads when the stream had less than a batch. */
+  intervalMs: number;
+  /** Entries another consumer has held this long unacknowledged are taken over (it is presumed dead). */
+  claimIdleMs: number;
+  lastUsedIntervalMs: number;
+}
+
+/** Stream entry as XREADGROUP returns it; fields are null for an entry deleted while pending. */
+type Entry = [id: string, fields: string[] | null];
+
+const GROUP = 'usage-writers';
+/** A consumer with nothing pending that has not read for this long is gone; it is removed from the group. */
+const DEAD_CONSUMER_MS = 3_600_000;
+/** After this many failed attempts in a row, entries are written one by one so that one Postgres refuses cannot hold back the rest. */
+const ISOLATE_AFTER_FAILURES = 3;
+const MAX_BACKOFF_MS = 10_000;
+const DRAIN_MS = 5_000;
+const TRANSACTION_TIMEOUT_MS = 30_000;
+const WARN_INTERVAL_MS = 10_000;
+
+class NotOwned extends Error {}
+
+/**
+ * Moves the usage stream into usage_hourly: one member of a consumer group per gateway instance, so each
+ * entry is written by one of them, and entries a killed instance had read but not written are taken over by
+ * another (XAUTOCLAIM) once idle for claimIdleMs.
+ *
+ * Exactly once, without a table of applied entries: before committing, a consumer records in Redis which
+ * Postgres transaction (pg_current_xact_id) is writing each entry, and only while it still owns every one of
+ * them (MARK_SCRIPT). Whoever later holds an unacknowledged entry asks Postgres how that transaction ended
+ * (pg_xact_status): committed, the entry is only acknowledged; aborted or never marked, it is written; still in
+ * progress, it is left for later. A redelivery, a takeover or a commit whose answer was lost is thus never
+ * counted twice. Acknowledged entries are deleted, so the stream holds only what is still to be written.
+ */
+export class UsageConsumer {
+  readonly name = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly redis: Redis & ConsumerCommands;
+  private readonly markers: string;
+  private readonly lastUsed: LastUsed;
+  private closing = false;
+  private running: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  /** Entries may be pending for this consumer (after a failure, a takeover, or a write still in progress elsewhere). */
+  private backlog = true;
+  private lastClaimAt = 0;
+  private failures = 0;
+  private lastWarnedAt = 0;
+
+  constructor(
+    redis: Redis,
+    private readonly db: Database,
+    private readonly stream: string,
+    private readonly logger: Logger,
+    private readonly options: UsageConsumerOptions,
+  ) {
+    redis.defineCommand('ggufUsageMark', { numberOfKeys: 2, lua: MARK_SCRIPT });
+    redis.defineCommand('ggufUsageAck', { numberOfKeys: 2, lua: ACK_SCRIPT });
+    this.redis = redis as Redis & ConsumerCommands;
+    this.markers = `${stream}:markers`;
+    this.lastUsed = new LastUsed(options.lastUsedIntervalMs);
+  }
+
+  start(): void {
+    this.running = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closing) {
+      let more = false;
+      try {
+        more = (await this.step()).more;
+        this.failures = 0;
+      } catch (error) {
+        this.failures++;
+        this.backlog = true;
+        this.warn('could not move usage from redis to postgres; will retry', error);
+      }
+      if (!more && !this.closing) await this.pause(this.failures === 0 ? this.options.intervalMs : Math.min(this.options.intervalMs * 2 ** this.failures, MAX_BACKOFF_MS));
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /** Reads this consumer's backlog (when it may have one) and new entries, and writes them. */
+  private async step(): Promise<{ read: number; more: boolean }> {
+    if (this.redis.status !== 'ready') return { read: 0, more: false };
+    const pending = this.backlog ? await this.read('0') : [];
+    this.backlog = pending.length >= this.options.batch;
+    const fresh = await this.read('>');
+    const entries = pending.concat(fresh);
+    if (entries.length > 0 && (await this.apply(entries)) > 0) this.backlog = true;
+    if (Date.now() - this.lastClaimAt >= this.options.claimIdleMs / 2) await this.claimFromTheDead();
+    return { read: entries.length, more: this.backlog || fresh.length >= this.options.batch };
+  }
+
+  private async read(from: '0' | '>'): Promise<Entry[]> {
+    const command = ['XREADGROUP', 'GROUP', GROUP, this.name, 'COUNT', this.options.batch, 'STREAMS', this.stream, from] as const;
+    let reply: unknown;
+    try {
+      reply = await this.redis.call(...command);
+    } catch (error) {
+      // No group yet, or Redis lost its data: start from the stream's first entry, so nothing appended is skipped.
+      if (!String(error).includes('NOGROUP')) throw error;
+      await this.redis.call('XGROUP', 'CREATE', this.stream, GROUP, '0', 'MKSTREAM').catch((e: unknown) => {
+        if (!String(e).includes('BUSYGROUP')) throw e;
+      });
+      reply = await this.redis.call(...command);
+    }
+    return (reply as [string, Entry[]][] | null)?.[0]?.[1] ?? [];
+  }
+
+  /** Writes what is not yet in Postgres and acknowledges what is; returns how many are still being written elsewhere. */
+  private async apply(entries: Entry[]): Promise<number> {
+    const markers = await this.redis.hmget(this.markers, ...entries.map(([id]) => id));
+    const statuses = await this.transactionStatuses(markers);
+    const done: string[] = [];
+    const todo: Entry[] = [];
+    let elsewhere = 0;
+    entries.forEach((entry, i) => {
+      const status = markers[i] == null ? 'unmarked' : statuses.get(markers[i]!);
+      if (status === 'in progress') elsewhere++;
+      else if (status === 'committed') done.push(entry[0]);
+      else todo.push(entry);
+    });
+    if (todo.length > 0 && this.failures < ISOLATE_AFTER_FAILURES) {
+      if (await this.write(todo)) done.push(...todo.map(([id]) => id));
+    } else if (todo.length > 0) {
+      done.push(...(await this.writeOneByOne(todo)));
+    }
+    if (done.length > 0) await this.redis.ggufUsageAck(this.stream, this.markers, GROUP, ...done);
+    return elsewhere;
+  }
+
+  /** How each marked transaction ended. One Postgres no longer knows (far older than any takeover) counts as committed. */
+  private async transactionStatuses(markers: (string | null)[]): Promise<Map<string, string>> {
+    const xids = [...new Set(markers.filter((marker): marker is string => marker !== null))];
+    if (xids.length === 0) return new Map();
+    const rows = await this.db.$queryRaw<{ xid: string; status: string | null }[]>(
+      Prisma.sql`SELECT x AS xid, pg_xact_status(x::xid8) AS status FROM unnest(${xids}::text[]) AS x`,
+    );
+    return new Map(rows.map(({ xid, status }) => [xid, status ?? 'committed']));
+  }
+
+  /** One transaction for the entries, marked in Redis before it commits; false when another consumer took them meanwhile. */
+  private async write(entries: Entry[]): Promise<boolean> {
+    const rows = new UsageRows();
+    for (const [, fields] of entries) {
+      // Deleted while pending (null) or not an entry this gateway wrote: nothing to count.
+      const decoded = fields?.[0] === 'u' && fields[1] !== undefined ? decodeEntry(fields[1]) : undefined;
+      if (!decoded) continue;
+      rows.add(decoded.usage, decoded.at);
+      this.lastUsed.note(decoded.usage.apiKeyId, decoded.at);
+    }
+    const lastUsed = this.lastUsed.take();
+    const ids = entries.map(([id]) => id);
+    try {
+      await this.db.$transaction(
+        async (tx) => {
+          const [{ xid }] = (await tx.$queryRaw<{ xid: string }[]>`SELECT pg_current_xact_id()::text AS xid`) as [{ xid: string }];
+          if ((await this.redis.ggufUsageMark(this.stream, this.markers, GROUP, this.name, xid, ...ids)) !== 1) throw new NotOwned();
+          if (rows.size > 0) await tx.$executeRaw(upsertUsage(rows.take()));
+          if (lastUsed.size > 0) await tx.$executeRaw(touchKeys(lastUsed));
+        },
+        { maxWait: TRANSACTION_TIMEOUT_MS, timeout: TRANSACTION_TIMEOUT_MS },
+      );
+    } catch (error) {
+      this.lastUsed.restore(lastUsed);
+      if (error instanceof NotOwned) return false;
+      throw error;
+    }
+    this.lastUsed.done(lastUsed);
+    return true;
+  }
+
+  /** After repeated failures: each entry on its own; one Postgres refuses while it answers otherwise is dropped and logged. */
+  private async writeOneByOne(entries: Entry[]): Promise<string[]> {
+    const done: string[] = [];
+    for (const entry of entries) {
+      try {
+        if (await this.write([entry])) done.push(entry[0]);
+      } catch (error) {
+        await this.db.$queryRaw`SELECT 1`;
+        this.logger.error({ entry: entry[0], fields: entry[1], err: error instanceof Error ? error.message : String(error) }, 'postgres refuses this usage entry; dropped');
+        done.push(entry[0]);
+      }
+    }
+    return done;
+  }
+
+  /** Takes over entries other consumers have held too long, and forgets consumers long gone. */
+  private async claimFromTheDead(): Promise<void> {
+    this.lastClaimAt = Date.now();
+    let cursor = '0-0';
+    do {
+      const [next, ids] = (await this.redis.call('XAUTOCLAIM', this.stream, GROUP, this.name, this.options.claimIdleMs, cursor, 'COUNT', this.options.batch, 'JUSTID')) as [string, string[]];
+      if (ids.length > 0) this.backlog = true;
+      cursor = next;
+    } while (cursor !== '0-0' && !this.closing);
+    const consumers = (await this.redis.call('XINFO', 'CONSUMERS', this.stream, GROUP)) as (string | number)[][];
+    for (const fields of consumers) {
+      const info = Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[value, fields[i + 1]]] : [])));
+      if (info.name !== this.name && info.pending === 0 && Number(info.idle) > DEAD_CONSUMER_MS) await this.redis.call('XGROUP', 'DELCONSUMER', this.stream, GROUP, String(info.name));
+    }
+  }
+
+  private warn(message: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarnedAt < WARN_INTERVAL_MS) return;
+    this.lastWarnedAt = now;
+    this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, message);
+  }
+
+  /** Stops reading; writes what is left in the stream (within a few seconds) and leaves the group when nothing is pending here. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wake?.();
+    await this.running;
+    const deadline = Date.now() + DRAIN_MS;
+    try {
+      while (Date.now() < deadline && (await this.step()).read > 0);
+      const mine = (await this.redis.call('XPENDING', this.stream, GROUP, '-', '+', 1, this.name)) as unknown[];
+      if (mine.length === 0) await this.redis.call('XGROUP', 'DELCONSUMER', this.stream, GROUP, this.name);
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'usage left in redis at shutdown; another gateway or the next start writes it');
+    }
+  }
+}
