@@ -23,6 +23,29 @@ describe('parseTarget', () => {
   });
 });
 
+describe('parseTarget on the organization endpoint', () => {
+  it('maps /api/llm routes without a deployment, keeping the query string', () => {
+    expect(parseTarget('POST', '/api/llm/v1/messages?beta=true')).toMatchObject({ kind: 'route', deploymentId: undefined, upstreamPath: '/v1/messages?beta=true', route: { name: 'messages' } });
+    expect(parseTarget('GET', '/api/llm/v1/models/')).toMatchObject({ kind: 'route', deploymentId: undefined, route: { name: 'models' } });
+    expect(parseTarget('POST', '/api/llm/v1/embeddings')).toMatchObject({ kind: 'route', route: { name: 'embeddings', echoesModel: true } });
+  });
+
+  it('keeps llama-server’s own routes on deployments, with a hint', () => {
+    expect(parseTarget('POST', '/api/llm/tokenize')).toMatchObject({ kind: 'unknown-route', path: '/tokenize', hint: expect.stringContaining('/api/gguf/{deployment_id}') });
+    expect(parseTarget('GET', '/api/llm/health')).toMatchObject({ kind: 'unknown-route' });
+    expect(parseTarget('GET', '/api/llm/v1/messages')).toMatchObject({ kind: 'wrong-method', protocol: 'anthropic' });
+    expect(parseTarget('GET', '/api/llmx/v1/models')).toBeUndefined();
+  });
+
+  it('answers HEAD on a base URL as a probe, and nothing else', () => {
+    for (const url of ['/', '/?x', '/api/llm', '/api/llm/', '/api/llm?x', `/api/gguf/${id}`, `/api/gguf/${id}/`]) expect(parseTarget('HEAD', url)).toEqual({ kind: 'probe' });
+    expect(parseTarget('GET', '/')).toBeUndefined();
+    expect(parseTarget('GET', '/api/llm')).toMatchObject({ kind: 'unknown-route', path: '' });
+    expect(parseTarget('HEAD', '/api/llm/v1/models')).toMatchObject({ kind: 'wrong-method' });
+    expect(parseTarget('HEAD', '/api/gguf/dep_x')).toMatchObject({ kind: 'bad-deployment' });
+  });
+});
+
 describe('presentedKey', () => {
   it('reads the three headers the docs name', () => {
     expect(presentedKey({ authorization: 'Bearer abc' })).toBe('abc');
