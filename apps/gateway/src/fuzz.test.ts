@@ -30,11 +30,12 @@ beforeAll(async () => {
     expiredKey: (await h.createKey(h.orgId, { expiresAt: new Date(Date.now() - 1000) })).key,
     strangerKey: (await h.createKey(strangerOrg)).key,
     deployments: {
-      chat: h.deploymentId,
-      noJinja: await h.createDeployment(h.orgId, { upstreamUrl: noJinja.url }),
-      embeddings: await h.createDeployment(h.orgId, { upstreamUrl: embedder.url }),
-      rerank: await h.createDeployment(h.orgId, { upstreamUrl: reranker.url }),
+      chat: await h.createDeployment(h.orgId, { modelName: 'chat', modelAliases: ['claude-*'] }),
+      noJinja: await h.createDeployment(h.orgId, { upstreamUrl: noJinja.url, modelName: 'no-jinja' }),
+      embeddings: await h.createDeployment(h.orgId, { upstreamUrl: embedder.url, modelName: 'embed', modelAliases: ['text-embedding-*'] }),
+      rerank: await h.createDeployment(h.orgId, { upstreamUrl: reranker.url, modelName: 'rerank' }),
     },
+    models: { chat: 'chat', noJinja: 'no-jinja', embeddings: 'embed', rerank: 'rerank' },
     maxBodyBytes: MAX_BODY_BYTES,
   };
 }, 120_000);
@@ -97,8 +98,8 @@ describe('gateway fuzz', () => {
     expect(Object.keys(distribution).filter((status) => Number(status) >= 500)).toEqual([]);
 
     // Healthy afterwards: the official SDKs get answers, the gateway's health check passes, nothing is left running.
-    const openai = new OpenAI({ apiKey: h.key, baseURL: `${h.deploymentUrl()}/v1`, maxRetries: 0 });
-    const completion = await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'still there?' }] });
+    const openai = new OpenAI({ apiKey: h.key, baseURL: `${h.orgUrl}/v1`, maxRetries: 0 });
+    const completion = await openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'still there?' }] });
     expect(completion.choices[0]?.message.content).toContain('still there?');
     const anthropic = new Anthropic({ apiKey: h.key, baseURL: h.deploymentUrl(), maxRetries: 0 });
     const message = await anthropic.messages.create({ model: 'm', max_tokens: 32, messages: [{ role: 'user', content: 'and now?' }] });

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { randomBodies, seededRandom, structuredBodies } from './fuzz-bodies';
 import type { FuzzCase } from './fuzz-client';
+import { orgCases } from './fuzz-org-cases';
 import { rawCases } from './fuzz-raw-cases';
 
 /** What the fuzz aims at: deployments of one organization and keys in several states. */
@@ -11,13 +12,15 @@ export interface FuzzTargets {
   strangerKey: string;
   /** Chat server started with --jinja, one without it, an embeddings server and a reranking server. */
   deployments: { chat: string; noJinja: string; embeddings: string; rerank: string };
+  /** Their model names on the organization endpoint /api/llm (the organization has no default deployment). */
+  models: Record<Server, string>;
   maxBodyBytes: number;
 }
 
-type Server = keyof FuzzTargets['deployments'];
+export type Server = keyof FuzzTargets['deployments'];
 type Protocol = 'openai' | 'anthropic';
 
-interface PostRoute {
+export interface PostRoute {
   path: string;
   server: Server;
   protocol: Protocol;
@@ -26,7 +29,7 @@ interface PostRoute {
 }
 
 const user = { role: 'user', content: 'Say hello' };
-const POST_ROUTES: PostRoute[] = [
+export const POST_ROUTES: PostRoute[] = [
   { path: '/v1/chat/completions', server: 'chat', protocol: 'openai', valid: { model: 'm', messages: [user], max_tokens: 8 }, focus: 'messages' },
   { path: '/v1/completions', server: 'chat', protocol: 'openai', valid: { model: 'm', prompt: 'Once upon a time', max_tokens: 8 }, focus: 'prompt' },
   { path: '/v1/embeddings', server: 'embeddings', protocol: 'openai', valid: { model: 'm', input: 'text to embed' }, focus: 'input' },
@@ -40,35 +43,45 @@ const GET_ROUTES = ['/v1/models', '/health'];
 const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', '*/*', 'application/json, text/html', '\u00ff'];
 const RANDOM_MUTATIONS_PER_ROUTE = 30;
 
-export function fuzzCases(targets: FuzzTargets, seed: number): FuzzCase[] {
-  const random = seededRandom(seed);
-  const base = (server: Server) => `/api/gguf/${targets.deployments[server]}`;
-  const auth = { authorization: `Bearer ${targets.key}` };
-  const jsonHeaders = { ...auth, 'content-type': 'application/json' };
-  const post = (route: PostRoute, name: string, body: Buffer, extra: Partial<FuzzCase> = {}): FuzzCase => ({
-    name: `${route.path}: ${name}`,
+/** Builds a POST case at `base + route.path` with the key in `Authorization`. */
+export function poster(key: string, base: (server: Server) => string) {
+  const auth = { authorization: `Bearer ${key}` };
+  return (route: PostRoute, name: string, body: Buffer, extra: Partial<FuzzCase> = {}): FuzzCase => ({
+    name: `${base(route.server)}${route.path}: ${name}`.replace(/\/api\/gguf\/[^/]+/, ''),
     method: 'POST',
     path: `${base(route.server)}${route.path}`,
-    headers: jsonHeaders,
+    headers: { ...auth, 'content-type': 'application/json' },
     body,
     protocol: route.protocol,
     ...extra,
   });
+}
+
+/** Every family of malformed bodies, encodings and sizes for one POST route, built from its valid body. */
+export function routeCases(route: PostRoute, valid: Record<string, unknown>, post: ReturnType<typeof poster>, key: string, maxBodyBytes: number, random: () => number): FuzzCase[] {
+  const auth = { authorization: `Bearer ${key}` };
+  const bytes = Buffer.from(JSON.stringify(valid));
+  const cases = [post(route, 'valid', bytes, { expect: 200 })];
+  for (const variant of structuredBodies(valid, route.focus)) cases.push(post(route, variant.name, variant.body, { expect: variant.expect }));
+  for (const variant of randomBodies(valid, RANDOM_MUTATIONS_PER_ROUTE, random)) cases.push(post(route, variant.name, variant.body));
+  for (const type of CONTENT_TYPES) cases.push(post(route, `content-type ${type}`, bytes, { headers: { ...auth, 'content-type': type } }));
+  cases.push(post(route, 'no content-type', bytes, { headers: auth }));
+  cases.push(post(route, 'gzip-encoded', gzipSync(bytes), { headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' }, expect: 400 }));
+  cases.push(post(route, 'chunked', bytes, { chunked: true, expect: 200 }));
+  const oversize = Buffer.alloc(maxBodyBytes + 1, 0x20);
+  cases.push(post(route, 'oversize', oversize, { expect: 413 }));
+  cases.push(post(route, 'oversize, chunked', oversize, { chunked: true, expect: 413 }));
+  return cases;
+}
+
+export function fuzzCases(targets: FuzzTargets, seed: number): FuzzCase[] {
+  const random = seededRandom(seed);
+  const base = (server: Server) => `/api/gguf/${targets.deployments[server]}`;
+  const auth = { authorization: `Bearer ${targets.key}` };
+  const post = poster(targets.key, base);
   const cases: FuzzCase[] = [];
 
-  for (const route of POST_ROUTES) {
-    const valid = Buffer.from(JSON.stringify(route.valid));
-    cases.push(post(route, 'valid', valid, { expect: 200 }));
-    for (const variant of structuredBodies(route.valid, route.focus)) cases.push(post(route, variant.name, variant.body, { expect: variant.expect }));
-    for (const variant of randomBodies(route.valid, RANDOM_MUTATIONS_PER_ROUTE, random)) cases.push(post(route, variant.name, variant.body));
-    for (const type of CONTENT_TYPES) cases.push(post(route, `content-type ${type}`, valid, { headers: { ...auth, 'content-type': type } }));
-    cases.push(post(route, 'no content-type', valid, { headers: auth }));
-    cases.push(post(route, 'gzip-encoded', gzipSync(valid), { headers: { ...jsonHeaders, 'content-encoding': 'gzip' }, expect: 400 }));
-    cases.push(post(route, 'chunked', valid, { chunked: true, expect: 200 }));
-    const oversize = Buffer.alloc(targets.maxBodyBytes + 1, 0x20);
-    cases.push(post(route, 'oversize', oversize, { expect: 413 }));
-    cases.push(post(route, 'oversize, chunked', oversize, { chunked: true, expect: 413 }));
-  }
+  for (const route of POST_ROUTES) cases.push(...routeCases(route, route.valid, post, targets.key, targets.maxBodyBytes, random));
 
   const chat = POST_ROUTES[0] as PostRoute;
   const messagesRoute = POST_ROUTES[3] as PostRoute;
@@ -153,5 +166,6 @@ export function fuzzCases(targets: FuzzTargets, seed: number): FuzzCase[] {
     authCase('content-length larger than the limit', { ...auth, 'content-length': String(targets.maxBodyBytes + 1) }, 413),
   );
   cases.push(...rawCases(`${base('chat')}${chat.path}`, targets.key, validChat));
+  cases.push(...orgCases(targets, random));
   return cases;
 }
