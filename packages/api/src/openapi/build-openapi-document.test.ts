@@ -80,6 +80,11 @@ describe('the OpenAPI document', () => {
       'POST /api/v1/deployments/{id}/restart',
       'GET /api/v1/deployments/{id}/logs',
       'DELETE /api/v1/api-keys/{id}',
+      'GET /api/v1/api-keys/{id}',
+      'PATCH /api/v1/api-keys/{id}',
+      'GET /api/v1/organization',
+      'PATCH /api/v1/organization',
+      'GET /api/v1/organization/models',
       'GET /api/v1/usage',
       'POST /api/v1/admin/organizations/{id}/api-keys',
       'POST /api/v1/admin/nodes/{id}/drain',
@@ -96,6 +101,8 @@ describe('the OpenAPI document', () => {
     expect(schemas.CreateDeploymentRequest).toEqual(input);
     expect(Object.keys((schemas.CreateDeploymentRequest as { properties: Json }).properties)).toEqual([
       'name',
+      'model_name',
+      'model_aliases',
       'model',
       'gpu',
       'context_size',
@@ -103,7 +110,12 @@ describe('the OpenAPI document', () => {
       'embeddings',
       'llama_args',
     ]);
-    expect((schemas.Deployment as { required: string[] }).required).toEqual(expect.arrayContaining(['base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download']));
+    expect((schemas.Deployment as { required: string[] }).required).toEqual(
+      expect.arrayContaining(['model_name', 'model_aliases', 'base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download']),
+    );
+    expect((schemas.ApiKey as { required: string[] }).required).toEqual(expect.arrayContaining(['allowed_models', 'rate_limit_rpm', 'max_concurrent_streams', 'token_budget', 'usage_this_month']));
+    expect((schemas.CreateApiKeyRequest as { properties: Record<string, Json> }).properties.token_budget).toMatchObject({ anyOf: [{ type: 'integer', minimum: 1, maximum: 1e15 }, { type: 'null' }] });
+    expect((schemas.CurrentOrganization as { required: string[] }).required).toEqual(expect.arrayContaining(['default_deployment_id', 'base_url', 'openai_base_url']));
     expect((schemas.Node as { properties: Record<string, Json> }).properties.isolation).toEqual({ type: 'string', enum: ['sealed', 'network', 'none'] });
     const create = (doc.paths as Record<string, Record<string, Json>>)['/api/v1/deployments']?.post as Json;
     expect((create.parameters as Json[]).map((p) => p.name)).toContain('Idempotency-Key');
