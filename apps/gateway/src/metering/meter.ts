@@ -40,8 +40,15 @@ export class Meter {
   /** Opens the meter's own Redis connection (the stream's appends and the consumer) and starts consuming. */
   static async start(db: Database, redis: Redis, budgets: Budgets, logger: Logger, options: MeterOptions): Promise<Meter> {
     // Appends must reach the socket at once, in order, and never wait in memory: no auto-pipelining, no
-    // offline queue, and nothing re-sent after a reconnect (a failed append goes to Postgres instead).
-    const connection = redis.duplicate({ connectionName: 'gguf-gateway-usage', enableAutoPipelining: false, enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+    // offline queue, and what is in flight when the connection drops fails at once (maxRetriesPerRequest 0) and is
+    // not re-sent after a reconnect: a failed append goes to Postgres instead.
+    const connection = redis.duplicate({
+      connectionName: 'gguf-gateway-usage',
+      enableAutoPipelining: false,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+    });
     connection.on('error', (error) => logger.warn({ err: error.message }, 'usage connection error'));
     if (connection.status !== 'ready') await once(connection, 'ready');
     const key = `${options.prefix}:usage`;

@@ -39,7 +39,9 @@ export interface Harness {
  */
 export async function startHarness(envOverrides: Record<string, string> = {}, logger: Logger = createLogger('gateway-test', 'silent')): Promise<Harness> {
   const database = await createTestDatabase();
-  const redis = createRedis(testEnv('redisUrl'), 'gateway-test');
+  // A test may bring a Redis of its own (REDIS_URL), e.g. one it stops and restarts.
+  const redisUrl = envOverrides.REDIS_URL ?? testEnv('redisUrl');
+  const redis = createRedis(redisUrl, 'gateway-test');
   const upstreamSecret = randomBytes(16).toString('hex');
   const startFake: Harness['startFake'] = async (args = []) => {
     // --jinja as deployments that use tools are started; a test wanting a server without it passes --no-jinja.
@@ -52,7 +54,7 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
   const fake = await startFake();
   const env = parseEnv('gateway', gatewayEnv, {
     DATABASE_URL: database.url,
-    REDIS_URL: testEnv('redisUrl'),
+    REDIS_URL: redisUrl,
     SECRETS_KEY: TEST_SECRETS_KEY,
     GATEWAY_RATE_LIMIT_PREFIX: `test:${randomBytes(6).toString('hex')}`,
     GATEWAY_METER_FLUSH_MS: '100',
