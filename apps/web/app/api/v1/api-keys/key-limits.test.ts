@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const post = (body: unknown) => h.call(collection.POST, '/api/v1/api-keys', { method: 'POST', headers: tenant.auth, body });
-const get = (id: string, headers = tenant.auth) => h.call(one.GET, '', { headers, params: { id } });
+const get = (id: string, headers: Record<string, string> = tenant.auth) => h.call(one.GET, '', { headers, params: { id } });
 const patch = (id: string, body: unknown, headers: Record<string, string> = tenant.auth) => h.call(one.PATCH, '', { method: 'PATCH', headers, params: { id }, body });
 
 describe('creating a key with limits', () => {

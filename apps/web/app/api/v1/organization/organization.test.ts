@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const get = (headers = tenant.auth) => h.call(organization.GET, '/api/v1/organization', { headers });
+const get = (headers: Record<string, string> = tenant.auth) => h.call(organization.GET, '/api/v1/organization', { headers });
 const patch = (body: unknown, headers: Record<string, string> = tenant.auth) => h.call(organization.PATCH, '/api/v1/organization', { method: 'PATCH', headers, body });
 const listModels = (headers = tenant.auth) => h.call(models.GET, '/api/v1/organization/models', { headers });
 const create = async (body: Record<string, unknown>, headers = tenant.auth) =>
