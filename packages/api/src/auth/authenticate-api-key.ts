@@ -1,4 +1,5 @@
 import { describeError, hashApiKey, isWellFormedApiKey } from '@gguf/core';
+import type { ApiKey } from '@gguf/db';
 import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors/api-error';
 import type { OrgScope } from './principal';
@@ -8,10 +9,14 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 
 const INVALID = 'Invalid API key: it is unknown, revoked or expired.';
 
+const isLimited = (key: Pick<ApiKey, 'allowedModels' | 'rateLimitRpm' | 'maxConcurrentStreams' | 'tokenBudget'>): boolean =>
+  key.allowedModels.length > 0 || key.rateLimitRpm !== null || key.maxConcurrentStreams !== null || key.tokenBudget !== null;
+
 /**
  * Resolves `Authorization: Bearer <key>` to the organization it belongs to. The shape and checksum
- * are checked before any lookup, so junk costs no query. Keys restricted to some models (and
- * the dashboard's playground keys) are for calling models only and may not manage the organization.
+ * are checked before any lookup, so junk costs no query. Keys restricted to some models or given
+ * limits of their own (and the dashboard's playground keys) are for calling models only: on the
+ * management API their holder could lift those limits or mint a key without them.
  */
 export async function authenticateApiKey(deps: Pick<ApiDeps, 'db' | 'logger'>, key: string, requestId: string): Promise<OrgScope> {
   if (!isWellFormedApiKey(key)) throw new ApiError('authentication_error', INVALID);
@@ -23,8 +28,8 @@ export async function authenticateApiKey(deps: Pick<ApiDeps, 'db' | 'logger'>, k
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.organization.deletedAt) {
     throw new ApiError('authentication_error', INVALID);
   }
-  if (row.ephemeral || row.allowedModels.length > 0) {
-    throw new ApiError('permission_denied', 'This API key is restricted to calling some models and cannot use the management API.');
+  if (row.ephemeral || isLimited(row)) {
+    throw new ApiError('permission_denied', 'This API key has allowed models or limits of its own, so it is for calling models only and cannot use the management API.');
   }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
     deps.db.apiKey

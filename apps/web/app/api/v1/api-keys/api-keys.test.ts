@@ -93,17 +93,19 @@ describe('API keys', () => {
     expect((await listDeployments(created.key)).status).toBe(401);
   });
 
-  it('keeps keys restricted to some models out of the management API', async () => {
+  it('keeps keys with allowed models or limits of their own out of the management API, where they could lift them', async () => {
     const dep = await h.call(deployments.POST, '', { method: 'POST', headers: tenant.auth, body: { name: 'd', model: { source: 'local', path: 'm.gguf' }, gpu: { count: 0 } } });
-    for (const allowed of [[dep.json.id, dep.json.id], ['qwen-*']]) {
-      const { json: scoped } = await post({ name: 'scoped', allowed_models: allowed });
-      expect(scoped.allowed_models).toEqual([allowed[0]]);
-      const res = await listDeployments(scoped.key);
-      expect(res.status).toBe(403);
-      expect(res.json.error.type).toBe('permission_denied');
+    const { json: scoped } = await post({ name: 'scoped', allowed_models: [dep.json.id, dep.json.id] });
+    expect(scoped.allowed_models).toEqual([dep.json.id]);
+    for (const limits of [{ allowed_models: ['qwen-*'] }, { rate_limit_rpm: 5 }, { max_concurrent_streams: 1 }, { token_budget: 1000 }]) {
+      const { json: limited } = await post({ name: 'limited', ...limits });
+      for (const res of [await listDeployments(limited.key), await h.call(one.PATCH, '', { method: 'PATCH', headers: { authorization: `Bearer ${limited.key}` }, params: { id: limited.id }, body: { token_budget: null } })]) {
+        expect(res.status).toBe(403);
+        expect(res.json.error).toMatchObject({ type: 'permission_denied', message: expect.stringMatching(/for calling models only/) });
+      }
+      // Lifted by a key manager, the key manages the organization again.
+      await h.call(one.PATCH, '', { method: 'PATCH', headers: tenant.auth, params: { id: limited.id }, body: { allowed_models: [], rate_limit_rpm: null, max_concurrent_streams: null, token_budget: null } });
+      expect((await listDeployments(limited.key)).status).toBe(200);
     }
-    // Limits alone restrict nothing: such a key still manages the organization.
-    const { json: limited } = await post({ name: 'limited', rate_limit_rpm: 5, token_budget: 1000 });
-    expect((await listDeployments(limited.key)).status).toBe(200);
   });
 });
