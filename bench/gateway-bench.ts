@@ -6,7 +6,7 @@
 // Prints requests/s, latency percentiles, streaming time-to-first-byte and event gaps, and the ratios.
 //
 // usage: npx tsx bench/gateway-bench.ts [--duration 10] [--rounds 1] [--connections 64] [--moderate 4]
-//          [--rate 200] [--streams 16] [--interval 5] [--load-interval 1] [--paths direct,nginx,node,gateway,forwarder,sealed]
+//          [--rate 200] [--streams 16] [--interval 5] [--load-interval 1] [--paths direct,nginx,node,gateway,llm,forwarder,sealed]
 // Traffic goes to 127.0.0.1 only. Needs nginx (/usr/sbin/nginx) for its path, PostgreSQL and redis-server binaries.
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     }
 
     let tenant = { apiKey: '', deploymentIds: ['', ''] };
-    if (wants('gateway', 'sealed')) {
+    if (wants('gateway', 'llm', 'sealed')) {
       const [postgres, redis] = await Promise.all([
         startLocalPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, password: 'bench', database: 'gguf_bench', ephemeral: true }),
         startLocalRedis({ dataDir: join(dir, 'redis'), port: redisPort }),
@@ -154,18 +154,20 @@ async function main(): Promise<void> {
         GATEWAY_KEY_MAX_STREAMS: limit,
         GATEWAY_ORG_MAX_STREAMS: limit,
       });
-      serves(gateway, 'gateway', ['gateway', 'sealed']);
+      serves(gateway, 'gateway', ['gateway', 'llm', 'sealed']);
       ready.push(waitUntilAnswering(`${local(gatewayPort)}/healthz`));
     }
     await Promise.all(ready);
 
     const completions = '/v1/chat/completions';
-    const viaGateway = (deploymentId: string) => ({ origin: local(gatewayPort), path: `/api/gguf/${deploymentId}${completions}`, headers: { authorization: `Bearer ${tenant.apiKey}` } });
+    // Both gateway paths send the deployment's model name; `llm` resolves the deployment from it, `gateway` names it in the URL.
+    const viaGateway = (deploymentId: string) => ({ origin: local(gatewayPort), path: `/api/gguf/${deploymentId}${completions}`, headers: { authorization: `Bearer ${tenant.apiKey}` }, model: 'bench-0' });
     const allTargets: Target[] = [
       { name: 'direct', origin: local(upstreamPort), path: completions, headers: {} },
       { name: 'nginx', origin: local(nginxPort), path: completions, headers: {} },
       { name: 'node', origin: local(nodePort), path: completions, headers: {} },
       { name: 'gateway', ...viaGateway(tenant.deploymentIds[0]!) },
+      { name: 'llm', ...viaGateway(tenant.deploymentIds[0]!), path: `/api/llm${completions}` },
       { name: 'forwarder', origin: local(forwarderPort), path: completions, headers: {} },
       { name: 'sealed', ...viaGateway(tenant.deploymentIds[1]!) },
     ];

@@ -6,7 +6,7 @@ import { Pool } from 'undici';
 /** The upstream sends this many events per streamed answer; fewer counts as an error. */
 export const EVENTS_PER_STREAM = 16;
 
-export const PATHS = ['direct', 'nginx', 'node', 'gateway', 'forwarder', 'sealed'] as const;
+export const PATHS = ['direct', 'nginx', 'node', 'gateway', 'llm', 'forwarder', 'sealed'] as const;
 export type PathName = (typeof PATHS)[number];
 
 export interface Target {
@@ -14,6 +14,8 @@ export interface Target {
   origin: string;
   path: string;
   headers: Record<string, string>;
+  /** The body's `model` (the organization endpoint routes by it); `local` when unset. */
+  model?: string;
 }
 
 export interface Scenario {
@@ -47,7 +49,7 @@ export const percentile = (sorted: number[], p: number) => (sorted.length === 0 
 export async function load(target: Target, scenario: Scenario, ms: number): Promise<Result> {
   const { concurrency, stream, rate } = scenario;
   const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
-  const body = JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'What is the capital of France?' }], max_tokens: 64, stream });
+  const body = JSON.stringify({ model: target.model ?? 'local', messages: [{ role: 'user', content: 'What is the capital of France?' }], max_tokens: 64, stream });
   const headers = { ...target.headers, 'content-type': 'application/json', ...(stream ? { 'x-bench-event-interval-ms': String(scenario.eventIntervalMs) } : {}) };
   const result: Result = { requests: 0, errors: 0, seconds: ms / 1000, latencies: [], ttfb: [], gaps: [], cpu: {} };
   const deadline = performance.now() + ms;

@@ -6,6 +6,8 @@ import { type PathName, percentile, type Result } from './gateway-load';
 const THROUGHPUT_RATIOS: [PathName, PathName][] = [
   ['gateway', 'nginx'],
   ['gateway', 'node'],
+  // The organization endpoint (the deployment resolved from `model`) against the deployment's own URL.
+  ['llm', 'gateway'],
   ['node', 'nginx'],
   ['nginx', 'direct'],
 ];
