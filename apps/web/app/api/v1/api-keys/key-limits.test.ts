@@ -141,7 +141,8 @@ describe('usage_this_month', () => {
         row(new Date(monthStart.getTime() - 3600_000), 5000, 5000),
         row(monthStart, 100, 20),
         row(monthStart, 1, 2, 'other-name'),
-        row(new Date(Math.floor(now.getTime() / 3600_000) * 3600_000), 300, 40),
+        // Its own model name: in the first hour of a month this hour is monthStart.
+        row(new Date(Math.floor(now.getTime() / 3600_000) * 3600_000), 300, 40, 'this-hour'),
       ],
     });
     const res = await get(created.id);
