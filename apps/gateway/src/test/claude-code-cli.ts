@@ -18,7 +18,16 @@ import { dirname, join } from 'node:path';
  */
 export function claudeBinary(): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`@anthropic-ai/claude-code-${process.platform}-${process.arch}/package.json`)), 'claude');
+  const platform = `@anthropic-ai/claude-code-${process.platform}-${process.arch}`;
+  // npm installs the one package whose os, cpu and libc match: the glibc build, or on musl systems the -musl one.
+  for (const name of [platform, `${platform}-musl`]) {
+    try {
+      return join(dirname(require.resolve(`${name}/package.json`)), 'claude');
+    } catch {
+      // Not this one.
+    }
+  }
+  throw new Error(`${platform} is not installed: run npm install at the repository root (Claude Code is a dev dependency)`);
 }
 
 /** A loopback port that accepts and drops every connection: where HTTP(S)_PROXY points, so nothing can leave. */
