@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface AppSpec {
   name: 'web' | 'gateway' | 'worker';
@@ -13,7 +12,7 @@ export interface AppSpec {
 export interface RunningApp {
   spec: AppSpec;
   child: ChildProcess;
-  exited: Promise<number | null>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const COLORS = { web: 36, gateway: 35, worker: 33 } as const;
@@ -35,28 +34,8 @@ export function startApp(spec: AppSpec, env: NodeJS.ProcessEnv): RunningApp {
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return { spec, child, exited };
-}
-
-/** Polls an app's /healthz until it answers 200, or fails when the app exits or time runs out. */
-export async function waitHealthy(app: RunningApp, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  let exited = false;
-  void app.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${app.spec.name} exited before it became healthy`);
-    try {
-      const res = await fetch(app.spec.healthUrl, { signal: AbortSignal.timeout(3000) });
-      if (res.status === 200) return;
-      last = `${res.status} ${await res.text()}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`${app.spec.name} was not healthy within ${timeoutMs / 1000}s (last: ${last})`);
 }
 
 export async function stopApp(app: RunningApp, timeoutMs = 20_000): Promise<void> {

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { createDatabase } from '@gguf/db';
 import { applyMigrations, describeReports, rotateStoredSecrets, sealPlaintextSecrets, seedPlatformAdmin } from '@gguf/db/migrate';
 import { parseEnv, EnvError, SecretBox } from '@gguf/core';
-import { appSpecs, type RunningApp, startApp, stopApp, waitHealthy } from './apps';
+import { appSpecs } from './apps';
 import { dataDirOf, startEnv } from './config';
 import { startInfrastructure } from './infrastructure';
 import { loadOrCreateSecrets } from './secrets';
+import { SupervisedApp } from './supervisor';
 import { ROOT } from '../lib/ensure-deps.mjs';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -20,13 +21,13 @@ async function main(): Promise<void> {
   const { secrets, created } = await loadOrCreateSecrets(dataDir);
 
   const infra = await startInfrastructure(env, dataDir, secrets);
-  const apps: RunningApp[] = [];
+  const apps: SupervisedApp[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('\nStopping…');
-    await Promise.allSettled(apps.map((app) => stopApp(app)));
+    await Promise.allSettled(apps.map((app) => app.stop()));
     await infra.stop();
     process.exit(code);
   };
@@ -69,16 +70,10 @@ async function main(): Promise<void> {
       // A single-machine trial: Docker when an engine answers, else plain processes (the worker and the admin's node page say they do not isolate tenants).
       RUNTIME: process.env.RUNTIME ?? 'auto',
     };
-    for (const spec of appSpecs(ROOT, { web: env.WEB_PORT, gateway: env.GATEWAY_PORT, worker: env.WORKER_PORT }, env.HOST)) {
-      const app = startApp(spec, appEnv);
-      apps.push(app);
-      void app.exited.then((code) => {
-        if (stopping) return;
-        say(`\n${spec.name} exited unexpectedly (code ${code}); stopping everything.`);
-        void stopAll(1);
-      });
-    }
-    await Promise.all(apps.map((app) => waitHealthy(app)));
+    // An app that crashes is restarted with backoff (see supervisor.ts); only one that cannot run as configured stops everything.
+    const hooks = { say, onFatal: () => void stopAll(1) };
+    for (const spec of appSpecs(ROOT, { web: env.WEB_PORT, gateway: env.GATEWAY_PORT, worker: env.WORKER_PORT }, env.HOST)) apps.push(new SupervisedApp(spec, appEnv, hooks));
+    await Promise.all(apps.map((app) => app.waitHealthy()));
 
     say('');
     say('GGUF Cloud is running.');
