@@ -1,5 +1,6 @@
 import type { DeploymentObject } from '@gguf/api';
-import { modelNameSlug } from '@gguf/core';
+// The subpath: the package's index pulls in Node modules a browser bundle cannot take.
+import { modelNameSlug } from '@gguf/core/model-name';
 import { numberOrText } from '../../../lib/dashboard/form-values';
 import type { LlamaOption } from '../../../lib/dashboard/llama-options';
 
