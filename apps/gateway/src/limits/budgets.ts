@@ -4,7 +4,7 @@ import type { Redis } from '@gguf/redis';
 import { type BudgetMonth, budgetMonth } from './budget-month';
 import { withTimeout } from './with-timeout';
 
-/** How long a count this instance holds is trusted before it asks Redis again (busy keys are refreshed by every metered request). */
+/** How long a count this instance holds is trusted before it asks Redis again (the keys in the usage it writes are refreshed as it writes). */
 const REFRESH_MS = 1_000;
 /** Counters outlive their month a little, for requests that finish just after it ends. */
 const COUNTER_GRACE_MS = 86_400_000;
@@ -32,14 +32,15 @@ interface Known {
 
 /**
  * Tokens each key used this UTC month, shared by every gateway instance: one counter per key and month in
- * Redis, incremented in the same script that appends a finished request's usage to the usage stream (see
- * metering/usage-stream.ts), so the count grows as usage is metered, never ahead of it.
+ * Redis, incremented by the script that acknowledges usage written to Postgres (see metering/consumer-scripts.ts),
+ * exactly once per stream entry. The count thus follows usage_hourly, about GATEWAY_METER_FLUSH_MS behind the
+ * requests.
  *
  * A counter Redis does not have (first use this month, a budget set mid-month, Redis lost its data) is rebuilt
- * from usage_hourly before it is trusted. The rule: usage appended while a key's counter is missing is counted
- * only if it reached Postgres before the rebuild read it, so a budget may be overshot by what was in flight
- * (finished but not yet written to Postgres, about GATEWAY_METER_FLUSH_MS of the key's traffic) at that
- * moment, besides the requests admitted before their tokens were known. Usage written to Postgres directly
+ * from usage_hourly before it is trusted (SET NX: instances racing to rebuild agree). The rule: usage being
+ * written at the moment of a rebuild (committed to Postgres on one side of the rebuild's read, acknowledged on
+ * the other) may be counted twice or not at all, so a count is off by at most one batch of the key's usage in
+ * flight, besides the requests admitted before their tokens were known. Usage written to Postgres directly
  * while Redis was unreachable makes the key's counter stale: it is deleted once Redis answers, and rebuilt.
  * Without Redis, Postgres's sum is the count; without either, the last known count stands (fail open).
  */
@@ -105,7 +106,7 @@ export class Budgets {
     return loading;
   }
 
-  /** The counter as the usage script left it: the key's count including every instance's metered usage. */
+  /** The counter as the acknowledgement script left it: the key's count including every instance's usage. */
   observe(apiKeyId: string, monthStart: number, used: number): void {
     const known = this.known.get(apiKeyId);
     if (known?.month !== monthStart) return;

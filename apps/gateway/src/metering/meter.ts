@@ -6,7 +6,7 @@ import type { Budgets } from '../limits/budgets';
 import { DirectWriter } from './direct-writer';
 import { UsageConsumer } from './usage-consumer';
 import { type UsageRecord, sanitizeUsage } from './usage-rows';
-import { UsageStream } from './usage-stream';
+import { type TimedUsage, UsageStream } from './usage-stream';
 
 export interface MeterOptions {
   /** Prefix of the gateway's Redis keys; the stream is `<prefix>:usage`. */
@@ -20,14 +20,19 @@ export interface MeterOptions {
 const WARN_INTERVAL_MS = 10_000;
 
 /**
- * Metering of finished requests. Each request's usage is appended to a Redis stream before its response ends
- * (UsageStream), and a consumer in every gateway instance moves the stream into usage_hourly exactly once
- * (UsageConsumer), so a gateway killed at any moment loses no usage of a request it answered. While Redis
- * cannot take an append, usage goes straight to Postgres in batches (DirectWriter), and the budget counters
- * of the keys written that way are rebuilt from Postgres once Redis is back.
+ * Metering of finished requests. The usage of the requests that end in one turn of the event loop is appended
+ * to a Redis stream in one command, and only then are their responses' ends written (UsageStream); a consumer
+ * in every gateway instance moves the stream into usage_hourly exactly once (UsageConsumer). So a gateway
+ * killed at any moment loses no usage of a request it answered. While Redis cannot take an append, usage goes
+ * straight to Postgres in batches (DirectWriter), and the budget counters of the keys written that way are
+ * rebuilt from Postgres once Redis is back.
  */
 export class Meter {
   private lastWarnedAt = 0;
+  /** Usage of this turn of the event loop, and the response ends waiting for it to be sent. */
+  private batch: TimedUsage[] = [];
+  private ends: (() => void)[] = [];
+  private scheduled = false;
 
   private constructor(
     private readonly connection: Redis,
@@ -52,8 +57,8 @@ export class Meter {
     connection.on('error', (error) => logger.warn({ err: error.message }, 'usage connection error'));
     if (connection.status !== 'ready') await once(connection, 'ready');
     const key = `${options.prefix}:usage`;
-    const stream = new UsageStream(connection, key, budgets);
-    const consumer = new UsageConsumer(connection, db, key, logger, {
+    const stream = new UsageStream(connection, key);
+    const consumer = new UsageConsumer(connection, db, key, budgets, logger, {
       batch: Math.max(options.flushRows, 100),
       intervalMs: options.flushMs,
       claimIdleMs: options.claimIdleMs,
@@ -64,15 +69,40 @@ export class Meter {
     return new Meter(connection, stream, consumer, direct, logger);
   }
 
-  /** Counts one finished request; call it before the response's end is written. */
-  record(usage: UsageRecord, at = Date.now()): void {
-    const clean = sanitizeUsage(usage);
-    if (this.stream.writable) this.stream.append(clean, at, this.writeDirectly);
-    else this.writeDirectly(clean, at);
+  /**
+   * Counts one finished request. `end` writes the response's end: it is called once the usage is on its way,
+   * later in this turn of the event loop, with the other requests that ended in it (one append for all).
+   */
+  record(usage: UsageRecord, end?: () => void): void {
+    const timed = { usage: sanitizeUsage(usage), at: Date.now() };
+    if (!this.stream.writable) {
+      this.writeDirectly([timed]);
+      end?.();
+      return;
+    }
+    this.batch.push(timed);
+    if (end) this.ends.push(end);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.send);
+    }
   }
 
-  private readonly writeDirectly = (usage: UsageRecord, at: number): void => {
-    this.direct.record(usage, at);
+  /** Appends this turn's usage, then writes the responses' ends. */
+  private readonly send = (): void => {
+    this.scheduled = false;
+    const { batch, ends } = this;
+    this.batch = [];
+    this.ends = [];
+    if (batch.length > 0) {
+      if (this.stream.writable) this.stream.append(batch, this.writeDirectly);
+      else this.writeDirectly(batch);
+    }
+    for (const end of ends) end();
+  };
+
+  private readonly writeDirectly = (batch: TimedUsage[]): void => {
+    for (const { usage, at } of batch) this.direct.record(usage, at);
     const now = Date.now();
     if (now - this.lastWarnedAt < WARN_INTERVAL_MS) return;
     this.lastWarnedAt = now;
@@ -81,6 +111,7 @@ export class Meter {
 
   /** Writes what is left (the stream's tail and anything held for Postgres) and closes the connection. */
   async close(): Promise<void> {
+    this.send();
     await this.consumer.close();
     await this.direct.close();
     await closeRedis(this.connection);

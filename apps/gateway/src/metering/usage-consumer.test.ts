@@ -5,6 +5,8 @@ import { createTestDatabase, type TestDatabase, testEnv } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../test/eventually';
 import { type ConsumerCommands, MARK_SCRIPT } from './consumer-scripts';
+import { Budgets } from '../limits/budgets';
+import { budgetMonth } from '../limits/budget-month';
 import { UsageConsumer } from './usage-consumer';
 import { encodeEntry } from './usage-stream';
 
@@ -40,11 +42,15 @@ afterAll(async () => {
 });
 
 const stream = () => `test:${randomBytes(6).toString('hex')}:usage`;
-const usage = (inputTokens: number) => encodeEntry({ apiKeyId: keyId, deploymentId, orgId, modelName: 'qwen', inputTokens, outputTokens: 1 }, Date.now());
+const usage = (inputTokens: number) => encodeEntry([{ usage: { apiKeyId: keyId, deploymentId, orgId, modelName: 'qwen', inputTokens, outputTokens: 1 }, at: Date.now() }]);
+
+/** The budget counter of the test's key this month, in the stream's namespace. */
+const counterOf = (key: string) => `${key}:budget:${budgetMonth(Date.now()).label}:${keyId}`;
 
 function consumer(key: string, claimIdleMs = 60_000): UsageConsumer {
   const connection = redis.duplicate();
-  const started = new UsageConsumer(connection, t.db, key, logger, { batch: 100, intervalMs: 20, claimIdleMs, lastUsedIntervalMs: 0 });
+  const budgets = new Budgets(connection, t.db, key, logger);
+  const started = new UsageConsumer(connection, t.db, key, budgets, logger, { batch: 100, intervalMs: 20, claimIdleMs, lastUsedIntervalMs: 0 });
   consumers.push(started);
   started.start();
   return started;
@@ -65,15 +71,17 @@ async function readAsDeadConsumer(key: string, entries: number): Promise<string[
 }
 
 describe('UsageConsumer', () => {
-  it('writes each entry once with several consumers, and empties the stream', async () => {
+  it('writes each entry once with several consumers, counts its tokens once in the budget counter, and empties the stream', async () => {
     const before = await metered();
     const key = stream();
+    await redis.set(counterOf(key), 7);
     consumer(key);
     consumer(key);
     for (let i = 0; i < 50; i++) await redis.xadd(key, '*', 'u', usage(2));
     await eventually(async () => (await metered()).requests - before.requests === 50);
     expect((await metered()).input - before.input).toBe(100);
     await eventually(async () => (await redis.xlen(key)) === 0);
+    expect(await redis.get(counterOf(key))).toBe(String(7 + 50 * 3));
     expect((await t.db.apiKey.findUniqueOrThrow({ where: { id: keyId } })).lastUsedAt).not.toBeNull();
   });
 
@@ -95,10 +103,13 @@ describe('UsageConsumer', () => {
       for (const id of ids) await redis.hset(`${key}:markers`, id, xid);
     });
     const before = await metered();
+    await redis.set(counterOf(key), 0);
     consumer(key, 200);
     await eventually(async () => (await redis.xlen(key)) === 0);
     expect(await metered()).toEqual(before);
     expect(await redis.hlen(`${key}:markers`)).toBe(0);
+    // Counted in the budget when acknowledged, which the dead consumer never did.
+    expect(await redis.get(counterOf(key))).toBe('22');
   });
 
   it('leaves entries to a transaction still running, and writes them once it aborted', async () => {

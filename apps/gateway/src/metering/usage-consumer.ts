@@ -5,7 +5,8 @@ import { type Database, Prisma } from '@gguf/db';
 import type { Redis } from '@gguf/redis';
 import { ACK_SCRIPT, type ConsumerCommands, MARK_SCRIPT } from './consumer-scripts';
 import { LastUsed, touchKeys } from './last-used';
-import { decodeEntry } from './usage-stream';
+import type { Budgets } from '../limits/budgets';
+import { decodeEntry, type TimedUsage } from './usage-stream';
 import { UsageRows, upsertUsage } from './usage-rows';
 
 export interface UsageConsumerOptions {
@@ -20,6 +21,9 @@ export interface UsageConsumerOptions {
 
 /** Stream entry as XREADGROUP returns it; fields are null for an entry deleted while pending. */
 type Entry = [id: string, fields: string[] | null];
+
+/** The usage an entry holds; none when it was deleted while pending or is not an entry a gateway wrote. */
+const usageOf = ([, fields]: Entry): TimedUsage[] => (fields?.[0] === 'u' && fields[1] !== undefined ? decodeEntry(fields[1]) : []);
 
 const GROUP = 'usage-writers';
 /** A consumer with nothing pending that has not read for this long is gone; it is removed from the group. */
@@ -43,7 +47,8 @@ class NotOwned extends Error {}
  * them (MARK_SCRIPT). Whoever later holds an unacknowledged entry asks Postgres how that transaction ended
  * (pg_xact_status): committed, the entry is only acknowledged; aborted or never marked, it is written; still in
  * progress, it is left for later. A redelivery, a takeover or a commit whose answer was lost is thus never
- * counted twice. Acknowledged entries are deleted, so the stream holds only what is still to be written.
+ * counted twice. Acknowledged entries are deleted, so the stream holds only what is still to be written, and
+ * their tokens are added to the keys' budget counters in the same script: exactly once per entry.
  */
 export class UsageConsumer {
   readonly name = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -63,11 +68,12 @@ export class UsageConsumer {
     redis: Redis,
     private readonly db: Database,
     private readonly stream: string,
+    private readonly budgets: Budgets,
     private readonly logger: Logger,
     private readonly options: UsageConsumerOptions,
   ) {
     redis.defineCommand('ggufUsageMark', { numberOfKeys: 2, lua: MARK_SCRIPT });
-    redis.defineCommand('ggufUsageAck', { numberOfKeys: 2, lua: ACK_SCRIPT });
+    redis.defineCommand('ggufUsageAck', { lua: ACK_SCRIPT });
     this.redis = redis as Redis & ConsumerCommands;
     this.markers = `${stream}:markers`;
     this.lastUsed = new LastUsed(options.lastUsedIntervalMs);
@@ -136,22 +142,40 @@ export class UsageConsumer {
   private async apply(entries: Entry[]): Promise<number> {
     const markers = await this.redis.hmget(this.markers, ...entries.map(([id]) => id));
     const statuses = await this.transactionStatuses(markers);
-    const done: string[] = [];
+    const done: Entry[] = [];
     const todo: Entry[] = [];
     let elsewhere = 0;
     entries.forEach((entry, i) => {
       const status = markers[i] == null ? 'unmarked' : statuses.get(markers[i]!);
       if (status === 'in progress') elsewhere++;
-      else if (status === 'committed') done.push(entry[0]);
+      else if (status === 'committed') done.push(entry);
       else todo.push(entry);
     });
     if (todo.length > 0 && this.failures < ISOLATE_AFTER_FAILURES) {
-      if (await this.write(todo)) done.push(...todo.map(([id]) => id));
+      if (await this.write(todo)) done.push(...todo);
     } else if (todo.length > 0) {
       done.push(...(await this.writeOneByOne(todo)));
     }
-    if (done.length > 0) await this.redis.ggufUsageAck(this.stream, this.markers, GROUP, ...done);
+    if (done.length > 0) await this.acknowledge(done);
     return elsewhere;
+  }
+
+  /** Acknowledges entries that are in Postgres and adds their tokens to the keys' budget counters. */
+  private async acknowledge(entries: Entry[]): Promise<void> {
+    const tokens = new Map<string, { apiKeyId: string; month: number; tokens: number }>();
+    for (const { usage, at } of entries.flatMap(usageOf)) {
+      const month = this.budgets.monthOf(at);
+      const counter = this.budgets.counterKey(usage.apiKeyId, month);
+      const entry = tokens.get(counter) ?? { apiKeyId: usage.apiKeyId, month: month.start, tokens: 0 };
+      entry.tokens += usage.inputTokens + usage.outputTokens;
+      tokens.set(counter, entry);
+    }
+    const ids = entries.map(([id]) => id);
+    const counters = [...tokens.keys()];
+    const counts = await this.redis.ggufUsageAck(2 + counters.length, this.stream, this.markers, ...counters, GROUP, ids.length, ...ids, ...[...tokens.values()].map((t) => t.tokens));
+    [...tokens.values()].forEach(({ apiKeyId, month }, i) => {
+      if (counts[i]! >= 0) this.budgets.observe(apiKeyId, month, counts[i]!);
+    });
   }
 
   /** How each marked transaction ended. One Postgres no longer knows (far older than any takeover) counts as committed. */
@@ -167,12 +191,9 @@ export class UsageConsumer {
   /** One transaction for the entries, marked in Redis before it commits; false when another consumer took them meanwhile. */
   private async write(entries: Entry[]): Promise<boolean> {
     const rows = new UsageRows();
-    for (const [, fields] of entries) {
-      // Deleted while pending (null) or not an entry this gateway wrote: nothing to count.
-      const decoded = fields?.[0] === 'u' && fields[1] !== undefined ? decodeEntry(fields[1]) : undefined;
-      if (!decoded) continue;
-      rows.add(decoded.usage, decoded.at);
-      this.lastUsed.note(decoded.usage.apiKeyId, decoded.at);
+    for (const { usage, at } of entries.flatMap(usageOf)) {
+      rows.add(usage, at);
+      this.lastUsed.note(usage.apiKeyId, at);
     }
     const lastUsed = this.lastUsed.take();
     const ids = entries.map(([id]) => id);
@@ -196,15 +217,16 @@ export class UsageConsumer {
   }
 
   /** After repeated failures: each entry on its own; one Postgres refuses while it answers otherwise is dropped and logged. */
-  private async writeOneByOne(entries: Entry[]): Promise<string[]> {
-    const done: string[] = [];
+  private async writeOneByOne(entries: Entry[]): Promise<Entry[]> {
+    const done: Entry[] = [];
     for (const entry of entries) {
       try {
-        if (await this.write([entry])) done.push(entry[0]);
+        if (await this.write([entry])) done.push(entry);
       } catch (error) {
         await this.db.$queryRaw`SELECT 1`;
         this.logger.error({ entry: entry[0], fields: entry[1], err: error instanceof Error ? error.message : String(error) }, 'postgres refuses this usage entry; dropped');
-        done.push(entry[0]);
+        // Acknowledged without its tokens: they are not in Postgres either.
+        done.push([entry[0], null]);
       }
     }
     return done;

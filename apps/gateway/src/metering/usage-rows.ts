@@ -25,7 +25,7 @@ export interface UsageRow {
 }
 
 /** Longer names are cut: a caller's model string must not become a row key of any size (or one no index takes). */
-const MAX_MODEL_NAME_LENGTH = 200;
+const MAX_MODEL_NAME_LENGTH = 256;
 /** No request uses this many tokens; a larger count from an upstream is clamped rather than allowed to fail a batch. */
 const MAX_TOKENS = 1e12;
 const HOUR_MS = 3_600_000;

@@ -1,66 +1,58 @@
 import type { Redis } from '@gguf/redis';
-import type { Budgets } from '../limits/budgets';
 import type { UsageRecord } from './usage-rows';
 
-/**
- * Appends one finished request's usage to the stream and adds its tokens to the key's budget counter for the
- * month, when that counter exists (a missing one is rebuilt from Postgres before it is trusted; see Budgets).
- * KEYS: stream, budget counter. ARGV: entry, tokens. Returns the counter after the addition, or -1.
- */
-const APPEND_SCRIPT = `
-redis.call('XADD', KEYS[1], '*', 'u', ARGV[1])
-if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
-return redis.call('INCRBY', KEYS[2], ARGV[2])
-`;
-
-type AppendCommand = { ggufUsageAppend(stream: string, counter: string, entry: string, tokens: number): Promise<number> };
-
-/** One entry: `at|input|output|apiKeyId|deploymentId|orgId|modelName`; ids never contain `|`, the model name comes last. */
-export function encodeEntry(usage: UsageRecord, at: number): string {
-  return `${at}|${usage.inputTokens}|${usage.outputTokens}|${usage.apiKeyId}|${usage.deploymentId}|${usage.orgId}|${usage.modelName}`;
+/** One finished request's usage and when it finished (epoch ms). */
+export interface TimedUsage {
+  usage: UsageRecord;
+  at: number;
 }
 
-export function decodeEntry(entry: string): { usage: UsageRecord; at: number } | undefined {
-  const parts = entry.split('|');
-  if (parts.length < 7) return undefined;
-  const [at, input, output, apiKeyId, deploymentId, orgId] = parts as [string, string, string, string, string, string];
-  const numbers = [Number(at), Number(input), Number(output)];
-  if (!numbers.every((n) => Number.isSafeInteger(n) && n >= 0) || !apiKeyId || !deploymentId || !orgId) return undefined;
-  const modelName = parts.slice(6).join('|');
-  return { at: numbers[0]!, usage: { apiKeyId, deploymentId, orgId, modelName, inputTokens: numbers[1]!, outputTokens: numbers[2]! } };
+type Tuple = [at: number, input: number, output: number, apiKeyId: string, deploymentId: string, orgId: string, modelName: string];
+
+/** One stream entry holds the requests that ended in one turn of the event loop, as JSON tuples. */
+export function encodeEntry(batch: TimedUsage[]): string {
+  return JSON.stringify(batch.map(({ usage: u, at }): Tuple => [at, u.inputTokens, u.outputTokens, u.apiKeyId, u.deploymentId, u.orgId, u.modelName]));
+}
+
+const count = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const id = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** The usage in an entry; whatever does not have the entry's shape is left out. */
+export function decodeEntry(entry: string): TimedUsage[] {
+  let tuples: unknown;
+  try {
+    tuples = JSON.parse(entry);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(tuples)) return [];
+  return tuples.flatMap((tuple: unknown) => {
+    if (!Array.isArray(tuple) || tuple.length !== 7) return [];
+    const [at, inputTokens, outputTokens, apiKeyId, deploymentId, orgId, modelName] = tuple as unknown[];
+    if (!count(at) || !count(inputTokens) || !count(outputTokens) || !id(apiKeyId) || !id(deploymentId) || !id(orgId) || typeof modelName !== 'string') return [];
+    return [{ at, usage: { apiKeyId, deploymentId, orgId, modelName, inputTokens, outputTokens } }];
+  });
 }
 
 /**
- * The producer side of the usage stream. Called before the response's last bytes are handed to the socket:
- * on this connection (no auto-pipelining, no offline queue) the command is written to the kernel synchronously,
- * so once a caller can have its answer, Redis has (or is receiving) the usage, and a gateway killed at that
- * moment loses nothing. The reply only refreshes the key's budget count; a failure hands the usage back to the
- * caller to be written another way.
+ * The producer side of the usage stream: one XADD per turn of the event loop, with every request that ended in
+ * it. On this connection (no auto-pipelining, no offline queue) the command is handed to the kernel before
+ * `append` returns, and the responses' ends are written only after it (see Meter), so once a caller can have its
+ * answer, its usage is on its way to Redis, and a gateway killed at that moment loses nothing. Nothing waits for
+ * the reply; a failure hands the batch back to be written another way.
  */
 export class UsageStream {
-  private readonly redis: Redis & AppendCommand;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     readonly key: string,
-    private readonly budgets: Budgets,
-  ) {
-    redis.defineCommand('ggufUsageAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
-    this.redis = redis as Redis & AppendCommand;
-  }
+  ) {}
 
   /** Whether an append can be written now; when not, usage must go another way. */
   get writable(): boolean {
     return this.redis.status === 'ready';
   }
 
-  append(usage: UsageRecord, at: number, onFailed: (usage: UsageRecord, at: number) => void): void {
-    const month = this.budgets.monthOf(at);
-    this.redis.ggufUsageAppend(this.key, this.budgets.counterKey(usage.apiKeyId, month), encodeEntry(usage, at), usage.inputTokens + usage.outputTokens).then(
-      (used) => {
-        if (used >= 0) this.budgets.observe(usage.apiKeyId, month.start, used);
-      },
-      () => onFailed(usage, at),
-    );
+  append(batch: TimedUsage[], onFailed: (batch: TimedUsage[]) => void): void {
+    this.redis.xadd(this.key, '*', 'u', encodeEntry(batch)).catch(() => onFailed(batch));
   }
 }

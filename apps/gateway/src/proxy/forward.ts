@@ -55,7 +55,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   let upstream: Dispatcher.DispatchController | undefined;
   let tokensSoFar: () => Tokens | undefined = () => undefined;
 
-  const finish = (status: number, result: string, tokens?: Tokens) => {
+  /** `end`, when given, sends the response's end once its usage is on its way (see metering/meter.ts). */
+  const finish = (status: number, result: string, tokens?: Tokens, end?: () => void) => {
     if (finished) return;
     finished = true;
     plan.release();
@@ -68,7 +69,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       startedAt: plan.startedAt,
       streamed: plan.streamed,
       usage: { apiKeyId: auth.key.id, deploymentId: auth.deployment.id, orgId: auth.deployment.orgId, modelName: auth.modelName, tokens },
-    });
+    }, end);
   };
 
   if (res.destroyed) {
@@ -115,11 +116,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       const events = tap.push(chunk);
       write(echo && events !== undefined ? echo.pushEvents(events) : events);
     };
-    onEnd = () => {
-      // Metered before the end goes out: a gateway killed in between has not answered (see metering/meter.ts).
-      finish(res.statusCode, 'ok', tokensSoFar());
-      res.end();
-    };
+    // Metered before the end goes out: a gateway killed in between has not answered.
+    onEnd = () => finish(res.statusCode, 'ok', tokensSoFar(), () => res.end());
     onError = (error) => {
       // Headers are out, so the failure becomes a terminal event in the caller's protocol, never a [DONE].
       const failure = classifyUpstreamError(error);
@@ -135,10 +133,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       tap.push(chunk);
       write(echo ? echo.push(chunk) : chunk);
     };
-    onEnd = () => {
-      finish(res.statusCode, 'ok', tap.tokens());
-      res.end();
-    };
+    onEnd = () => finish(res.statusCode, 'ok', tap.tokens(), () => res.end());
     onError = (error) => {
       // A body cut short cannot be repaired; closing the connection tells the client it is incomplete.
       const failure = classifyUpstreamError(error);

@@ -14,8 +14,11 @@ export interface Outcome {
   usage?: { apiKeyId: string; deploymentId: string; orgId: string; modelName: string; tokens: Tokens | undefined };
 }
 
-/** Metrics, the access log line and metering for one finished request. Never sees keys or bodies. */
-export function recordOutcome(ctx: GatewayContext, outcome: Outcome): void {
+/**
+ * Metrics, the access log line and metering for one finished request. Never sees keys or bodies. `end`, the
+ * response's end, is called once the usage is on its way (see Meter.record).
+ */
+export function recordOutcome(ctx: GatewayContext, outcome: Outcome, end?: () => void): void {
   const { metrics } = ctx;
   const seconds = (performance.now() - outcome.startedAt) / 1000;
   metrics.requestSeries(outcome.route.name, outcome.status, outcome.streamed).observe(seconds);
@@ -23,10 +26,10 @@ export function recordOutcome(ctx: GatewayContext, outcome: Outcome): void {
   if (usage) {
     const input = usage.tokens?.input ?? 0;
     const output = usage.tokens?.output ?? 0;
-    ctx.meter.record({ apiKeyId: usage.apiKeyId, deploymentId: usage.deploymentId, orgId: usage.orgId, modelName: usage.modelName, inputTokens: input, outputTokens: output });
+    ctx.meter.record({ apiKeyId: usage.apiKeyId, deploymentId: usage.deploymentId, orgId: usage.orgId, modelName: usage.modelName, inputTokens: input, outputTokens: output }, end);
     if (input > 0) metrics.tokens.inc({ direction: 'input' }, input);
     if (output > 0) metrics.tokens.inc({ direction: 'output' }, output);
-  }
+  } else end?.();
   const fields = {
     requestId: outcome.requestId,
     route: outcome.route.name,
