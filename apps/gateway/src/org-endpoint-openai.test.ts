@@ -124,6 +124,9 @@ describe('a key limited to some models', () => {
     expect((await openai(limited).models.list()).data.map((m) => m.id)).toEqual(['nomic-embed', 'qwen-coder', 'qwen']);
     const own = (id: string) => new OpenAI({ apiKey: limited, baseURL: `${h.deploymentUrl(id)}/v1`, maxRetries: 0 }).chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'hi' }] });
     await expect(own(f.deployments.qwen)).resolves.toMatchObject({ model: 'x' });
+    // Not an echo chamber: a name longer than any /api/llm resolves comes back as llama-server's.
+    const long = 'x'.repeat(300);
+    await expect(new OpenAI({ apiKey: f.key, baseURL: `${h.deploymentUrl(f.deployments.qwen)}/v1`, maxRetries: 0 }).chat.completions.create({ model: long, messages: [{ role: 'user', content: 'hi' }] })).resolves.toMatchObject({ model: 'qwen-file.gguf' });
     await expect(own(f.deployments.llama)).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
   });
 });

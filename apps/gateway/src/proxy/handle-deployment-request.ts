@@ -8,6 +8,7 @@ import { isJsonObject, type JsonObject } from '../http/json-body';
 import { limitsFor } from '../limits/key-limits';
 import type { LimitDecision } from '../limits/rate-limiter';
 import { refusalError } from '../limits/refusal';
+import { MAX_REQUESTED_MODEL_LENGTH } from '../models/model-table';
 import type { ParsedTarget, Protocol, RouteSpec } from '../routes';
 import { withoutBillingHeader } from './billing-header';
 import { forward } from './forward';
@@ -55,6 +56,11 @@ async function lookUp<T>(ctx: GatewayContext, requestId: string, lookup: () => P
     ctx.logger.error({ requestId, err: error instanceof Error ? error.message : String(error) }, 'could not look up the key or deployment');
     return gatewayError(503, 'auth_unavailable', 'The gateway cannot verify API keys right now; please retry.', 1);
   }
+}
+
+/** The name put back into the reply: any the caller sent, up to the longest /api/llm resolves (a longer one would be copied into every stream chunk). */
+function echoedModel(route: RouteSpec, requested: unknown): string | undefined {
+  return route.echoesModel && typeof requested === 'string' && requested.length <= MAX_REQUESTED_MODEL_LENGTH ? requested : undefined;
 }
 
 const isError = (value: unknown): value is GatewayError => typeof value === 'object' && value !== null && 'status' in value;
@@ -144,7 +150,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     body: target.route.method === 'POST' ? intent.body : undefined,
     streamed: intent.streamed,
     stripUsageOnlyChunk: intent.stripUsageOnlyChunk,
-    echoModel: target.route.echoesModel && typeof requested === 'string' ? requested : undefined,
+    echoModel: echoedModel(target.route, requested),
     headers,
     release: decision.release,
     startedAt,
