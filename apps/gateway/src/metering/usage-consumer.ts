@@ -6,6 +6,7 @@ import type { Redis } from '@gguf/redis';
 import { ACK_SCRIPT, type ConsumerCommands, MARK_SCRIPT } from './consumer-scripts';
 import { LastUsed, touchKeys } from './last-used';
 import type { Budgets } from '../limits/budgets';
+import { type Entry, GROUP, GroupMember } from './usage-group';
 import { decodeEntry, type TimedUsage } from './usage-stream';
 import { UsageRows, upsertUsage } from './usage-rows';
 
@@ -19,15 +20,10 @@ export interface UsageConsumerOptions {
   lastUsedIntervalMs: number;
 }
 
-/** Stream entry as XREADGROUP returns it; fields are null for an entry deleted while pending. */
-type Entry = [id: string, fields: string[] | null];
 
 /** The usage an entry holds; none when it was deleted while pending or is not an entry a gateway wrote. */
 const usageOf = ([, fields]: Entry): TimedUsage[] => (fields?.[0] === 'u' && fields[1] !== undefined ? decodeEntry(fields[1]) : []);
 
-const GROUP = 'usage-writers';
-/** A consumer with nothing pending that has not read for this long is gone; it is removed from the group. */
-const DEAD_CONSUMER_MS = 3_600_000;
 /** After this many failed attempts in a row, entries are written one by one so that one Postgres refuses cannot hold back the rest. */
 const ISOLATE_AFTER_FAILURES = 3;
 const MAX_BACKOFF_MS = 10_000;
@@ -53,6 +49,7 @@ class NotOwned extends Error {}
 export class UsageConsumer {
   readonly name = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly redis: Redis & ConsumerCommands;
+  private readonly group: GroupMember;
   private readonly markers: string;
   private readonly lastUsed: LastUsed;
   private closing = false;
@@ -76,6 +73,7 @@ export class UsageConsumer {
     redis.defineCommand('ggufUsageAck', { lua: ACK_SCRIPT });
     this.redis = redis as Redis & ConsumerCommands;
     this.markers = `${stream}:markers`;
+    this.group = new GroupMember(redis, stream, this.name, options.batch);
     this.lastUsed = new LastUsed(options.lastUsedIntervalMs);
   }
 
@@ -113,39 +111,29 @@ export class UsageConsumer {
   /** Reads this consumer's backlog (when it may have one) and new entries, and writes them. */
   private async step(): Promise<{ read: number; more: boolean }> {
     if (this.redis.status !== 'ready') return { read: 0, more: false };
-    const pending = this.backlog ? await this.read('0') : [];
+    const pending = this.backlog ? await this.group.read('0') : [];
     this.backlog = pending.length >= this.options.batch;
-    const fresh = await this.read('>');
-    const entries = pending.concat(fresh);
-    if (entries.length > 0 && (await this.apply(entries)) > 0) this.backlog = true;
-    if (Date.now() - this.lastClaimAt >= this.options.claimIdleMs / 2) await this.claimFromTheDead();
-    return { read: entries.length, more: this.backlog || fresh.length >= this.options.batch };
-  }
-
-  private async read(from: '0' | '>'): Promise<Entry[]> {
-    const command = ['XREADGROUP', 'GROUP', GROUP, this.name, 'COUNT', this.options.batch, 'STREAMS', this.stream, from] as const;
-    let reply: unknown;
-    try {
-      reply = await this.redis.call(...command);
-    } catch (error) {
-      // No group yet, or Redis lost its data: start from the stream's first entry, so nothing appended is skipped.
-      if (!String(error).includes('NOGROUP')) throw error;
-      await this.redis.call('XGROUP', 'CREATE', this.stream, GROUP, '0', 'MKSTREAM').catch((e: unknown) => {
-        if (!String(e).includes('BUSYGROUP')) throw e;
-      });
-      reply = await this.redis.call(...command);
+    const fresh = await this.group.read('>');
+    if (pending.length + fresh.length > 0 && (await this.apply(pending, fresh)) > 0) this.backlog = true;
+    if (Date.now() - this.lastClaimAt >= this.options.claimIdleMs / 2) {
+      this.lastClaimAt = Date.now();
+      if (await this.group.claim(this.options.claimIdleMs)) this.backlog = true;
     }
-    return (reply as [string, Entry[]][] | null)?.[0]?.[1] ?? [];
+    return { read: pending.length + fresh.length, more: this.backlog || fresh.length >= this.options.batch };
   }
 
-  /** Writes what is not yet in Postgres and acknowledges what is; returns how many are still being written elsewhere. */
-  private async apply(entries: Entry[]): Promise<number> {
-    const markers = await this.redis.hmget(this.markers, ...entries.map(([id]) => id));
+  /**
+   * Writes what is not yet in Postgres and acknowledges what is; returns how many are still being written
+   * elsewhere. Only entries delivered before (`pending`) can have been marked by a consumer: a first delivery
+   * (`fresh`) is written without looking.
+   */
+  private async apply(pending: Entry[], fresh: Entry[]): Promise<number> {
+    const markers = pending.length > 0 ? await this.redis.hmget(this.markers, ...pending.map(([id]) => id)) : [];
     const statuses = await this.transactionStatuses(markers);
     const done: Entry[] = [];
-    const todo: Entry[] = [];
+    const todo: Entry[] = [...fresh];
     let elsewhere = 0;
-    entries.forEach((entry, i) => {
+    pending.forEach((entry, i) => {
       const status = markers[i] == null ? 'unmarked' : statuses.get(markers[i]!);
       if (status === 'in progress') elsewhere++;
       else if (status === 'committed') done.push(entry);
@@ -232,22 +220,6 @@ export class UsageConsumer {
     return done;
   }
 
-  /** Takes over entries other consumers have held too long, and forgets consumers long gone. */
-  private async claimFromTheDead(): Promise<void> {
-    this.lastClaimAt = Date.now();
-    let cursor = '0-0';
-    do {
-      const [next, ids] = (await this.redis.call('XAUTOCLAIM', this.stream, GROUP, this.name, this.options.claimIdleMs, cursor, 'COUNT', this.options.batch, 'JUSTID')) as [string, string[]];
-      if (ids.length > 0) this.backlog = true;
-      cursor = next;
-    } while (cursor !== '0-0' && !this.closing);
-    const consumers = (await this.redis.call('XINFO', 'CONSUMERS', this.stream, GROUP)) as (string | number)[][];
-    for (const fields of consumers) {
-      const info = Object.fromEntries(fields.flatMap((value, i) => (i % 2 === 0 ? [[value, fields[i + 1]]] : [])));
-      if (info.name !== this.name && info.pending === 0 && Number(info.idle) > DEAD_CONSUMER_MS) await this.redis.call('XGROUP', 'DELCONSUMER', this.stream, GROUP, String(info.name));
-    }
-  }
-
   private warn(message: string, error: unknown): void {
     const now = Date.now();
     if (now - this.lastWarnedAt < WARN_INTERVAL_MS) return;
@@ -263,8 +235,7 @@ export class UsageConsumer {
     const deadline = Date.now() + DRAIN_MS;
     try {
       while (Date.now() < deadline && (await this.step()).read > 0);
-      const mine = (await this.redis.call('XPENDING', this.stream, GROUP, '-', '+', 1, this.name)) as unknown[];
-      if (mine.length === 0) await this.redis.call('XGROUP', 'DELCONSUMER', this.stream, GROUP, this.name);
+      await this.group.leave();
     } catch (error) {
       this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'usage left in redis at shutdown; another gateway or the next start writes it');
     }

@@ -108,6 +108,15 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     }
   };
 
+  /**
+   * Ends a relayed answer once its usage is on its way (see Meter.record): a gateway killed before then has not
+   * answered. The socket is corked meanwhile, so the last bytes and the end still go out in one write.
+   */
+  const endMetered = (tokens: Tokens | undefined) => {
+    res.socket?.cork();
+    finish(res.statusCode, 'ok', tokens, () => res.end());
+  };
+
   const relayEvents = () => {
     const tap = new SseTap(protocol, plan.stripUsageOnlyChunk);
     const echo = plan.echoModel === undefined ? undefined : new ModelEcho(plan.echoModel, false);
@@ -116,8 +125,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       const events = tap.push(chunk);
       write(echo && events !== undefined ? echo.pushEvents(events) : events);
     };
-    // Metered before the end goes out: a gateway killed in between has not answered.
-    onEnd = () => finish(res.statusCode, 'ok', tokensSoFar(), () => res.end());
+    onEnd = () => endMetered(tokensSoFar());
     onError = (error) => {
       // Headers are out, so the failure becomes a terminal event in the caller's protocol, never a [DONE].
       const failure = classifyUpstreamError(error);
@@ -133,7 +141,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       tap.push(chunk);
       write(echo ? echo.push(chunk) : chunk);
     };
-    onEnd = () => finish(res.statusCode, 'ok', tap.tokens(), () => res.end());
+    onEnd = () => endMetered(tap.tokens());
     onError = (error) => {
       // A body cut short cannot be repaired; closing the connection tells the client it is incomplete.
       const failure = classifyUpstreamError(error);
