@@ -12,7 +12,7 @@ const TONES: Record<Tone, string> = {
 };
 
 export function Badge({ tone = 'zinc', children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
 }
 
 const STATUS_TONE: Record<DeploymentStatus, Tone> = {

@@ -26,7 +26,8 @@ export function BudgetBar({ used, budget }: { used: number; budget: number | nul
         aria-valuetext={text}
         className="h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
       >
-        <div className={`h-full rounded-full ${tone}`} style={{ width: `${percent}%` }} />
+        {/* Any use at all shows as a sliver, even below 1 %. */}
+        <div className={`h-full rounded-full ${tone}`} style={{ width: `${used > 0 ? Math.max(percent, 2) : 0}%` }} />
       </div>
       <p className="text-xs whitespace-nowrap text-zinc-600 tabular-nums dark:text-zinc-400">{text}</p>
     </div>

@@ -16,13 +16,16 @@ export default async function DeploymentSettingsPage({ params }: { params: Promi
   const gpuTypes = await listFreeGpuTypes();
   return (
     <>
-      <PageHeader title={`Settings of ${deployment.name}`} description="Saving redeploys with the new settings; the base URL and keys stay the same." />
+      <PageHeader
+        title={`Settings of ${deployment.name}`}
+        description="A new model, hardware or serving setting redeploys it; a new name, model name or aliases take effect at once without one. The base URLs and keys stay the same."
+      />
       <DeploymentForm
         gpuTypes={gpuTypes}
         llamaOptions={describeLlamaOptions()}
         initial={formStateOf(deployment)}
         submit={updateDeploymentAction.bind(null, id)}
-        submitLabel="Save and redeploy"
+        submitLabel="Save"
       />
     </>
   );
