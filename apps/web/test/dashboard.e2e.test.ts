@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { acquireExclusive, GGUF_V3_HEADER } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newLoopbackContext } from './e2e/browser';
+import { hiddenWidth, pagesWiderThanPhone } from './e2e/layout';
 import { type ModelHub, startModelHub, TINY_CHAT } from './e2e/model-hub';
 import { type RunningProduct, startProduct } from './e2e/product';
 import { screenshot } from './e2e/screenshots';
@@ -12,8 +13,10 @@ import { screenshot } from './e2e/screenshots';
  * The dashboard in real headless Chromium against the real product (`npm start`: PostgreSQL,
  * Redis, web, gateway and a worker running the fake llama-server, downloading from the test kit's
  * fake Hugging Face hub): a tenant signs up, makes a key, deploys a model (watching it download),
- * connects to it, chats in the playground and revokes the key; an operator sees the node, how it
- * isolates tenants and its library. Every wait is on a condition with a bound, never a fixed sleep.
+ * connects to it, names it on the organization endpoint, makes a key with a budget and allowed
+ * models, chats in the playground and revokes a key; an operator sees the node, how it isolates
+ * tenants and its library. Every page visited must fit a 390 px phone. Every wait is on a
+ * condition with a bound, never a fixed sleep.
  */
 const UI_TIMEOUT_MS = 20_000;
 /** Placing, "downloading" and starting the fake server; generous for a 2-core CI machine. */
@@ -51,6 +54,17 @@ async function openPage(): Promise<Page> {
 /** Follows a sidebar link; page bodies have links with the same words. */
 async function nav(page: Page, name: string, section: 'Main' | 'Admin' = 'Main'): Promise<void> {
   await page.getByRole('navigation', { name: section }).getByRole('link', { name, exact: true }).click();
+}
+
+/** A chat completion through the gateway: its status and the model it says answered. */
+async function chat(key: string, openaiBaseUrl: string, model: string): Promise<{ status: number; model?: string }> {
+  const response = await fetch(`${openaiBaseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, max_tokens: 16, messages: [{ role: 'user', content: 'Hello there' }] }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { model?: string };
+  return { status: response.status, model: body.model };
 }
 
 async function gatewayStatus(key: string, openaiBaseUrl: string): Promise<number> {
@@ -98,12 +112,13 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect.poll(() => page.getByText('must be at least 12 characters').isVisible(), { timeout: UI_TIMEOUT_MS }).toBe(true);
   await page.getByLabel('Password').fill('a-long-enough-password');
+  expect(await pagesWiderThanPhone(browser, page, product.webUrl, ['/sign-in', '/sign-up'])).toEqual([]);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('heading', { name: 'No deployments yet' }).waitFor();
 
   // A key, shown once, copied to the clipboard.
   await nav(page, 'API keys');
-  await page.getByLabel('Name').fill('e2e backend');
+  await page.getByLabel('Name', { exact: true }).fill('e2e backend');
   await page.getByRole('button', { name: 'Create key' }).click();
   const key = (await page.getByTestId('new-key').textContent())!.trim();
   expect(key).toMatch(/^gguf_[0-9A-Za-z]{38}$/);
@@ -126,6 +141,9 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   // A deployment, validated inline with the API's schema, brought to running by the worker.
   await nav(page, 'Deployments');
   await page.getByRole('link', { name: 'New deployment' }).first().click();
+  // The model name follows the name as typed, slugged.
+  await page.getByLabel('Name', { exact: true }).fill('Tiny Chat!');
+  expect(await page.getByLabel('Model name').inputValue()).toBe('tiny-chat');
   await page.getByLabel('Name', { exact: true }).fill('tiny-chat');
   await page.getByLabel('Repository').fill('not a repo');
   await page.getByText('must be a Hugging Face repository like "owner/name"').waitFor();
@@ -166,16 +184,103 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Copy SHA-256/ }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(hub.sha256);
 
-  // Its base URLs in both forms, and snippets with the real URL filled in.
+  // Its base URLs in both forms, and snippets with the real URL filled in: the organization endpoint
+  // with its model name, and its own base URL.
   const root = `${product.gatewayUrl}/api/gguf/${deploymentId}`;
+  const endpoint = `${product.gatewayUrl}/api/llm`;
+  expect(await page.getByTestId('model-name').textContent()).toBe('tiny-chat');
+  const byName = card(page, 'Call it by name');
+  await byName.getByRole('tab', { name: 'Claude Code' }).click();
+  await byName.getByRole('tabpanel').filter({ hasText: `ANTHROPIC_BASE_URL="${endpoint}"` }).filter({ hasText: 'claude --model "tiny-chat"' }).waitFor();
+  const ownUrl = card(page, 'Its own base URL');
   expect(await page.getByTestId('openai-base-url').textContent()).toBe(`${root}/v1`);
   expect(await page.getByTestId('anthropic-base-url').textContent()).toBe(root);
-  await page.getByRole('tab', { name: 'OpenAI Python' }).click();
-  await page.getByRole('tabpanel').filter({ hasText: `base_url="${root}/v1"` }).waitFor();
-  await page.getByRole('tab', { name: 'Claude Code' }).click();
-  await page.getByRole('tabpanel').filter({ hasText: `ANTHROPIC_BASE_URL="${root}"` }).waitFor();
+  await ownUrl.getByRole('tab', { name: 'OpenAI Python' }).click();
+  await ownUrl.getByRole('tabpanel').filter({ hasText: `base_url="${root}/v1"` }).waitFor();
+  await ownUrl.getByRole('tab', { name: 'Claude Code' }).click();
+  await ownUrl.getByRole('tabpanel').filter({ hasText: `ANTHROPIC_BASE_URL="${root}"` }).waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'deployment-detail');
   expect(await gatewayStatus(key, `${root}/v1`)).toBe(200);
+  // The sidebar's background runs the whole length of a page taller than the window.
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  expect(pageHeight).toBeGreaterThan(800);
+  // (scrollHeight is rounded to a whole pixel; the aside's height may end half way through one.)
+  expect(pageHeight - (await page.locator('aside').evaluate((aside) => aside.getBoundingClientRect().height))).toBeLessThan(1);
+
+  // Its model name and a glob alias, changed in its settings without a redeploy.
+  await page.getByRole('link', { name: 'Edit settings' }).click();
+  expect(await page.getByLabel('Model name').inputValue()).toBe('tiny-chat');
+  await page.getByLabel('Model name').fill('tiny');
+  await page.getByLabel('New alias').fill('claude-*');
+  await page.getByLabel('New alias').press('Enter');
+  await page.getByRole('button', { name: 'Remove claude-*' }).waitFor();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(new RegExp(`/deployments/${deploymentId}$`));
+  await expect.poll(() => page.getByTestId('model-name').textContent()).toBe('tiny');
+  await page.getByTestId('model-aliases').getByText('claude-*').first().waitFor();
+  await page.locator('[data-testid="status"][data-status="running"]').first().waitFor();
+
+  // The organization endpoint: its base URL copied, the model table, the default deployment chosen.
+  await nav(page, 'Endpoint');
+  expect(await page.getByTestId('org-openai-base-url').textContent()).toBe(`${endpoint}/v1`);
+  expect(await page.getByTestId('org-anthropic-base-url').textContent()).toBe(endpoint);
+  await page.getByRole('button', { name: `Copy: ${endpoint}/v1` }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${endpoint}/v1`);
+  const modelRow = page.getByTestId('model-row').filter({ hasText: 'tiny-chat' });
+  await modelRow.getByRole('cell', { name: 'tiny', exact: true }).waitFor();
+  await modelRow.getByText('claude-*').waitFor();
+  await modelRow.locator('[data-status="running"]').waitFor();
+  await page.getByLabel('Default deployment').selectOption({ label: 'tiny (tiny-chat)' });
+  await page.getByRole('button', { name: 'Save default' }).click();
+  await page.getByRole('status').filter({ hasText: 'names that match nothing go to this deployment' }).waitFor();
+  await modelRow.getByText('Default', { exact: true }).waitFor();
+  const examples = card(page, 'Examples');
+  await examples.getByRole('tab', { name: 'OpenAI Python' }).click();
+  await examples.getByRole('tabpanel').filter({ hasText: `base_url="${endpoint}/v1"` }).filter({ hasText: 'model="tiny"' }).waitFor();
+  await screenshot(page, 'endpoint');
+  // The names work: Claude Code's background model ids through the glob, the caller's name echoed.
+  await expect.poll(() => chat(key, `${endpoint}/v1`, 'claude-haiku-4-5'), { timeout: UI_TIMEOUT_MS }).toEqual({ status: 200, model: 'claude-haiku-4-5' });
+
+  // A key of its own limits: a monthly budget, a rate, and one allowed model; its use shows as a bar.
+  await nav(page, 'API keys');
+  await page.getByLabel('Name', { exact: true }).fill('budgeted');
+  await page.getByLabel('Monthly token budget').fill('100,000');
+  await page.getByLabel('Requests per minute').fill('600');
+  await page.getByRole('checkbox', { name: /^tiny\b/ }).check();
+  await page.getByLabel('Other model names, globs or deployment ids').fill('qwen-*');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await page.getByRole('status').filter({ hasText: 'Your new key “budgeted”' }).waitFor();
+  const budgetedKey = (await page.getByTestId('new-key').textContent())!.trim();
+  await expect.poll(() => chat(budgetedKey, `${endpoint}/v1`, 'tiny'), { timeout: UI_TIMEOUT_MS }).toEqual({ status: 200, model: 'tiny' });
+  const budgeted = page.getByTestId('key-row').filter({ hasText: 'budgeted' });
+  await budgeted.getByText('qwen-*').waitFor();
+  await budgeted.getByText('600 / min').waitFor();
+  const meter = budgeted.getByRole('meter', { name: 'Token budget this month' });
+  await eventually(
+    async () => {
+      await page.reload();
+      return Number(await meter.getAttribute('aria-valuenow')) > 0;
+    },
+    UI_TIMEOUT_MS,
+    "the budgeted key's tokens to show on its bar",
+  );
+  expect(await meter.getAttribute('aria-valuetext')).toMatch(/^\d+ of 100,000 tokens \(\d+%\)$/);
+  await screenshot(page, 'api-keys');
+
+  // Changed in place (PATCH): the rate lifted, two streams at once.
+  await budgeted.getByRole('link', { name: 'Edit budgeted' }).click();
+  await page.waitForURL(/\/api-keys\/key_[0-9a-z]+$/);
+  const keyPage = new URL(page.url()).pathname;
+  expect(await page.getByLabel('Monthly token budget').inputValue()).toBe('100000');
+  expect(await page.getByRole('checkbox', { name: /^tiny\b/ }).isChecked()).toBe(true);
+  await page.getByLabel('Requests per minute').fill('');
+  await page.getByLabel('Concurrent streams').fill('2');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.waitForURL(/\/api-keys$/);
+  await budgeted.getByText('2 streams').waitFor();
+  expect(await budgeted.getByText('600 / min').count()).toBe(0);
 
   await nav(page, 'Deployments');
   await page.getByTestId('deployment-row').filter({ hasText: 'tiny-chat' }).locator('[data-status="running"]').waitFor();
@@ -196,12 +301,18 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await row.getByRole('button', { name: 'Revoke' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
   await row.waitFor({ state: 'detached' });
-  await page.getByRole('heading', { name: 'No API keys yet' }).waitFor();
   await eventually(async () => (await gatewayStatus(key, `${root}/v1`)) === 401, UI_TIMEOUT_MS, 'the gateway to refuse the revoked key');
 
   await nav(page, 'Usage');
   await page.getByRole('heading', { name: 'Usage' }).waitFor();
+  // Each key's table shows whole in its card on a desktop screen.
+  expect(await hiddenWidth(card(page, 'By API key').getByRole('table'))).toBe(0);
   await screenshot(page, 'usage');
+
+  // Every page of the journey fits a phone: tables and code scroll inside their cards.
+  const tenantPages = ['/deployments', '/deployments/new', `/deployments/${deploymentId}`, `/deployments/${deploymentId}/settings`, `/deployments/${deploymentId}/playground`];
+  tenantPages.push('/endpoint', '/api-keys', keyPage, '/usage', '/settings', '/members');
+  expect(await pagesWiderThanPhone(browser, page, product.webUrl, tenantPages)).toEqual([]);
 
   // A tenant cannot see admin pages; the operator sees the node and its GPUs.
   await page.goto('/admin/nodes');
@@ -259,4 +370,11 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
     UI_TIMEOUT_MS,
     'the platform-token permission to be saved',
   );
+  const adminPages = ['/admin/nodes', '/admin/deployments', '/admin/organizations', '/admin/users', '/admin/audit-log'];
+  expect(await pagesWiderThanPhone(browser, page, product.webUrl, adminPages)).toEqual([]);
+}
+
+/** The card (a titled section) with this heading. */
+function card(page: Page, title: string) {
+  return page.locator('section').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 }
