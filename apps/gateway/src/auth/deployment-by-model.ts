@@ -1,5 +1,5 @@
 import { type GatewayError, gatewayError, invalidRequest } from '../http/errors';
-import { keyMayUse } from '../models/model-access';
+import { keyResolveOptions } from '../models/model-access';
 import { MAX_REQUESTED_MODEL_LENGTH, type ModelDeployment, type ModelTable, resolveModel } from '../models/model-table';
 import { admit, type Authorized, type Caller } from './authorize';
 import type { Directory } from './directory';
@@ -33,11 +33,11 @@ export async function deploymentByModel(directory: Directory, caller: Caller, mo
   }
   if (model.length > MAX_REQUESTED_MODEL_LENGTH) return invalidRequest('invalid_request', `\`model\` must be at most ${MAX_REQUESTED_MODEL_LENGTH} characters.`, 'model');
   const table = await directory.models(caller.key.orgId);
-  const mayUse = table ? keyMayUse(table, caller.key.allowedModels) : undefined;
-  const resolution = table ? resolveModel(table, model, { mayUse }) : undefined;
-  if (!resolution) return modelNotFound(model, table, mayUse);
+  const options = table ? keyResolveOptions(table, caller.key.allowedModels) : {};
+  const resolution = table ? resolveModel(table, model, options) : undefined;
+  if (!resolution) return modelNotFound(model, table, options.mayUse);
   const deployment = await directory.deployment(resolution.deployment.id);
   // Deleted (or moved) since the table was cached: as missing as it gets.
-  if (!deployment || deployment.orgId !== caller.key.orgId) return modelNotFound(model, table, mayUse);
+  if (!deployment || deployment.orgId !== caller.key.orgId) return modelNotFound(model, table, options.mayUse);
   return admit(caller, deployment, `Model \`${resolution.deployment.modelName}\``, model);
 }

@@ -1,5 +1,5 @@
 import { globMatches, isGlob } from '@gguf/core';
-import { type ModelDeployment, type ModelTable, resolveModel } from './model-table';
+import { type ModelDeployment, type ModelTable, type Resolution, type ResolveOptions, resolveModel } from './model-table';
 
 /**
  * Whether one entry of a key's `allowed_models` covers a deployment: its id, its model name or one of its
@@ -13,26 +13,35 @@ function entryCovers(table: ModelTable, entry: string, deployment: ModelDeployme
   return resolveModel(table, entry, { fallback: false })?.deployment === deployment;
 }
 
-const allowedByTable = new WeakMap<ModelTable, WeakMap<readonly string[], ReadonlySet<string>>>();
-
-/**
- * The ids of the deployments a key restricted to `allowedModels` may use. Computed once per table and key
- * record (both are replaced when they change), so a request costs a lookup.
- */
-export function allowedDeploymentIds(table: ModelTable, allowedModels: readonly string[]): ReadonlySet<string> {
-  let byKey = allowedByTable.get(table);
-  if (!byKey) allowedByTable.set(table, (byKey = new WeakMap()));
-  let ids = byKey.get(allowedModels);
-  if (!ids) {
-    ids = new Set(table.deployments.filter((deployment) => allowedModels.some((entry) => entryCovers(table, entry, deployment))).map((deployment) => deployment.id));
-    byKey.set(allowedModels, ids);
-  }
-  return ids;
+interface KeyView {
+  ids: ReadonlySet<string>;
+  /** This key's resolutions, as the table keeps the unrestricted ones. */
+  memo: Map<string, Resolution | undefined>;
 }
 
-/** A predicate for `resolveModel`; undefined for a key that may use every model of its organization. */
-export function keyMayUse(table: ModelTable, allowedModels: readonly string[] | null): ((deployment: ModelDeployment) => boolean) | undefined {
-  if (allowedModels === null) return undefined;
-  const ids = allowedDeploymentIds(table, allowedModels);
-  return (deployment) => ids.has(deployment.id);
+const viewsByTable = new WeakMap<ModelTable, WeakMap<readonly string[], KeyView>>();
+
+/** A restricted key's view of a table: computed once per table and key record (both are replaced when they change). */
+function keyView(table: ModelTable, allowedModels: readonly string[]): KeyView {
+  let byKey = viewsByTable.get(table);
+  if (!byKey) viewsByTable.set(table, (byKey = new WeakMap()));
+  let view = byKey.get(allowedModels);
+  if (!view) {
+    const ids = new Set(table.deployments.filter((deployment) => allowedModels.some((entry) => entryCovers(table, entry, deployment))).map((deployment) => deployment.id));
+    view = { ids, memo: new Map() };
+    byKey.set(allowedModels, view);
+  }
+  return view;
+}
+
+/** The ids of the deployments a key restricted to `allowedModels` may use. */
+export function allowedDeploymentIds(table: ModelTable, allowedModels: readonly string[]): ReadonlySet<string> {
+  return keyView(table, allowedModels).ids;
+}
+
+/** Options for `resolveModel` that resolve as this key sees the organization; none for a key that may use every model. */
+export function keyResolveOptions(table: ModelTable, allowedModels: readonly string[] | null): ResolveOptions {
+  if (allowedModels === null) return {};
+  const { ids, memo } = keyView(table, allowedModels);
+  return { mayUse: (deployment) => ids.has(deployment.id), memo };
 }

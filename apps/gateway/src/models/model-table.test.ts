@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedDeploymentIds, keyMayUse } from './model-access';
+import { allowedDeploymentIds, keyResolveOptions } from './model-access';
 import { buildModelTable, type DeploymentRow, globPrecedence, resolveModel } from './model-table';
 
 const row = (id: string, modelName: string, modelAliases: string[] = [], status = 'running'): DeploymentRow => ({ id, modelName, modelAliases, status, createdAt: new Date(0) });
@@ -106,7 +106,13 @@ describe('allowedDeploymentIds', () => {
   it('computes once per table and key record', () => {
     const allowed = ['qwen'];
     expect(allowedDeploymentIds(table, allowed)).toBe(allowedDeploymentIds(table, allowed));
-    expect(keyMayUse(table, null)).toBeUndefined();
-    expect(keyMayUse(table, allowed)?.(table.byId.get('dep_qwen')!)).toBe(true);
+    expect(keyResolveOptions(table, null)).toEqual({});
+    const options = keyResolveOptions(table, allowed);
+    expect(options.mayUse?.(table.byId.get('dep_qwen')!)).toBe(true);
+    expect(options.mayUse?.(table.byId.get('dep_llama')!)).toBe(false);
+    // The key's own answers are remembered apart from the unrestricted ones.
+    expect(resolveModel(table, 'llama', options)).toBeUndefined();
+    expect(options.memo?.has('llama')).toBe(true);
+    expect(resolveModel(table, 'llama')?.deployment.id).toBe('dep_llama');
   });
 });

@@ -23,7 +23,7 @@ export interface ModelTable {
   /** Every glob alias, in the order resolution tries them (see `globPrecedence`). */
   globs: readonly { glob: string; deployment: ModelDeployment }[];
   defaultDeployment: ModelDeployment | undefined;
-  /** Unrestricted resolutions already made, by requested name (bounded); the table is rebuilt on any change. */
+  /** Unrestricted resolutions already made, by lower-cased name (bounded); the table is rebuilt on any change. */
   memo: Map<string, Resolution | undefined>;
 }
 
@@ -99,6 +99,8 @@ export interface ResolveOptions {
   mayUse?: (deployment: ModelDeployment) => boolean;
   /** Fall back to the organization's default deployment (default true). */
   fallback?: boolean;
+  /** Answers already given with these options (a restricted key's own, see model-access.ts); unrestricted ones use the table's. */
+  memo?: Map<string, Resolution | undefined>;
 }
 
 /**
@@ -110,10 +112,12 @@ export interface ResolveOptions {
 export function resolveModel(table: ModelTable, requested: string, options: ResolveOptions = {}): Resolution | undefined {
   const name = requested.toLowerCase();
   const fallback = options.fallback ?? true;
-  if (options.mayUse || !fallback || name.length > MAX_REQUESTED_MODEL_LENGTH) return resolveUncached(table, name, options.mayUse ?? everyDeployment, fallback);
-  if (table.memo.has(name)) return table.memo.get(name);
-  const resolution = resolveUncached(table, name, everyDeployment, true);
-  if (table.memo.size >= MEMO_ENTRIES) table.memo.clear();
-  table.memo.set(name, resolution);
+  const mayUse = options.mayUse ?? everyDeployment;
+  const memo = options.memo ?? (options.mayUse ? undefined : table.memo);
+  if (!memo || !fallback || name.length > MAX_REQUESTED_MODEL_LENGTH) return resolveUncached(table, name, mayUse, fallback);
+  if (memo.has(name)) return memo.get(name);
+  const resolution = resolveUncached(table, name, mayUse, true);
+  if (memo.size >= MEMO_ENTRIES) memo.clear();
+  memo.set(name, resolution);
   return resolution;
 }

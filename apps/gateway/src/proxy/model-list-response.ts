@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from '../auth/authorize';
 import type { GatewayContext } from '../context';
 import { type GatewayError, gatewayError } from '../http/errors';
-import { keyMayUse } from '../models/model-access';
+import { keyResolveOptions } from '../models/model-access';
 import { anthropicModelList, listedModels, openAiModelList } from '../models/model-list';
 
 /**
@@ -12,7 +12,7 @@ import { anthropicModelList, listedModels, openAiModelList } from '../models/mod
 export async function serveModelList(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, caller: Caller, headers: Record<string, string>): Promise<true | GatewayError> {
   const table = await ctx.directory.models(caller.key.orgId);
   if (!table) return gatewayError(401, 'invalid_api_key', 'Invalid API key.');
-  const models = listedModels(table, keyMayUse(table, caller.key.allowedModels));
+  const models = listedModels(table, keyResolveOptions(table, caller.key.allowedModels).mayUse);
   let list: unknown;
   if (req.headers['anthropic-version'] === undefined) list = openAiModelList(table, models);
   else {
