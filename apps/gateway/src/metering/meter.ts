@@ -94,11 +94,16 @@ export class Meter {
     const { batch, ends } = this;
     this.batch = [];
     this.ends = [];
-    if (batch.length > 0) {
-      if (this.stream.writable) this.stream.append(batch, this.writeDirectly);
-      else this.writeDirectly(batch);
+    const endAll = () => {
+      for (const end of ends) end();
+    };
+    if (batch.length > 0 && this.stream.writable) {
+      this.stream.append(batch, this.writeDirectly);
+      this.stream.flushed(endAll);
+      return;
     }
-    for (const end of ends) end();
+    if (batch.length > 0) this.writeDirectly(batch);
+    endAll();
   };
 
   private readonly writeDirectly = (batch: TimedUsage[]): void => {

@@ -34,12 +34,16 @@ export function decodeEntry(entry: string): TimedUsage[] {
   });
 }
 
+/** Longest a response's end waits for an append stuck in this process (Redis not reading): latency beats a lost row that is unlikely anyway. */
+const FLUSH_WAIT_MS = 1_000;
+
 /**
  * The producer side of the usage stream: one XADD per turn of the event loop, with every request that ended in
- * it. On this connection (no auto-pipelining, no offline queue) the command is handed to the kernel before
- * `append` returns, and the responses' ends are written only after it (see Meter), so once a caller can have its
- * answer, its usage is on its way to Redis, and a gateway killed at that moment loses nothing. Nothing waits for
- * the reply; a failure hands the batch back to be written another way.
+ * it. On this connection (no auto-pipelining, no offline queue) the command is handed to the kernel as it is
+ * sent, unless Redis has stopped reading and the kernel's buffer is full; `flushed` says when it is. The
+ * responses' ends are written only then (see Meter), so once a caller can have its answer, its usage is on its
+ * way to Redis, and a gateway killed at that moment loses nothing. Nothing waits for the reply; a failure hands
+ * the batch back to be written another way.
  */
 export class UsageStream {
   constructor(
@@ -54,5 +58,23 @@ export class UsageStream {
 
   append(batch: TimedUsage[], onFailed: (batch: TimedUsage[]) => void): void {
     this.redis.xadd(this.key, '*', 'u', encodeEntry(batch)).catch(() => onFailed(batch));
+  }
+
+  /** Calls `then` once what was appended has left this process (at once, unless the socket is backed up). */
+  flushed(then: () => void): void {
+    const socket = this.redis.stream;
+    if (socket.writableLength === 0) return then();
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.off('drain', once);
+      socket.off('close', once);
+      then();
+    };
+    const timer = setTimeout(once, FLUSH_WAIT_MS);
+    socket.once('drain', once);
+    socket.once('close', once);
   }
 }
