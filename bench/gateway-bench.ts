@@ -7,9 +7,12 @@
 //
 // usage: npx tsx bench/gateway-bench.ts [--duration 10] [--rounds 1] [--connections 64] [--moderate 4]
 //          [--rate 200] [--streams 16] [--interval 5] [--load-interval 1] [--paths direct,nginx,node,gateway,llm,forwarder,sealed]
+//          [--baseline <git revision>]
+// `--baseline` adds a `baseline` path: the gateway built from that revision (git archive), beside the current one,
+// on the same Postgres and Redis, to measure what a change costs. Redis's CPU is counted on every gateway path.
 // Traffic goes to 127.0.0.1 only. Needs nginx (/usr/sbin/nginx) for its path, PostgreSQL and redis-server binaries.
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +48,8 @@ const { values: options } = parseArgs({
     paths: { type: 'string', default: PATHS.join(',') },
     // Extra node flags for the gateway process, e.g. --cpu-prof.
     'gateway-node-flags': { type: 'string', default: '' },
+    // A git revision whose gateway runs as the `baseline` path.
+    baseline: { type: 'string' },
   },
 });
 const durationMs = Number(options.duration) * 1000;
@@ -52,7 +57,7 @@ const rounds = Number(options.rounds);
 const connections = Number(options.connections);
 const interval = Number(options.interval);
 const loadInterval = Number(options['load-interval']);
-const paths = PATHS.filter((path) => options.paths.split(',').includes(path));
+const paths = PATHS.filter((path) => options.paths.split(',').includes(path) && (path !== 'baseline' || options.baseline !== undefined));
 const wants = (...names: PathName[]) => names.some((name) => paths.includes(name));
 
 const scenarios: Scenario[] = [
@@ -75,6 +80,15 @@ function bundle(cwd: string, entry: string, outfile: string): void {
   if (build.status !== 0) throw new Error(`could not bundle ${entry}`);
 }
 
+/** A git revision's tree in `dir`, using this checkout's node_modules (so its workspace packages are this checkout's). */
+async function checkOut(revision: string, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const archive = spawnSync('sh', ['-c', 'git archive "$0" | tar -x -C "$1"', revision, dir], { cwd: ROOT, stdio: 'inherit' });
+  if (archive.status !== 0) throw new Error(`could not check out ${revision}`);
+  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gguf-bench-'));
   // PostgreSQL runs as its own user when we are root and must reach its directory.
@@ -83,7 +97,8 @@ async function main(): Promise<void> {
   const processes = new BenchProcesses(ROOT, log.fd);
   let stopServices: () => Promise<void> = async () => undefined;
   try {
-    const [pgPort, redisPort, upstreamPort, nginxPort, nodePort, gatewayPort, forwarderPort] = await Promise.all([
+    const [pgPort, redisPort, upstreamPort, nginxPort, nodePort, gatewayPort, forwarderPort, baselinePort] = await Promise.all([
+      freePort(),
       freePort(),
       freePort(),
       freePort(),
@@ -125,12 +140,13 @@ async function main(): Promise<void> {
     }
 
     let tenant = { apiKey: '', deploymentIds: ['', ''] };
-    if (wants('gateway', 'llm', 'sealed')) {
+    if (wants('gateway', 'llm', 'sealed', 'baseline')) {
       const [postgres, redis] = await Promise.all([
         startLocalPostgres({ dataDir: join(dir, 'postgres'), port: pgPort, password: 'bench', database: 'gguf_bench', ephemeral: true }),
         startLocalRedis({ dataDir: join(dir, 'redis'), port: redisPort }),
       ]);
       stopServices = async () => void (await Promise.allSettled([postgres.stop(), redis.stop()]));
+      serves(redis.process.child, 'redis', ['gateway', 'llm', 'sealed', 'baseline']);
       await applyMigrations(postgres.url);
       tenant = await seedTenant(postgres.url, [local(upstreamPort), local(forwarderPort)]);
 
@@ -139,23 +155,32 @@ async function main(): Promise<void> {
       if (build.status !== 0) throw new Error('could not build the gateway');
       const limit = '100000000';
       const gatewayFlags = options['gateway-node-flags'].split(' ').filter(Boolean);
-      const gateway = processes.start(process.execPath, [...gatewayFlags, 'apps/gateway/dist/main.js'], {
-        ...process.env,
-        DATABASE_URL: postgres.url,
-        REDIS_URL: redis.url,
-        SECRETS_KEY,
-        GATEWAY_PORT: String(gatewayPort),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'production',
-        // Limits are checked and counted, just set too high to refuse anything.
-        GATEWAY_KEY_RPM: limit,
-        GATEWAY_ORG_RPM: limit,
-        GATEWAY_KEY_MAX_STREAMS: limit,
-        GATEWAY_ORG_MAX_STREAMS: limit,
-      });
-      serves(gateway, 'gateway', ['gateway', 'llm', 'sealed']);
+      const startGateway = (root: string, port: number, prefix: string) =>
+        processes.start(process.execPath, [...gatewayFlags, join(root, 'apps/gateway/dist/main.js')], {
+          ...process.env,
+          DATABASE_URL: postgres.url,
+          REDIS_URL: redis.url,
+          SECRETS_KEY,
+          GATEWAY_PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          NODE_ENV: 'production',
+          // Limits are checked and counted, just set too high to refuse anything.
+          GATEWAY_KEY_RPM: limit,
+          GATEWAY_ORG_RPM: limit,
+          GATEWAY_KEY_MAX_STREAMS: limit,
+          GATEWAY_ORG_MAX_STREAMS: limit,
+          // Redis keys (the usage stream among them) of its own, as another product sharing the Redis would.
+          GATEWAY_RATE_LIMIT_PREFIX: prefix,
+        });
+      serves(startGateway(ROOT, gatewayPort, 'gguf:rl'), 'gateway', ['gateway', 'llm', 'sealed']);
       ready.push(waitUntilAnswering(`${local(gatewayPort)}/healthz`));
+      if (wants('baseline')) {
+        const baselineRoot = await checkOut(options.baseline!, join(dir, 'baseline'));
+        bundle(join(baselineRoot, 'apps/gateway'), 'src/main.ts', 'dist/main.js');
+        serves(startGateway(baselineRoot, baselinePort, 'gguf:baseline'), 'gateway', ['baseline']);
+        ready.push(waitUntilAnswering(`${local(baselinePort)}/healthz`));
+      }
     }
     await Promise.all(ready);
 
@@ -170,6 +195,7 @@ async function main(): Promise<void> {
       { name: 'llm', ...viaGateway(tenant.deploymentIds[0]!), path: `/api/llm${completions}` },
       { name: 'forwarder', origin: local(forwarderPort), path: completions, headers: {} },
       { name: 'sealed', ...viaGateway(tenant.deploymentIds[1]!) },
+      { name: 'baseline', ...viaGateway(tenant.deploymentIds[0]!), origin: local(baselinePort) },
     ];
     const targets = allTargets.filter((target) => paths.includes(target.name));
 

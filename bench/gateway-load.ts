@@ -6,7 +6,7 @@ import { Pool } from 'undici';
 /** The upstream sends this many events per streamed answer; fewer counts as an error. */
 export const EVENTS_PER_STREAM = 16;
 
-export const PATHS = ['direct', 'nginx', 'node', 'gateway', 'llm', 'forwarder', 'sealed'] as const;
+export const PATHS = ['direct', 'nginx', 'node', 'gateway', 'llm', 'forwarder', 'sealed', 'baseline'] as const;
 export type PathName = (typeof PATHS)[number];
 
 export interface Target {

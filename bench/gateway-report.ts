@@ -8,6 +8,8 @@ const THROUGHPUT_RATIOS: [PathName, PathName][] = [
   ['gateway', 'node'],
   // The organization endpoint (the deployment resolved from `model`) against the deployment's own URL.
   ['llm', 'gateway'],
+  // The gateway as it is against an earlier revision of it (--baseline), in the same run.
+  ['gateway', 'baseline'],
   ['node', 'nginx'],
   ['nginx', 'direct'],
 ];
