@@ -221,6 +221,18 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByTestId('model-aliases').getByText('claude-*').first().waitFor();
   await page.locator('[data-testid="status"][data-status="running"]').first().waitFor();
 
+  // A model name another deployment answers to is refused (409) on its field, naming that deployment.
+  await nav(page, 'Deployments');
+  await page.getByRole('link', { name: 'New deployment' }).first().click();
+  await page.getByLabel('Name', { exact: true }).fill('clash');
+  await page.getByLabel('Model name').fill('tiny');
+  await page.getByRole('tab', { name: 'Model store' }).click();
+  await page.getByLabel('File in the model store').fill(LIBRARY_MODEL);
+  await page.getByLabel('GPUs', { exact: true }).selectOption('0');
+  await page.getByRole('button', { name: 'Create deployment' }).click();
+  await page.locator('#model_name-error').filter({ hasText: "The model name 'tiny' is already the model name of deployment 'tiny-chat'" }).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/deployments/new');
+
   // The organization endpoint: its base URL copied, the model table, the default deployment chosen.
   await nav(page, 'Endpoint');
   expect(await page.getByTestId('org-openai-base-url').textContent()).toBe(`${endpoint}/v1`);
