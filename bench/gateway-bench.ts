@@ -12,20 +12,19 @@
 // on the same Postgres and Redis, to measure what a change costs. Redis's CPU is counted on every gateway path.
 // Traffic goes to 127.0.0.1 only. Needs nginx (/usr/sbin/nginx) for its path, PostgreSQL and redis-server binaries.
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
+import { bundle, buildGateway, ROOT } from './bench-build';
 import { BenchProcesses, waitUntilAnswering } from './bench-processes';
 import { EVENTS_PER_STREAM, load, merge, type PathName, PATHS, type Result, type Scenario, type Target } from './gateway-load';
 import { printScenario } from './gateway-report';
 import { cpuSeconds } from './process-cpu';
 import { SECRETS_KEY, seedTenant } from './gateway-seed';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NGINX = '/usr/sbin/nginx';
 
 const { values: options } = parseArgs({
@@ -72,21 +71,6 @@ function describeMachine(): string {
   // nginx prints its version on stderr.
   const nginx = wants('nginx') ? `, ${spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.trim().replace('nginx version: ', '')}` : '';
   return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}${nginx}`;
-}
-
-/** Builds `entry` the way the apps are built for `npm start`, so nothing runs through tsx's transform. */
-function bundle(cwd: string, entry: string, outfile: string): void {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle-app.mjs'), entry, outfile], { cwd, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error(`could not bundle ${entry}`);
-}
-
-/** A git revision's tree in `dir`, using this checkout's node_modules (so its workspace packages are this checkout's). */
-async function checkOut(revision: string, dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const archive = spawnSync('sh', ['-c', 'git archive "$0" | tar -x -C "$1"', revision, dir], { cwd: ROOT, stdio: 'inherit' });
-  if (archive.status !== 0) throw new Error(`could not check out ${revision}`);
-  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
 }
 
 async function main(): Promise<void> {
@@ -151,8 +135,7 @@ async function main(): Promise<void> {
       tenant = await seedTenant(postgres.url, [local(upstreamPort), local(forwarderPort)]);
 
       // The gateway as it ships: the bundle `npm start` builds and runs, not the TypeScript sources through tsx.
-      const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gguf/gateway'], { cwd: ROOT, stdio: 'inherit' });
-      if (build.status !== 0) throw new Error('could not build the gateway');
+      await buildGateway(undefined, dir);
       const limit = '100000000';
       const gatewayFlags = options['gateway-node-flags'].split(' ').filter(Boolean);
       const startGateway = (root: string, port: number, prefix: string) =>
@@ -176,8 +159,7 @@ async function main(): Promise<void> {
       serves(startGateway(ROOT, gatewayPort, 'gguf:rl'), 'gateway', ['gateway', 'llm', 'sealed']);
       ready.push(waitUntilAnswering(`${local(gatewayPort)}/healthz`));
       if (wants('baseline')) {
-        const baselineRoot = await checkOut(options.baseline!, join(dir, 'baseline'));
-        bundle(join(baselineRoot, 'apps/gateway'), 'src/main.ts', 'dist/main.js');
+        const baselineRoot = await buildGateway(options.baseline!, join(dir, 'baseline'));
         serves(startGateway(baselineRoot, baselinePort, 'gguf:baseline'), 'gateway', ['baseline']);
         ready.push(waitUntilAnswering(`${local(baselinePort)}/healthz`));
       }
