@@ -125,19 +125,26 @@ describe('token budgets', () => {
     await eventually(async () => (await Promise.all([first, second, third].map((url) => chat(url, key)))).every((status) => status === 200), 15_000);
   });
 
-  it('count usage written straight to Postgres while Redis is down, and lose none of it', { timeout: 120_000 }, async () => {
-    const { key, id } = await keyWithBudget(null);
-    expect(await chat(h.url, key)).toBe(200);
+  it('count usage written straight to Postgres while Redis is down, lose none of it, and rebuild the budget counters it went past', { timeout: 120_000 }, async () => {
+    // A Redis that keeps its data across the outage (append-only file), so the counter comes back, out of date.
+    await redis.stop();
+    redis = await startLocalRedis({ dataDir, port, persistent: true });
+    const { key, id } = await keyWithBudget(1_000_000);
+    const counter = `${h.gateway.context.env.GATEWAY_RATE_LIMIT_PREFIX}:budget:${budgetMonth(Date.now()).label}:${id}`;
+    await eventually(async () => (await chat(h.url, key)) === 200, 15_000);
     // Stopped once the stream is written: a Redis that loses its data loses what was not yet moved (see docs/gateway.md).
-    await eventually(async () => (await requestsInPostgres(id)) === 1, 15_000);
+    await eventually(async () => (await requestsInPostgres(id)) === 1 && (await h.redis.get(counter)) === String(await tokensInPostgres(id)), 15_000);
     await redis.stop();
     let answered = 1;
     for (let i = 0; i < 10; i++) if ((await chat(h.url, key)) === 200) answered++;
     expect(answered).toBe(11);
     await eventually(async () => (await requestsInPostgres(id)) === answered, 15_000);
-    redis = await startLocalRedis({ dataDir, port });
+
+    redis = await startLocalRedis({ dataDir, port, persistent: true });
     await eventually(async () => h.redis.status === 'ready', 15_000);
     for (let i = 0; i < 5; i++) if ((await chat(h.url, key)) === 200) answered++;
     await eventually(async () => (await requestsInPostgres(id)) === answered, 15_000);
+    // The counter Redis brought back missed the outage's usage: it was dropped, and rebuilt from usage_hourly.
+    await eventually(async () => (await h.redis.get(counter)) === String(await tokensInPostgres(id)), 15_000);
   });
 });
