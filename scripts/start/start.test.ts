@@ -10,8 +10,8 @@ import { ROOT } from '../lib/ensure-deps.mjs';
 
 /**
  * `npm start` end to end, on embedded defaults: no DATABASE_URL or REDIS_URL, so it runs its own
- * PostgreSQL and Redis under DATA_DIR; builds and starts the three apps; Ctrl-C stops everything;
- * a second start finds the same data.
+ * PostgreSQL and Redis under DATA_DIR; builds and starts the three apps; a killed app is restarted while the
+ * others run on; Ctrl-C stops everything; a second start finds the same data.
  */
 let dataDir: string;
 const running: ChildProcess[] = [];
@@ -47,7 +47,7 @@ async function healthz(port: number) {
 }
 
 describe('npm start', () => {
-  it('runs the whole product on embedded defaults, stops on Ctrl-C and keeps its data', { timeout: 600_000 }, async () => {
+  it('runs the whole product on embedded defaults, restarts a killed gateway, stops on Ctrl-C and keeps its data', { timeout: 600_000 }, async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'gguf-start-'));
     await chmod(dataDir, 0o755);
     const [web, gateway, worker, postgres, redis] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
@@ -85,9 +85,24 @@ describe('npm start', () => {
     // A secret an older version stored in plain text: the next start seals it before the apps start.
     await sql(`UPDATE organizations SET hf_token_secret = 'hf_legacy_plaintext_token'`);
 
+    // A gateway killed outright is restarted; the web app and the worker keep running as they were.
+    const pidOf = (app: string, verb = 'Started') => Number(new RegExp(`${verb} ${app} \\(pid (\\d+)\\)`).exec(first.output())?.[1]);
+    const [webPid, gatewayPid, workerPid] = [pidOf('web'), pidOf('gateway'), pidOf('worker')];
+    process.kill(gatewayPid, 'SIGKILL');
+    const deadline = Date.now() + 120_000;
+    while (!first.output().includes('gateway is back.') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(first.output()).toContain('gateway was killed (SIGKILL); restarting it in 1s');
+    expect(first.output()).toContain('gateway is back.');
+    expect(pidOf('gateway', 'Restarted')).not.toBe(gatewayPid);
+    for (const port of [web, gateway, worker]) expect((await healthz(port)).status).toBe(200);
+    expect(pidOf('web')).toBe(webPid);
+    expect(pidOf('worker')).toBe(workerPid);
+    for (const pid of [webPid, workerPid]) expect(() => process.kill(pid, 0)).not.toThrow();
+
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
     for (const port of [web, gateway, worker, postgres, redis]) await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    for (const pid of [webPid, pidOf('gateway', 'Restarted'), workerPid]) expect(() => process.kill(pid, 0)).toThrow();
 
     const second = await start(env);
     for (const port of [web, gateway, worker]) expect((await healthz(port)).status).toBe(200);
