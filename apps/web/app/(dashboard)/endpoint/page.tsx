@@ -2,9 +2,9 @@ import { getCurrentOrganization, listModels, type OrganizationModelObject } from
 import { isGlob } from '@gguf/core';
 import Link from 'next/link';
 import { Badge, StatusBadge } from '../../../components/badge';
+import { BaseUrls } from '../../../components/base-urls';
 import { buttonClass } from '../../../components/button';
 import { Card, PageHeader } from '../../../components/card';
-import { CopyField } from '../../../components/copy-button';
 import { EmptyState } from '../../../components/states';
 import { Table, Td } from '../../../components/table';
 import { requireOrgScope } from '../../../lib/dashboard/session';
@@ -29,17 +29,7 @@ export default async function EndpointPage() {
       <PageHeader title="Endpoint" description="One base URL for all of the organization's models: the request's model picks the deployment." />
 
       <Card title="Base URLs">
-        <div className="grid gap-4 md:grid-cols-2">
-          <CopyField label="OpenAI SDK base URL" value={endpoint.openai_base_url} testId="org-openai-base-url" />
-          <CopyField label="Anthropic SDK / Claude Code base URL" value={endpoint.base_url} testId="org-anthropic-base-url" />
-        </div>
-        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Authenticate with a key from the{' '}
-          <Link href="/api-keys" className="text-indigo-600 hover:underline dark:text-indigo-400">
-            API keys
-          </Link>{' '}
-          page (<code>Authorization: Bearer</code> or <code>x-api-key</code>). <code>GET …/v1/models</code> lists the models the key may use.
-        </p>
+        <BaseUrls urls={endpoint} testIdPrefix="org-" note={<><code>GET …/v1/models</code> lists the models the key may use.</>} />
       </Card>
 
       <Card title="Models">

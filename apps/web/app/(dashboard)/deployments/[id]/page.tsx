@@ -4,6 +4,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { AutoRefresh } from '../../../../components/auto-refresh';
 import { Badge, StatusBadge } from '../../../../components/badge';
+import { BaseUrls } from '../../../../components/base-urls';
 import { BarChart } from '../../../../components/bar-chart';
 import { buttonClass } from '../../../../components/button';
 import { Card } from '../../../../components/card';
@@ -114,17 +115,15 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
       </Card>
 
       <Card title="Its own base URL">
-        <div className="grid gap-4 md:grid-cols-2">
-          <CopyField label="OpenAI SDK base URL" value={deployment.openai_base_url} testId="openai-base-url" />
-          <CopyField label="Anthropic SDK / Claude Code base URL" value={deployment.base_url} testId="anthropic-base-url" />
-        </div>
-        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Authenticate with an API key from the{' '}
-          <Link href="/api-keys" className="text-indigo-600 hover:underline dark:text-indigo-400">
-            API keys
-          </Link>{' '}
-          page, as <code>Authorization: Bearer</code> or <code>x-api-key</code>. This URL reaches this deployment alone, so <code>model</code> can be anything, e.g. <code>local</code>.
-        </p>
+        <BaseUrls
+          urls={deployment}
+          testIdPrefix=""
+          note={
+            <>
+              This URL reaches this deployment alone, so <code>model</code> can be anything, e.g. <code>local</code>.
+            </>
+          }
+        />
         <div className="mt-4">
           <CodeTabs snippets={deploymentSnippets(deployment)} />
         </div>
