@@ -17,4 +17,15 @@ describe('usageInJson', () => {
     expect(tokens).toEqual({ input: 1, output: 6 });
     expect(readUsage(null, tokens)).toBe(false);
   });
+
+  it('counts the prompt tokens read from the cache as input on Anthropic routes, as OpenAI’s prompt_tokens already does', () => {
+    const tokens: Tokens = { input: 0, output: 0 };
+    readUsage({ input_tokens: 11, cache_read_input_tokens: 12_229, output_tokens: 0 }, tokens);
+    expect(tokens).toEqual({ input: 12_240, output: 0 });
+    readUsage({ prompt_tokens: 12_240, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 12_229 } }, tokens);
+    expect(tokens).toEqual({ input: 12_240, output: 3 });
+    // A later event with only output (message_delta) leaves the input as it was.
+    readUsage({ output_tokens: 7 }, tokens);
+    expect(tokens).toEqual({ input: 12_240, output: 7 });
+  });
 });

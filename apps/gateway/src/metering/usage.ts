@@ -6,11 +6,19 @@ export interface Tokens {
 
 const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined);
 
-/** Reads a `usage` object of either protocol into `into`; fields it does not carry are left as they were. */
+/**
+ * Reads a `usage` object of either protocol into `into`; fields it does not carry are left as they were.
+ * Input means every prompt token the request carried: OpenAI's `prompt_tokens` counts those read from
+ * llama-server's prompt cache, Anthropic's `input_tokens` does not (they are `cache_read_input_tokens`), so
+ * the two are added there, and a Claude Code turn read from the cache is not metered as a handful of tokens.
+ */
 export function readUsage(usage: unknown, into: Tokens): boolean {
   if (typeof usage !== 'object' || usage === null) return false;
   const u = usage as Record<string, unknown>;
-  const input = count(u.prompt_tokens) ?? count(u.input_tokens);
+  const anthropicInput = count(u.input_tokens);
+  const input =
+    count(u.prompt_tokens) ??
+    (anthropicInput === undefined ? undefined : anthropicInput + (count(u.cache_read_input_tokens) ?? 0) + (count(u.cache_creation_input_tokens) ?? 0));
   const output = count(u.completion_tokens) ?? count(u.output_tokens);
   if (input !== undefined) into.input = input;
   if (output !== undefined) into.output = output;
