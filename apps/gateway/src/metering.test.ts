@@ -37,10 +37,12 @@ describe('metering', () => {
     add(streamed.input, streamed.output);
 
     const message = await anthropic.messages.create({ model: 'local', max_tokens: 100, messages: [{ role: 'user', content: 'Hello there' }] });
-    add(message.usage.input_tokens, message.usage.output_tokens);
+    // Anthropic's input_tokens leaves out what the prompt cache served; the meter counts every prompt token.
+    const anthropicInput = (u: Anthropic.Usage) => u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0);
+    add(anthropicInput(message.usage), message.usage.output_tokens);
 
     const final = await anthropic.messages.stream({ model: 'local', max_tokens: 100, messages: [{ role: 'user', content: 'Hello again' }] }).finalMessage();
-    add(final.usage.input_tokens, final.usage.output_tokens);
+    add(anthropicInput(final.usage), final.usage.output_tokens);
 
     await eventually(async () => {
       const rows = await h.db.usageHourly.findMany({ where: { apiKeyId, deploymentId } });

@@ -3,6 +3,7 @@ import type Dockerode from 'dockerode';
 import { LineSplitter } from '../lines';
 import { LABELS, RuntimeUnavailableError } from '../types';
 import type { HelperFailure, HelperMessage } from '../helper-protocol';
+import { Turns } from '../turns';
 import { Demuxer, demuxBuffer } from './demux';
 
 /** How the image runs the helper program (apps/worker/src/node-helper). */
@@ -36,6 +37,9 @@ export interface NodeHelperOptions {
  * a token; every container drops all capabilities but the few the job needs.
  */
 export class NodeHelper {
+  /** A server's forwarder is made, checked and removed one call at a time. */
+  private readonly forwarders = new Turns();
+
   constructor(private readonly options: NodeHelperOptions) {}
 
   get image(): string {
@@ -120,7 +124,11 @@ export class NodeHelper {
   }
 
   /** Makes sure a forwarder serves `port` on `host` for the server whose directory is `runDir`; it runs as the server's user. */
-  async ensureForwarder(server: string, host: string, port: number, runDir: string, user: string): Promise<void> {
+  ensureForwarder(server: string, host: string, port: number, runDir: string, user: string): Promise<void> {
+    return this.forwarders.run(server, () => this.startForwarder(server, host, port, runDir, user));
+  }
+
+  private async startForwarder(server: string, host: string, port: number, runDir: string, user: string): Promise<void> {
     const { docker, image, nodeId } = this.options;
     const name = forwarderName(server);
     const existing = await docker
@@ -152,18 +160,26 @@ export class NodeHelper {
     await sleep(300);
     const state = await container.inspect();
     if (!state.State.Running) {
-      const logs = demuxBuffer((await container.logs({ stdout: true, stderr: true, tail: 5 })) as Buffer);
+      const logs = await container
+        .logs({ stdout: true, stderr: true, tail: 5 })
+        .then((buffer) => demuxBuffer(buffer as Buffer))
+        .catch(() => '');
       await container.remove({ force: true }).catch(() => undefined);
       if (/EADDRINUSE/.test(logs)) throw new RuntimeUnavailableError(`couldn't bind HTTP server socket, hostname: ${host}, port: ${port}`);
       throw new RuntimeUnavailableError(`the forwarder of port ${port} stopped: ${logs.trim().split('\n').at(-1) ?? 'no output'}`);
     }
   }
 
-  async removeForwarder(server: string): Promise<void> {
-    await this.options.docker
-      .getContainer(forwarderName(server))
-      .remove({ force: true })
-      .catch(() => undefined);
+  removeForwarder(server: string): Promise<void> {
+    return this.forwarders.run(server, () =>
+      this.options.docker
+        .getContainer(forwarderName(server))
+        .remove({ force: true })
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
+    );
   }
 }
 
