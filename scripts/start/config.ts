@@ -16,7 +16,8 @@ export const startEnv = z.object({
   GATEWAY_PORT: port.default(3001),
   WORKER_PORT: port.default(3002),
   HOST: z.string().default('0.0.0.0'),
-  PUBLIC_GATEWAY_URL: httpUrl.default('http://localhost:3001'),
+  // What SDK base URLs are built on, and where the dashboard is reached; http://localhost:<port> when unset.
+  PUBLIC_GATEWAY_URL: httpUrl.optional(),
   PUBLIC_WEB_URL: httpUrl.optional(),
   // The platform admin seeded on first start; the password is generated and printed once when unset.
   ADMIN_EMAIL: z.email('must be an email address').default('admin@localhost.localdomain'),
@@ -31,6 +32,11 @@ export const startEnv = z.object({
 });
 
 export type StartEnv = z.infer<typeof startEnv>;
+
+/** The public URLs the apps are given: the configured ones, else this machine's ports. */
+export function publicUrls(env: StartEnv): { gateway: string; web: string } {
+  return { gateway: env.PUBLIC_GATEWAY_URL ?? `http://localhost:${env.GATEWAY_PORT}`, web: env.PUBLIC_WEB_URL ?? `http://localhost:${env.WEB_PORT}` };
+}
 
 export function dataDirOf(env: StartEnv, root: string): string {
   return env.DATA_DIR ?? join(root, '.data');

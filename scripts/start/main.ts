@@ -5,7 +5,7 @@ import { createDatabase } from '@gguf/db';
 import { applyMigrations, describeReports, rotateStoredSecrets, sealPlaintextSecrets, seedPlatformAdmin } from '@gguf/db/migrate';
 import { parseEnv, EnvError, SecretBox } from '@gguf/core';
 import { appSpecs } from './apps';
-import { dataDirOf, startEnv } from './config';
+import { dataDirOf, publicUrls, startEnv } from './config';
 import { startInfrastructure } from './infrastructure';
 import { loadOrCreateSecrets } from './secrets';
 import { SupervisedApp } from './supervisor';
@@ -16,6 +16,7 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const env = parseEnv('npm start', startEnv);
   const dataDir = dataDirOf(env, ROOT);
+  const urls = publicUrls(env);
   // 0755: when run as root, PostgreSQL runs as the postgres user and must reach its own directory below.
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
   const { secrets, created } = await loadOrCreateSecrets(dataDir);
@@ -59,9 +60,9 @@ async function main(): Promise<void> {
       AUTH_SECRET: env.AUTH_SECRET ?? secrets.authSecret,
       SECRETS_KEY: secretsKey,
       NEXTAUTH_SECRET: env.AUTH_SECRET ?? secrets.authSecret,
-      PUBLIC_GATEWAY_URL: env.PUBLIC_GATEWAY_URL,
-      PUBLIC_WEB_URL: env.PUBLIC_WEB_URL ?? `http://localhost:${env.WEB_PORT}`,
-      NEXTAUTH_URL: env.PUBLIC_WEB_URL ?? `http://localhost:${env.WEB_PORT}`,
+      PUBLIC_GATEWAY_URL: urls.gateway,
+      PUBLIC_WEB_URL: urls.web,
+      NEXTAUTH_URL: urls.web,
       WEB_PORT: String(env.WEB_PORT),
       GATEWAY_PORT: String(env.GATEWAY_PORT),
       WORKER_PORT: String(env.WORKER_PORT),
@@ -78,7 +79,8 @@ async function main(): Promise<void> {
     say('');
     say('GGUF Cloud is running.');
     say(`  Dashboard and REST API  http://localhost:${env.WEB_PORT}`);
-    say(`  Gateway (SDK base)      ${env.PUBLIC_GATEWAY_URL}/api/gguf/{deployment_id}`);
+    say(`  LLM endpoint (SDK base) ${urls.gateway}/api/llm   (model picks the deployment; OpenAI: …/api/llm/v1)`);
+    say(`  One deployment          ${urls.gateway}/api/gguf/{deployment_id}`);
     say(`  Worker health           http://localhost:${env.WORKER_PORT}/healthz`);
     say(`  PostgreSQL              ${infra.describe.postgres}`);
     say(`  Redis                   ${infra.describe.redis}`);

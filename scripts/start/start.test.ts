@@ -71,6 +71,10 @@ describe('npm start', () => {
     expect(first.output()).toContain('Admin sign-in           ops@example.com');
     expect(first.output()).toContain(`Admin password          ${secrets.adminPassword}`);
     expect(first.output()).toContain('Sign-up                 by invitation');
+    // The SDK base URL it prints is the organization endpoint, and the gateway answers Claude Code's probe of it.
+    const llm = /LLM endpoint \(SDK base\) (\S+)/.exec(first.output())?.[1];
+    expect(llm).toBe(`http://localhost:${gateway}/api/llm`);
+    expect((await fetch(`http://127.0.0.1:${gateway}/api/llm`, { method: 'HEAD' })).status).toBe(200);
     expect(first.output()).toContain(`ADMIN_TOKEN             ${secrets.adminToken}`);
     expect(secrets.secretsKey.length).toBeGreaterThanOrEqual(32);
     const sql = async <T,>(query: string): Promise<T[]> => {
