@@ -1,11 +1,11 @@
 import { renderPrompt } from './chat-template';
 import type { Exchange, Route } from './context';
 import { anthropicTurns, isRecord, type Turn } from './conversation';
-import { generate, type PromptRun, refuseGeneration, startPrompt, withSlot } from './generation';
+import { generate, GenerationError, type PromptRun, refuseGeneration, startPrompt, withSlot } from './generation';
 import { randomId } from './ids';
 import { limitsFrom, planReply, type TextReply, type ToolChoice, type ToolDef, type ToolReply } from './reply';
 import { chatMessagesRefusal, jinjaRefusal } from './llama-checks';
-import { startEventStream, writeEvent } from './sse';
+import { EventStream } from './sse';
 
 const DEFAULT_MAX_TOKENS = 4096;
 
@@ -83,14 +83,14 @@ function usage(run: PromptRun, outputTokens: number) {
   return { cache_read_input_tokens: run.cachedTokens, input_tokens: run.promptTokens - run.cachedTokens, output_tokens: outputTokens };
 }
 
+/** server-task.cpp's to_json_anthropic*: a stop word ends the turn like EOS does (the word is in stop_sequence). */
 function stopReason(plan: TextReply | ToolReply): string {
   if (plan.kind === 'tool') return 'tool_use';
-  if (plan.finish === 'length') return 'max_tokens';
-  return plan.stopSequence === undefined ? 'end_turn' : 'stop_sequence';
+  return plan.finish === 'length' ? 'max_tokens' : 'end_turn';
 }
 
 async function messages(ex: Exchange): Promise<void> {
-  const { body, res } = ex;
+  const { body } = ex;
   const parsed = conversation(ex);
   if (!parsed) return;
   const { turns, prompt } = parsed;
@@ -113,7 +113,9 @@ async function messages(ex: Exchange): Promise<void> {
   await withSlot(ex, prompt, async (lease) => {
     const run = startPrompt(ex, lease, prompt);
     if (body.stream !== true) {
-      if (!(await generate(ex, lease, run, plan.pieces, () => undefined))) return;
+      const done = await generate(ex, lease, run, plan.pieces, () => undefined);
+      if (!done) return;
+      if (done instanceof GenerationError) return ex.fail(500, done.message);
       const content =
         plan.kind === 'tool'
           ? [{ type: 'tool_use', id: toolUseId, name: plan.name, input: JSON.parse(plan.argumentsJson) as unknown }]
@@ -128,27 +130,36 @@ async function messages(ex: Exchange): Promise<void> {
       return;
     }
 
-    startEventStream(res);
-    writeEvent(res, 'message_start', {
-      type: 'message_start',
-      message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usage(run, 0) },
-    });
-    const block = plan.kind === 'tool' ? { type: 'tool_use', id: toolUseId, name: plan.name, input: {} } : { type: 'text', text: '' };
-    writeEvent(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: block });
-    writeEvent(res, 'ping', { type: 'ping' });
+    const stream = new EventStream(ex, 'anthropic');
+    // llama-server's first result (to_json_anthropic in server-task.cpp, when n_decoded is 1) carries message_start
+    // and the block's start with the first token; it sends no ping.
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
+      stream.event('message_start', {
+        type: 'message_start',
+        message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usage(run, 0) },
+      });
+      const block = plan.kind === 'tool' ? { type: 'tool_use', id: toolUseId, name: plan.name, input: {} } : { type: 'text', text: '' };
+      stream.event('content_block_start', { type: 'content_block_start', index: 0, content_block: block });
+    };
     const done = await generate(ex, lease, run, plan.pieces, (piece) => {
+      open();
       const delta = plan.kind === 'tool' ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece };
-      writeEvent(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta });
+      stream.event('content_block_delta', { type: 'content_block_delta', index: 0, delta });
     });
     if (!done) return;
-    writeEvent(res, 'content_block_stop', { type: 'content_block_stop', index: 0 });
-    writeEvent(res, 'message_delta', {
+    if (done instanceof GenerationError) return stream.fail(done.message);
+    open();
+    stream.event('content_block_stop', { type: 'content_block_stop', index: 0 });
+    stream.event('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason(plan), stop_sequence: stopSequence },
       usage: { output_tokens: plan.pieces.length },
     });
-    writeEvent(res, 'message_stop', { type: 'message_stop' });
-    res.end();
+    stream.event('message_stop', { type: 'message_stop' });
+    stream.end();
   });
 }
 

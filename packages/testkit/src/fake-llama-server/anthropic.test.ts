@@ -38,13 +38,13 @@ describe('messages', () => {
     expect(message.usage.output_tokens).toBe(16);
   });
 
-  it('reports max_tokens and stop_sequence endings', async () => {
+  it('reports max_tokens, and a stop sequence as llama-server does: end_turn, with the sequence named', async () => {
     const short = await client.messages.create({ model: MODEL, max_tokens: 2, messages });
     expect(short.stop_reason).toBe('max_tokens');
     expect(short.content).toEqual([{ type: 'text', text: 'This is' }]);
 
     const stopped = await client.messages.create({ model: MODEL, max_tokens: 100, stop_sequences: [' from'], messages });
-    expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: ' from', content: [{ type: 'text', text: 'This is a reply' }] });
+    expect(stopped).toMatchObject({ stop_reason: 'end_turn', stop_sequence: ' from', content: [{ type: 'text', text: 'This is a reply' }] });
   });
 
   it('streams text deltas the SDK assembles into the same message', async () => {
@@ -78,7 +78,6 @@ describe('messages', () => {
     expect(types).toEqual([
       'message_start',
       'content_block_start',
-      'ping',
       'content_block_delta',
       'content_block_delta',
       'content_block_delta',
@@ -86,6 +85,39 @@ describe('messages', () => {
       'message_delta',
       'message_stop',
     ]);
+  });
+
+  it('holds its status and headers until the first token: a failure before it is an ordinary error answer', async () => {
+    const response = await fetch(`${fake.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json', 'x-fake-error-after-tokens': '0' },
+      body: JSON.stringify({ model: MODEL, max_tokens: 3, stream: true, messages }),
+    });
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ type: 'error', error: { type: 'api_error', message: 'Compute error.' } });
+  });
+
+  it('reports a failure during generation inside the 200 stream as an error event, then ends the stream', async () => {
+    const response = await fetch(`${fake.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY, 'content-type': 'application/json', 'x-fake-error-after-tokens': '2' },
+      body: JSON.stringify({ model: MODEL, max_tokens: 100, stream: true, messages }),
+    });
+    expect(response.status).toBe(200);
+    const blocks = (await response.text()).split('\n\n').filter(Boolean);
+    expect(blocks.map((block) => block.split('\n')[0])).toEqual([
+      'event: message_start',
+      'event: content_block_start',
+      'event: content_block_delta',
+      'event: content_block_delta',
+      'event: error',
+    ]);
+    expect(JSON.parse(blocks.at(-1)!.split('\n')[1]!.slice('data: '.length))).toEqual({ code: 500, message: 'Compute error.', type: 'server_error' });
+
+    const stream = client.messages.stream({ model: MODEL, max_tokens: 100, messages }, { headers: { 'x-fake-error-after-tokens': '2' } });
+    const error = await stream.finalMessage().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as APIError).error).toEqual({ code: 500, message: 'Compute error.', type: 'server_error' });
   });
 
   it('uses a tool when asked, then answers its result', async () => {

@@ -20,8 +20,8 @@ afterAll(async () => {
 
 beforeEach(() => fake.resetStats());
 
-function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${fake.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers }, body });
+function post(path: string, body: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${fake.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers }, body, signal });
 }
 
 describe('auth', () => {
@@ -70,9 +70,19 @@ describe('per-request fault headers', () => {
   });
 
   it('x-fake-first-byte-delay-ms holds back the response headers', async () => {
-    const started = performance.now();
-    await client.chat.completions.create({ model: 'm', messages }, { headers: { 'x-fake-first-byte-delay-ms': '200' } });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    // With one slot, a request that is not held back takes the slot and is answered before any later one.
+    const held = new AbortController();
+    let heldAnswered = false;
+    const first = post('/v1/chat/completions', JSON.stringify({ messages }), { 'x-fake-first-byte-delay-ms': '60000' }, held.signal).then(
+      () => (heldAnswered = true),
+      () => undefined,
+    );
+    await vi.waitFor(() => expect(fake.stats().inferenceRequests).toBe(1));
+    expect((await post('/v1/chat/completions', JSON.stringify({ messages }))).status).toBe(200);
+    expect(heldAnswered).toBe(false);
+    held.abort();
+    await first;
+    await vi.waitFor(() => expect(fake.stats()).toMatchObject({ active: 0, aborted: 1 }));
   });
 
   it('x-fake-die-after-tokens cuts the connection mid-stream', async () => {
@@ -85,6 +95,34 @@ describe('per-request fault headers', () => {
     expect(received.join('')).toBe('This is');
     // The fake cut the connection itself: that is not a client abort.
     await vi.waitFor(() => expect(fake.stats()).toMatchObject({ active: 0, aborted: 0 }));
+  });
+
+  it('x-fake-error-after-tokens fails generation: an error answer before the first token, an error inside the 200 stream after it', async () => {
+    const before = await post('/v1/chat/completions', JSON.stringify({ messages, stream: true }), { 'x-fake-error-after-tokens': '0' });
+    expect(before.status).toBe(500);
+    expect(await before.json()).toEqual({ error: { code: 500, message: 'Compute error.', type: 'server_error' } });
+
+    const during = await post('/v1/chat/completions', JSON.stringify({ messages, stream: true }), { 'x-fake-error-after-tokens': '2' });
+    expect(during.status).toBe(200);
+    const events = (await during.text()).split('\n\n').filter(Boolean);
+    // The role chunk and two tokens, then the error; the stream ends normally, without [DONE].
+    expect(events).toHaveLength(4);
+    expect(events.at(-1)).toBe('data: {"error":{"code":500,"message":"Compute error.","type":"server_error"}}');
+
+    const nonStreamed = await client.chat.completions.create({ model: 'm', messages }, { headers: { 'x-fake-error-after-tokens': '2' } }).catch((e: unknown) => e);
+    expect(nonStreamed).toBeInstanceOf(OpenAI.InternalServerError);
+
+    const stream = await client.chat.completions.create({ model: 'm', messages, stream: true }, { headers: { 'x-fake-error-after-tokens': '2' } });
+    const received: string[] = [];
+    const consume = async () => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    };
+    const error = await consume().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as APIError).message).toContain('Compute error.');
+    expect(received.join('')).toBe('This is');
+    // Nobody disconnected: the fake ended each stream itself.
+    expect(fake.stats()).toMatchObject({ active: 0, aborted: 0 });
   });
 });
 
@@ -101,9 +139,10 @@ describe('client disconnects', () => {
     })().catch(() => undefined);
     await vi.waitFor(() => expect(fake.stats()).toMatchObject({ aborted: 1, active: 0 }));
     const produced = fake.stats().predictedTokens;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(fake.stats().predictedTokens).toBe(produced);
-    expect(produced).toBeLessThan(3);
+    // The one slot is free only once the abandoned generation has stopped; had it gone on, its remaining
+    // tokens would be counted before this request's.
+    const next = await client.chat.completions.create({ model: 'm', messages, max_tokens: 3 });
+    expect(fake.stats().predictedTokens).toBe(produced + next.usage!.completion_tokens);
   });
 });
 

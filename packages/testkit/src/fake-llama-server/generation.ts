@@ -42,6 +42,15 @@ function timings(run: PromptRun, promptMs: number, predictedN: number, predicted
   };
 }
 
+/**
+ * A generation that failed partway, as when llama_decode fails in update_slots (tools/server/server-context.cpp)
+ * and the slot's task gets send_error with "Compute error.". Non-streamed, it is the answer (500); streamed, see
+ * EventStream.fail.
+ */
+export class GenerationError {
+  constructor(readonly message: string) {}
+}
+
 const EXIT_AFTER_TOKENS_LINES = ['llama/src/llama-context.cpp:1012: GGML_ASSERT(n_tokens_all <= cparams.n_batch) failed'];
 
 /**
@@ -67,11 +76,18 @@ export function startPrompt(ex: Exchange, lease: SlotLease, prompt: readonly str
 
 /**
  * "Generates" the given tokens: waits the token delay before each, hands it to `emit`, leaves it in the slot,
- * and applies the fault knobs. Returns the timings when all tokens were produced, or undefined when the
- * exchange ended early (client gone, connection killed, process crashed) and the caller must not write anything more.
+ * and applies the fault knobs. Returns the timings when all tokens were produced, a GenerationError when
+ * generation failed (the caller reports it), or undefined when the exchange ended early (client gone,
+ * connection killed, process crashed) and the caller must not write anything more.
  */
-export async function generate(ex: Exchange, lease: SlotLease, run: PromptRun, pieces: string[], emit: (piece: string) => void): Promise<Timings | undefined> {
-  const { tokenDelayMs, dieAfterTokens, exitAfterTokens } = ex.knobs;
+export async function generate(
+  ex: Exchange,
+  lease: SlotLease,
+  run: PromptRun,
+  pieces: string[],
+  emit: (piece: string) => void,
+): Promise<Timings | GenerationError | undefined> {
+  const { tokenDelayMs, dieAfterTokens, errorAfterTokens, exitAfterTokens } = ex.knobs;
   const generationStart = performance.now();
   const promptMs = generationStart - ex.startedAt;
   ex.server.stats.promptTokens += run.promptTokens;
@@ -81,6 +97,7 @@ export async function generate(ex: Exchange, lease: SlotLease, run: PromptRun, p
       await ex.kill();
       return undefined;
     }
+    if (produced === errorAfterTokens) return new GenerationError('Compute error.');
     if (produced === exitAfterTokens) {
       ex.server.crash(EXIT_AFTER_TOKENS_LINES);
       return undefined;

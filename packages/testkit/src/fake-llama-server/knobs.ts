@@ -7,6 +7,8 @@ export interface Knobs {
   firstByteDelayMs: number;
   failStatus?: number;
   dieAfterTokens?: number;
+  /** Fail generation after N tokens, as a failed decode does: reported inside the 200 stream (see README.md). */
+  errorAfterTokens?: number;
   exitAfterTokens?: number;
   crashAfterMs?: number;
   oom: boolean;
@@ -14,7 +16,7 @@ export interface Knobs {
 }
 
 /** The knobs one request may override, so a single fake process can serve many test cases. */
-export type RequestKnobs = Pick<Knobs, 'tokenDelayMs' | 'firstByteDelayMs' | 'failStatus' | 'dieAfterTokens' | 'exitAfterTokens' | 'reply'>;
+export type RequestKnobs = Pick<Knobs, 'tokenDelayMs' | 'firstByteDelayMs' | 'failStatus' | 'dieAfterTokens' | 'errorAfterTokens' | 'exitAfterTokens' | 'reply'>;
 
 const NON_NEGATIVE_INT = /^\d+$/;
 
@@ -33,6 +35,7 @@ export function knobsFromEnv(env: Record<string, string | undefined>): Knobs {
     firstByteDelayMs: envInt(env, 'FAKE_LLAMA_FIRST_BYTE_DELAY_MS') ?? 0,
     failStatus: envInt(env, 'FAKE_LLAMA_FAIL_STATUS'),
     dieAfterTokens: envInt(env, 'FAKE_LLAMA_DIE_AFTER_TOKENS'),
+    errorAfterTokens: envInt(env, 'FAKE_LLAMA_ERROR_AFTER_TOKENS'),
     exitAfterTokens: envInt(env, 'FAKE_LLAMA_EXIT_AFTER_TOKENS'),
     crashAfterMs: envInt(env, 'FAKE_LLAMA_CRASH_AFTER_MS'),
     oom: ['1', 'true'].includes(env.FAKE_LLAMA_OOM ?? ''),
@@ -53,6 +56,7 @@ export function requestKnobs(knobs: Knobs, headers: IncomingHttpHeaders): Reques
     firstByteDelayMs: headerInt(headers, 'x-fake-first-byte-delay-ms') ?? knobs.firstByteDelayMs,
     failStatus: headerInt(headers, 'x-fake-fail-status') ?? knobs.failStatus,
     dieAfterTokens: headerInt(headers, 'x-fake-die-after-tokens') ?? knobs.dieAfterTokens,
+    errorAfterTokens: headerInt(headers, 'x-fake-error-after-tokens') ?? knobs.errorAfterTokens,
     exitAfterTokens: knobs.exitAfterTokens,
     reply: typeof reply === 'string' && reply !== '' ? reply : knobs.reply,
   };

@@ -3,12 +3,12 @@ import { renderPrompt } from './chat-template';
 import type { Exchange, Route } from './context';
 import { isRecord, openAiTurns } from './conversation';
 import { EMBEDDING_DIMENSIONS, embed, toBase64 } from './embedding';
-import { generate, type PromptRun, refuseGeneration, startPrompt, withSlot } from './generation';
+import { generate, GenerationError, type PromptRun, refuseGeneration, startPrompt, withSlot } from './generation';
 import { randomId, unixSeconds } from './ids';
 import { choicesRefusal, chatMessagesRefusal, jinjaRefusal } from './llama-checks';
 import { typeError } from './nlohmann-json';
 import { limitsFrom, limitText, planReply, replyText, type ToolChoice, type ToolDef } from './reply';
-import { endOpenAiStream, startEventStream, writeData } from './sse';
+import { EventStream } from './sse';
 import { countTokens, splitPieces, type Vocabulary } from './tokenizer';
 
 /** OpenAI-compatible routes, in the shapes llama-server gives them (ids, system_fingerprint, timings). */
@@ -44,7 +44,7 @@ function usage(run: PromptRun, completionTokens: number) {
 }
 
 async function chatCompletions(ex: Exchange): Promise<void> {
-  const { body, res } = ex;
+  const { body } = ex;
   const refusal = jinjaRefusal(ex.server.args.jinja, body.tools, body.tool_choice) ?? chatMessagesRefusal(body.messages) ?? choicesRefusal(body.n);
   if (refusal) return ex.fail(refusal.status, refusal.message);
   // The checks above leave only objects with a string role (assistant messages without content included).
@@ -70,6 +70,7 @@ async function chatCompletions(ex: Exchange): Promise<void> {
     if (body.stream !== true) {
       const timings = await generate(ex, lease, run, plan.pieces, () => undefined);
       if (!timings) return;
+      if (timings instanceof GenerationError) return ex.fail(500, timings.message);
       const message =
         plan.kind === 'tool'
           ? { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: plan.name, arguments: plan.argumentsJson }, id: toolCallId }] }
@@ -89,18 +90,27 @@ async function chatCompletions(ex: Exchange): Promise<void> {
       ...base,
       object: 'chat.completion.chunk',
     });
-    startEventStream(res);
-    writeData(res, chunk({ role: 'assistant', content: null }));
-    if (plan.kind === 'tool') {
-      writeData(res, chunk({ tool_calls: [{ index: 0, id: toolCallId, type: 'function', function: { name: plan.name, arguments: '' } }] }));
-    }
-    const timings = await generate(ex, lease, run, plan.pieces, (piece) =>
-      writeData(res, chunk(plan.kind === 'tool' ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece })),
-    );
+    const stream = new EventStream(ex, 'openai');
+    // llama-server's first result opens with the assistant role (and the tool call's name): sent with the first token.
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
+      stream.data(chunk({ role: 'assistant', content: null }));
+      if (plan.kind === 'tool') {
+        stream.data(chunk({ tool_calls: [{ index: 0, id: toolCallId, type: 'function', function: { name: plan.name, arguments: '' } }] }));
+      }
+    };
+    const timings = await generate(ex, lease, run, plan.pieces, (piece) => {
+      open();
+      stream.data(chunk(plan.kind === 'tool' ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece }));
+    });
     if (!timings) return;
-    writeData(res, { ...chunk({}, finishReason), timings });
-    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'chat.completion.chunk', usage: usage(run, plan.pieces.length) });
-    endOpenAiStream(res);
+    if (timings instanceof GenerationError) return stream.fail(timings.message);
+    open();
+    stream.data({ ...chunk({}, finishReason), timings });
+    if (includeUsage(body)) stream.data({ choices: [], ...base, object: 'chat.completion.chunk', usage: usage(run, plan.pieces.length) });
+    stream.end();
   });
 }
 
@@ -142,7 +152,7 @@ function completionParamsRefusal(body: Record<string, unknown>): string | undefi
 }
 
 async function completions(ex: Exchange): Promise<void> {
-  const { body, res } = ex;
+  const { body } = ex;
   const refusal = completionParamsRefusal(body);
   if (refusal) return ex.fail(500, refusal);
   const inputs = textInputs(body.prompt, ex.server.vocab);
@@ -159,8 +169,7 @@ async function completions(ex: Exchange): Promise<void> {
   const choice = (index: number, text: string, finish: string | null) => ({ text, index, logprobs: null, finish_reason: finish });
 
   await withSlot(ex, promptTokenLists[0] ?? [], async (lease) => {
-    const stream = body.stream === true;
-    if (stream) startEventStream(res);
+    const stream = body.stream === true ? new EventStream(ex, 'openai') : undefined;
     let timings;
     // The prompts run one after another in the slot, each reading what the one before left in its cache.
     const total: PromptRun = { promptTokens: 0, cachedTokens: 0 };
@@ -169,18 +178,19 @@ async function completions(ex: Exchange): Promise<void> {
       total.promptTokens += run.promptTokens;
       total.cachedTokens += run.cachedTokens;
       timings = await generate(ex, lease, run, reply.pieces, (piece) => {
-        if (stream) writeData(res, { choices: [choice(index, piece, null)], ...base, object: 'text_completion' });
+        stream?.data({ choices: [choice(index, piece, null)], ...base, object: 'text_completion' });
       });
       if (!timings) return;
-      if (stream) writeData(res, { choices: [choice(index, '', reply.finish)], ...base, object: 'text_completion', timings });
+      if (timings instanceof GenerationError) return stream ? stream.fail(timings.message) : ex.fail(500, timings.message);
+      stream?.data({ choices: [choice(index, '', reply.finish)], ...base, object: 'text_completion', timings });
     }
     if (!stream) {
       const choices = replies.map((reply, index) => choice(index, reply.pieces.join(''), reply.finish));
       ex.json(200, { choices, ...base, object: 'text_completion', usage: usage(total, completionTokens), timings });
       return;
     }
-    if (includeUsage(body)) writeData(res, { choices: [], ...base, object: 'text_completion', usage: usage(total, completionTokens) });
-    endOpenAiStream(res);
+    if (includeUsage(body)) stream.data({ choices: [], ...base, object: 'text_completion', usage: usage(total, completionTokens) });
+    stream.end();
   });
 }
 
@@ -201,7 +211,9 @@ async function embeddings(ex: Exchange): Promise<void> {
 
   // llama-server neither reuses nor reports a cache for embeddings.
   await withSlot(ex, [], async (lease) => {
-    if (!(await generate(ex, lease, { promptTokens, cachedTokens: 0 }, [], () => undefined))) return;
+    const done = await generate(ex, lease, { promptTokens, cachedTokens: 0 }, [], () => undefined);
+    if (!done) return;
+    if (done instanceof GenerationError) return ex.fail(500, done.message);
     ex.json(200, {
       model: ex.server.model,
       object: 'list',

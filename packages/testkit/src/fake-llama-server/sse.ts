@@ -1,21 +1,50 @@
-import type { ServerResponse } from 'node:http';
+import type { Exchange } from './context';
+import { errorReply } from './errors';
 import { SERVER_HEADER } from './http';
 
-/** Server-sent events as llama-server writes them: OpenAI routes send bare `data:` lines, Anthropic routes named events. */
-export function startEventStream(res: ServerResponse): void {
-  res.writeHead(200, { ...SERVER_HEADER, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-  // Headers go out now, not with the first token, so a slow first token is observable as such.
-  res.flushHeaders();
-}
+/**
+ * A streamed answer as llama-server writes it (handle_completions_impl in tools/server/server-context.cpp): its
+ * status and headers wait for the first result, i.e. the first token, and go out with it, so a slow prompt is a
+ * slow first byte. OpenAI routes send bare `data:` lines ending with `data: [DONE]`, Anthropic routes named events.
+ */
+export class EventStream {
+  private started = false;
 
-export function writeData(res: ServerResponse, data: unknown): void {
-  res.write(`data: ${JSON.stringify(data)}\n\n`);
-}
+  constructor(
+    private readonly ex: Exchange,
+    private readonly kind: 'openai' | 'anthropic',
+  ) {}
 
-export function writeEvent(res: ServerResponse, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-}
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.ex.res.writeHead(200, { ...SERVER_HEADER, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  }
 
-export function endOpenAiStream(res: ServerResponse): void {
-  res.end('data: [DONE]\n\n');
+  data(payload: unknown): void {
+    this.start();
+    this.ex.res.write(`data: ${JSON.stringify(payload)}\n\n`);
+  }
+
+  event(name: string, payload: unknown): void {
+    this.start();
+    this.ex.res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+  }
+
+  /** The normal end: `data: [DONE]` on OpenAI routes; Anthropic's `message_stop` was the caller's last event. */
+  end(): void {
+    this.start();
+    this.ex.res.end(this.kind === 'openai' ? 'data: [DONE]\n\n' : undefined);
+  }
+
+  /**
+   * A failure during generation. Before the first result it is an ordinary error answer; after it, llama-server
+   * reports it inside the 200 stream (`data: {"error":{...}}`, or `event: error` with the bare error object on
+   * Anthropic routes) and then ends the stream normally, with no `[DONE]` and no `message_stop`.
+   */
+  fail(message: string): void {
+    if (!this.started) return this.ex.fail(500, message);
+    const error = (errorReply('llama', 500, message).body as { error: unknown }).error;
+    this.ex.res.end(this.kind === 'openai' ? `data: ${JSON.stringify({ error })}\n\n` : `event: error\ndata: ${JSON.stringify(error)}\n\n`);
+  }
 }
