@@ -21,12 +21,23 @@ export function ensureDependencies() {
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   const lockfile = join(ROOT, 'package-lock.json');
   if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lockfile).mtimeMs) {
-    // `npm install`, not `npm ci`: the registry mirror this project is built against lacks some
-    // other platforms' optional packages (turbo's), which `npm ci` insists on finding in the lockfile.
+    // `npm install`, not `npm ci`: it keeps a working node_modules instead of deleting it first. The
+    // lockfile names every platform's optional packages, so the install must leave it as it is.
     console.log('Installing dependencies (npm install)…');
+    const before = readFileSync(lockfile, 'utf8');
     run('npm', ['install', '--no-audit', '--no-fund']);
+    if (readFileSync(lockfile, 'utf8') !== before) lockfileChanged();
   }
   ensurePrismaClient();
+}
+
+/** An install that rewrites the committed lockfile means it is stale or incomplete: CI fails on it. */
+function lockfileChanged() {
+  console.error('\nnpm install changed package-lock.json: the committed lockfile is out of date (see `git diff package-lock.json`).');
+  if (process.env.CI) {
+    console.error('CI is set: failing. Commit the lockfile npm wrote, after checking the change is meant.');
+    process.exit(1);
+  }
 }
 
 /** `prisma generate` when the generated client is missing or was made from another schema. */
