@@ -138,9 +138,15 @@ describe('upstream errors and bad requests', () => {
     expect((anthropicError as InstanceType<typeof Anthropic.InternalServerError>).error).toMatchObject({ type: 'error', error: { type: 'api_error' } });
   });
 
-  it('relays upstream validation errors as BadRequestError', async () => {
-    await expect(openai(h.key).chat.completions.create({ model: 'local', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
-    await expect(anthropic(h.key).messages.create({ model: 'local', max_tokens: 16, messages: [] })).rejects.toBeInstanceOf(Anthropic.BadRequestError);
+  it('relays an upstream 400 (a prompt over the slot’s context) as BadRequestError with llama-server’s message', async () => {
+    const content = 'word '.repeat(600);
+    const openAiError = await openai(h.key).chat.completions.create({ model: 'local', messages: [{ role: 'user', content }] }).catch((e: unknown) => e);
+    expect(openAiError).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((openAiError as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('exceeds the available context size');
+    const anthropicError = await anthropic(h.key).messages.create({ model: 'local', max_tokens: 16, messages: [{ role: 'user', content }] }).catch((e: unknown) => e);
+    expect(anthropicError).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((anthropicError as InstanceType<typeof Anthropic.BadRequestError>).message).toContain('exceeds the available context size');
+    expect(h.fake.stats().lastBody).toMatchObject({ messages: [{ role: 'user', content }] });
   });
 
   it('refuses a body that is not JSON with 400 in the caller’s protocol', async () => {
