@@ -64,7 +64,9 @@ export class DirectWriter {
       if (touched.size > 0) this.options.onWritten(touched, Date.now());
     } catch (error) {
       this.logger.warn({ err: error instanceof Error ? error.message : String(error), rows: rows.length }, 'could not write usage; will retry');
-      for (const row of rows) this.pending.merge(row);
+      // Back in front of what arrived during the write, so that the trim below drops the oldest usage.
+      const arrived = this.pending.take();
+      for (const row of [...rows, ...arrived]) this.pending.merge(row);
       this.lastUsed.restore(lastUsed);
       for (const id of touched) this.touched.add(id);
       const dropped = this.pending.trim(this.options.flushRows * MAX_PENDING_FACTOR);
