@@ -44,6 +44,29 @@ describe('SseTap', () => {
     expect(tap.tokens).toEqual({ input: 12, output: 5 });
   });
 
+  it.each([1, 9, 10_000])('takes out the error llama-server reports inside an OpenAI stream and keeps its message, in chunks of %i bytes', (size) => {
+    const before = 'data: {"choices":[{"index":0,"delta":{"content":"an error"}}],"object":"chat.completion.chunk"}\n\n';
+    const tap = new SseTap('openai', true);
+    expect(relay(tap, `${before}data: {"error":{"code":500,"message":"Compute error.","type":"server_error"}}\n\n`, size)).toBe(before);
+    expect(tap.upstreamError).toBe('Compute error.');
+  });
+
+  it.each([1, 9, 10_000])('takes out the error event llama-server sends on an Anthropic stream, in chunks of %i bytes', (size) => {
+    const before = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"error"}}\n\n';
+    const tap = new SseTap('anthropic', false);
+    expect(relay(tap, `${before}event: error\ndata: {"code":500,"message":"Compute error.","type":"server_error"}\n\n`, size)).toBe(before);
+    expect(tap.upstreamError).toBe('Compute error.');
+  });
+
+  it('names an upstream error without a message, and leaves text that only mentions errors alone', () => {
+    const tap = new SseTap('openai', false);
+    const mention = 'data: {"choices":[{"index":0,"delta":{"content":"\\"error\\": none"}}]}\n\n';
+    expect(relay(tap, mention, 10_000)).toBe(mention);
+    expect(tap.upstreamError).toBeUndefined();
+    relay(tap, 'data: {"error":{}}\n\n', 10_000);
+    expect(tap.upstreamError).toBe('The deployment failed while generating the response.');
+  });
+
   it('keeps multi-byte characters split across chunks intact', () => {
     const text = 'data: {"choices":[{"delta":{"content":"héllo 👋"}}]}\n\n';
     expect(relay(new SseTap('openai', true), text, 1)).toBe(text);

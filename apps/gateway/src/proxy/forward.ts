@@ -112,9 +112,9 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
    * Ends a relayed answer once its usage is on its way (see Meter.record): a gateway killed before then has not
    * answered. The socket is corked meanwhile, so the last bytes and the end still go out in one write.
    */
-  const endMetered = (tokens: Tokens | undefined) => {
+  const endMetered = (tokens: Tokens | undefined, result = 'ok', last?: string) => {
     res.socket?.cork();
-    finish(res.statusCode, 'ok', tokens, () => res.end());
+    finish(res.statusCode, result, tokens, () => res.end(last));
   };
 
   const relayEvents = () => {
@@ -125,7 +125,13 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       const events = tap.push(chunk);
       write(echo && events !== undefined ? echo.pushEvents(events) : events);
     };
-    onEnd = () => endMetered(tokensSoFar());
+    onEnd = () => {
+      if (tap.upstreamError === undefined) return endMetered(tokensSoFar());
+      // llama-server reported a failed generation inside its 200 stream and ended it: a failed request that
+      // counts what was seen, like an abandoned one, and ends with the gateway's error event, never a [DONE].
+      ctx.metrics.upstreamErrors.inc({ kind: 'error_event_mid_stream' });
+      endMetered(tokensSoFar(), 'upstream_error_mid_stream', streamErrorEvent(protocol, tap.upstreamError));
+    };
     onError = (error) => {
       // Headers are out, so the failure becomes a terminal event in the caller's protocol, never a [DONE].
       const failure = classifyUpstreamError(error);

@@ -42,6 +42,7 @@ export function recordOutcome(ctx: GatewayContext, outcome: Outcome, end?: () =>
     inputTokens: usage?.tokens?.input,
     outputTokens: usage?.tokens?.output,
   };
-  if (outcome.status >= 500) ctx.accessLogger.warn(fields, 'request failed');
+  // A stream that failed after its 200 went out (`…_mid_stream`) failed as much as a 5xx did.
+  if (outcome.status >= 500 || outcome.result.endsWith('_mid_stream')) ctx.accessLogger.warn(fields, 'request failed');
   else ctx.accessLogger.info(fields, 'request');
 }
