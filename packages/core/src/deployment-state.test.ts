@@ -6,6 +6,7 @@ import {
   canTransition,
   holdsResources,
   isDeploymentStatus,
+  isLive,
   isSettled,
   nextStatuses,
   transition,
@@ -123,7 +124,8 @@ describe('deployment state machine', () => {
   });
 
   it('classifies statuses that hold node resources and settled ones', () => {
-    expect(DEPLOYMENT_STATUSES.filter(holdsResources)).toEqual(['pulling', 'starting', 'running', 'stopping']);
+    expect(DEPLOYMENT_STATUSES.filter(holdsResources)).toEqual(['scheduling', 'pulling', 'starting', 'running', 'stopping', 'deleting']);
+    expect(DEPLOYMENT_STATUSES.filter(isLive)).toEqual(['scheduling', 'pulling', 'starting', 'running']);
     expect(DEPLOYMENT_STATUSES.filter(isSettled)).toEqual(['running', 'stopped', 'failed', 'deleted']);
   });
 });

@@ -70,9 +70,18 @@ export function transition(from: DeploymentStatus, to: DeploymentStatus): Deploy
   return to;
 }
 
-/** Statuses in which a server may exist on a node and hold its resources. */
+/**
+ * Statuses in which a deployment may hold a node (its port, GPUs or CPU slot). In the others
+ * (pending, stopped, failed, deleted) it holds nothing: a node or a GPU booking left on such a
+ * deployment (a worker died mid-update) is released by whoever sees it.
+ */
 export function holdsResources(status: DeploymentStatus): boolean {
-  return status === 'pulling' || status === 'starting' || status === 'running' || status === 'stopping';
+  return status === 'scheduling' || status === 'pulling' || status === 'starting' || status === 'running' || status === 'stopping' || status === 'deleting';
+}
+
+/** Statuses of a deployment on its way up or serving: a lost node sends these back to `pending`. */
+export function isLive(status: DeploymentStatus): boolean {
+  return status === 'scheduling' || status === 'pulling' || status === 'starting' || status === 'running';
 }
 
 /** Statuses from which nothing more will happen without a new request. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryWithBackoff } from './retry';
+import { backoffDelay, backoffFloor, retryWithBackoff } from './retry';
 
 describe('backoffDelay', () => {
   it('doubles up to the cap, within ±20%', () => {
@@ -8,6 +8,11 @@ describe('backoffDelay', () => {
     expect(backoffDelay(10, 100, 1000, () => 0.5)).toBe(1000);
     expect(backoffDelay(2, 100, 1000, () => 0)).toBe(160);
     expect(backoffDelay(2, 100, 1000, () => 1)).toBe(240);
+  });
+
+  it('never goes below its floor, the wait a caller that lost its timer still honours', () => {
+    for (const attempt of [1, 2, 3, 10]) expect(backoffDelay(attempt, 100, 1000, () => 0)).toBe(backoffFloor(attempt, 100, 1000));
+    expect(backoffFloor(3, 100, 1000)).toBe(320);
   });
 });
 

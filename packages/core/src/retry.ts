@@ -10,10 +10,16 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
+const backoffBase = (attempt: number, initialDelayMs: number, maxDelayMs: number) => Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, attempt - 1));
+
 /** Backoff delay for an attempt (1-based): exponential, capped, jittered so many callers spread out. */
 export function backoffDelay(attempt: number, initialDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return Math.round(backoffBase(attempt, initialDelayMs, maxDelayMs) * (0.8 + 0.4 * random()));
+}
+
+/** The shortest delay `backoffDelay` can give for an attempt: the wait even a caller that lost its timer must honour. */
+export function backoffFloor(attempt: number, initialDelayMs: number, maxDelayMs: number): number {
+  return Math.round(backoffBase(attempt, initialDelayMs, maxDelayMs) * 0.8);
 }
 
 /** Calls `fn` until it resolves, waiting with exponential backoff between failures. */

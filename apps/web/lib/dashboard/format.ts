@@ -1,4 +1,4 @@
-import { type DeploymentStatus, type ModelSource, modelDisplayName } from '@gguf/core';
+import { type DeploymentStatus, isSettled, type ModelSource, modelDisplayName } from '@gguf/core';
 
 const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
@@ -21,8 +21,6 @@ export function describeGpus(gpu: { count: number; type: string | null }): strin
 }
 
 /** Statuses the worker is still moving through: pages showing them poll until they settle. */
-const SETTLED: readonly DeploymentStatus[] = ['running', 'stopped', 'failed', 'deleted'];
-
 export function isSettling(status: DeploymentStatus): boolean {
-  return !SETTLED.includes(status);
+  return !isSettled(status);
 }

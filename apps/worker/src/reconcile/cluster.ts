@@ -1,7 +1,8 @@
-import type { DeploymentStatus } from '@gguf/core';
+import { DEPLOYMENT_STATUSES, holdsResources, isLive } from '@gguf/core';
+import { Prisma } from '@gguf/db';
 import { enqueueDeploymentSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
-import { applyTransition, releaseGpus, UNPLACED } from '../deployments/apply-transition';
+import { releasePlacement } from '../deployments/release-placement';
 import { kickPending } from '../sync/kick';
 
 export interface ClusterReconcileReport {
@@ -10,8 +11,6 @@ export interface ClusterReconcileReport {
   queued: number;
   releasedAllocations: number;
 }
-
-const LIVE: DeploymentStatus[] = ['scheduling', 'pulling', 'starting', 'running'];
 
 /**
  * cluster.reconcile (a repeatable job on the shared queue, so one worker runs it per tick): the
@@ -44,30 +43,28 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
   for (const d of stranded) {
     const nodeName = d.node?.name ?? 'unknown';
     const why = d.node?.status === 'unreachable' ? `node ${nodeName} is unreachable` : `node ${nodeName} is draining`;
-    const release = { set: { ...UNPLACED, deployStep: null, restartCount: 0 }, also: (tx: Parameters<typeof releaseGpus>[0]) => releaseGpus(tx, d.id) };
+    // Kicked once for all of them below.
+    const release = { deploymentId: d.id, from: d.status, set: { deployStep: null, restartCount: 0 }, kick: false };
     let ok: boolean;
-    if (LIVE.includes(d.status)) {
+    if (isLive(d.status)) {
       const message = d.desiredState === 'running' ? `${why}; placing the deployment elsewhere` : why;
-      ok = await applyTransition(ctx, { deploymentId: d.id, from: d.status, to: 'pending', message, data: { nodeId: d.nodeId, node: nodeName }, ...release });
+      ok = await releasePlacement(ctx, { ...release, to: 'pending', message, data: { nodeId: d.nodeId, node: nodeName } });
     } else if (d.status === 'stopping') {
-      ok = await applyTransition(ctx, { deploymentId: d.id, from: 'stopping', to: 'stopped', message: `stopped (${why})`, ...release });
+      ok = await releasePlacement(ctx, { ...release, to: 'stopped', message: `stopped (${why})` });
     } else if (d.status === 'deleting') {
-      ok = await applyTransition(ctx, { deploymentId: d.id, from: 'deleting', to: 'deleted', message: `deleted (${why})`, set: { ...release.set, deletedAt: d.deletedAt ?? new Date() }, also: release.also });
+      ok = await releasePlacement(ctx, { ...release, to: 'deleted', message: `deleted (${why})`, set: { ...release.set, deletedAt: d.deletedAt ?? new Date() } });
     } else {
-      await ctx.db.$transaction(async (tx) => {
-        const { count } = await tx.deployment.updateMany({ where: { id: d.id, nodeId: d.nodeId }, data: UNPLACED });
-        if (count > 0) await releaseGpus(tx, d.id);
-      });
-      ok = true;
+      ok = await releasePlacement(ctx, { deploymentId: d.id, from: d.status, nodeId: d.nodeId!, kick: false });
     }
     if (ok) report.moved.push(d.id);
   }
 
-  // Bookings held by deployments that are not placed on that node any more.
+  // Bookings held by deployments that are not placed on that node any more, or in a status that holds nothing.
+  const holdsNothing = Prisma.join(DEPLOYMENT_STATUSES.filter((status) => !holdsResources(status)));
   report.releasedAllocations = await ctx.db.$executeRaw`
     DELETE FROM gpu_allocations a USING deployments d
     WHERE a.deployment_id = d.id
-      AND (d.node_id IS NULL OR d.node_id <> a.node_id OR d.status IN ('pending', 'stopped', 'failed', 'deleted'))`;
+      AND (d.node_id IS NULL OR d.node_id <> a.node_id OR d.status::text IN (${holdsNothing}))`;
   if (report.releasedAllocations > 0) ctx.logger.warn({ count: report.releasedAllocations }, 'released GPU bookings of deployments that no longer hold them');
 
   // Unplaced deployments that are not settled where they should be.

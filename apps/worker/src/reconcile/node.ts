@@ -10,8 +10,6 @@ export interface NodeReconcileReport {
   queued: string[];
 }
 
-const IN_FLIGHT = new Set(['scheduling', 'pulling', 'starting', 'stopping', 'deleting']);
-
 /**
  * The node's half of reconciliation, run by the node's own worker every few seconds and on
  * start: compare the deployments placed here with the servers that actually exist (container
@@ -57,10 +55,8 @@ export async function reconcileNode(ctx: WorkerContext): Promise<NodeReconcileRe
       await ctx.runtime.expose(current).catch((error: unknown) => ctx.logger.warn({ deploymentId: row.id, err: describeError(error) }, 'could not serve the port of a running server'));
     }
     if (current && (current.state === 'running' || current.state === 'exited')) await ctx.logs.follow(current);
+    // Running as wished needs nothing; everything else gets a (deduplicated) node job.
     if (healthy) continue;
-    // Settled statuses that match the wish need nothing; everything else gets a (deduplicated) node job.
-    const needs = IN_FLIGHT.has(row.status) || row.status !== 'running' || row.desiredState !== 'running' || stale || current?.state !== 'running';
-    if (!needs) continue;
     await enqueueNodeSync(ctx.nodeQueue(ctx.node.id), { deploymentId: row.id, reason: 'reconcile' });
     report.queued.push(row.id);
   }

@@ -1,6 +1,7 @@
 import { enqueueNodeSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
-import { applyTransition, failedAtCurrentGeneration, noteDeployment, releaseGpus, UNPLACED } from '../deployments/apply-transition';
+import { applyTransition, failedAtCurrentGeneration, noteDeployment } from '../deployments/apply-transition';
+import { releasePlacement } from '../deployments/release-placement';
 import { InvalidDeploymentError, launchSpecOf } from '../deployments/spec';
 import { scheduleDeployment } from '../scheduler/schedule';
 import { AGAIN, DONE, type Outcome } from './outcome';
@@ -32,14 +33,7 @@ export async function syncInCluster(ctx: WorkerContext, deploymentId: string, re
   if (row.desiredState === 'deleted') {
     if (row.status !== 'deleting' && !(await applyTransition(ctx, { deploymentId, from: row.status, to: 'deleting', message: 'deleting' }))) return AGAIN;
     await ctx.logs.forget(deploymentId);
-    const ok = await applyTransition(ctx, {
-      deploymentId,
-      from: 'deleting',
-      to: 'deleted',
-      message: 'deleted',
-      set: { ...UNPLACED, deployStep: null, deletedAt: row.deletedAt ?? new Date() },
-      also: (tx) => releaseGpus(tx, deploymentId),
-    });
+    const ok = await releasePlacement(ctx, { deploymentId, from: 'deleting', to: 'deleted', message: 'deleted', set: { deployStep: null, deletedAt: row.deletedAt ?? new Date() }, kick: false });
     return ok ? DONE : AGAIN;
   }
 
@@ -62,7 +56,8 @@ export async function syncInCluster(ctx: WorkerContext, deploymentId: string, re
     case 'stopped':
       return toPending(ctx, row.id, 'stopped', 'starting');
     case 'stopping':
-      return (await applyTransition(ctx, { deploymentId, from: 'stopping', to: 'stopped', message: 'stopped', set: UNPLACED })) ? AGAIN : AGAIN;
+      await releasePlacement(ctx, { deploymentId, from: 'stopping', to: 'stopped', message: 'stopped', kick: false });
+      return AGAIN;
     case 'deleting':
       return DONE;
     case 'pending':
@@ -102,13 +97,6 @@ export async function syncInCluster(ctx: WorkerContext, deploymentId: string, re
 }
 
 async function toPending(ctx: WorkerContext, deploymentId: string, from: Parameters<typeof applyTransition>[1]['from'], message: string): Promise<Outcome> {
-  await applyTransition(ctx, {
-    deploymentId,
-    from,
-    to: 'pending',
-    message,
-    set: { ...UNPLACED, deployStep: null, restartCount: 0, lastExitAt: null },
-    also: (tx) => releaseGpus(tx, deploymentId),
-  });
+  await releasePlacement(ctx, { deploymentId, from, to: 'pending', message, set: { deployStep: null, restartCount: 0, lastExitAt: null }, kick: false });
   return AGAIN;
 }
