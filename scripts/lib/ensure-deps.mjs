@@ -22,10 +22,11 @@ export function ensureDependencies() {
   const lockfile = join(ROOT, 'package-lock.json');
   if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lockfile).mtimeMs) {
     // `npm install`, not `npm ci`: it keeps a working node_modules instead of deleting it first. The
-    // lockfile names every platform's optional packages, so the install must leave it as it is.
+    // lockfile names every platform's optional packages, so the install must leave it as it is. Building the
+    // apps needs the dev dependencies, which npm would otherwise remove when NODE_ENV is production.
     console.log('Installing dependencies (npm install)…');
     const before = readFileSync(lockfile, 'utf8');
-    run('npm', ['install', '--no-audit', '--no-fund']);
+    run('npm', ['install', '--no-audit', '--no-fund', '--include=dev']);
     if (readFileSync(lockfile, 'utf8') !== before) lockfileChanged();
   }
   ensurePrismaClient();
