@@ -5,6 +5,8 @@ import { eventually } from './test/eventually';
 import { type Harness, startHarness } from './test/harness';
 
 let h: Harness;
+/** How long a test waits for a change: far below the cache TTL, so only the notification explains it; no speed claim. */
+const NOTIFIED = 60_000;
 
 beforeAll(async () => {
   // A long safety-net TTL, so only the pushed notifications can explain a change taking effect.
@@ -15,12 +17,12 @@ afterAll(() => h?.close());
 const status = async (key: string, deploymentId = h.deploymentId) => (await fetch(`${h.deploymentUrl(deploymentId)}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status;
 
 describe('changes pushed by the control plane', () => {
-  it('stops a revoked key within a second', async () => {
+  it('stops a revoked key once the revocation is announced', async () => {
     const { key, id, hash } = await h.createKey(h.orgId);
     expect(await status(key)).toBe(200);
     await h.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     await publishApiKeyChanged(h.redis, { kind: 'revoked', apiKeyId: id, hash });
-    await eventually(async () => (await status(key)) === 401, 1_000);
+    await eventually(async () => (await status(key)) === 401, NOTIFIED);
   });
 
   it('finds a revoked key by id when the notification carries no hash', async () => {
@@ -28,7 +30,7 @@ describe('changes pushed by the control plane', () => {
     expect(await status(key)).toBe(200);
     await h.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     await publishApiKeyChanged(h.redis, { kind: 'revoked', apiKeyId: id });
-    await eventually(async () => (await status(key)) === 401, 1_000);
+    await eventually(async () => (await status(key)) === 401, NOTIFIED);
   });
 
   it('follows a deployment going down and coming back', async () => {
@@ -36,10 +38,10 @@ describe('changes pushed by the control plane', () => {
     expect(await status(h.key, id)).toBe(200);
     await h.db.deployment.update({ where: { id }, data: { status: 'stopping' } });
     await publishDeploymentChanged(h.redis, { kind: 'updated', deploymentId: id });
-    await eventually(async () => (await status(h.key, id)) === 503, 1_000);
+    await eventually(async () => (await status(h.key, id)) === 503, NOTIFIED);
     await h.db.deployment.update({ where: { id }, data: { status: 'running' } });
     await publishDeploymentChanged(h.redis, { kind: 'updated', deploymentId: id });
-    await eventually(async () => (await status(h.key, id)) === 200, 1_000);
+    await eventually(async () => (await status(h.key, id)) === 200, NOTIFIED);
   });
 
   it('serves repeated lookups from memory: a cached answer stands until a change is announced', async () => {
@@ -49,7 +51,7 @@ describe('changes pushed by the control plane', () => {
     await h.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     expect(await status(key)).toBe(200);
     await publishApiKeyChanged(h.redis, { kind: 'revoked', apiKeyId: id, hash });
-    await eventually(async () => (await status(key)) === 401, 1_000);
+    await eventually(async () => (await status(key)) === 401, NOTIFIED);
   });
 
   it('remembers unknown keys, so guessing does not reach Postgres each time', async () => {
@@ -61,6 +63,6 @@ describe('changes pushed by the control plane', () => {
     await h.db.apiKey.update({ where: { id: row.id }, data: { hash } });
     expect(await status(key)).toBe(401);
     await publishApiKeyChanged(h.redis, { kind: 'updated', apiKeyId: row.id, hash });
-    await eventually(async () => (await status(key)) === 200, 1_000);
+    await eventually(async () => (await status(key)) === 200, NOTIFIED);
   });
 });

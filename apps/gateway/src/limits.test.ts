@@ -10,6 +10,8 @@ import { eventually } from './test/eventually';
 import { type Harness, startHarness } from './test/harness';
 
 let h: Harness;
+/** How long a test waits for a pushed change to reach the gateway: a bound for a broken push, not a speed claim. */
+const PUSHED = 30_000;
 
 beforeAll(async () => {
   h = await startHarness({ GATEWAY_KEY_RPM: '5', GATEWAY_ORG_RPM: '1000', GATEWAY_KEY_MAX_STREAMS: '0', GATEWAY_ORG_MAX_STREAMS: '0' });
@@ -61,7 +63,7 @@ describe('requests per minute', () => {
     // Raising the limit is pushed to the gateway like any other change.
     await h.db.organization.update({ where: { id: orgId }, data: { rateLimitRpm: 100 } });
     await publishOrganizationChanged(h.redis, { kind: 'updated', orgId });
-    await eventually(async () => (await models(key, deploymentId)).status === 200, 1_000);
+    await eventually(async () => (await models(key, deploymentId)).status === 200, PUSHED);
   });
 
   it('applies the per-key limit from the environment', async () => {
@@ -90,18 +92,19 @@ describe('a key’s own limits', () => {
     expect(await message(byOrg)).toContain('organization');
 
     await own.changeKey({ rateLimitRpm: 100 });
-    await eventually(async () => (await models(own.key, own.deploymentId)).status === 200, 1_000);
+    await eventually(async () => (await models(own.key, own.deploymentId)).status === 200, PUSHED);
     // Back to no limit of its own: the platform's default (5 a minute) applies again, and 3 were used already.
     await own.changeKey({ rateLimitRpm: null });
-    await eventually(async () => (await models(own.key, own.deploymentId)).status === 429, 1_000);
+    await eventually(async () => (await models(own.key, own.deploymentId)).status === 429, PUSHED);
   });
 
   it('limit the key’s concurrent streams', async () => {
     const { deploymentId, key, changeKey } = await setup({}, { maxConcurrentStreams: 1 });
     const openai = new OpenAI({ apiKey: key, baseURL: `${h.deploymentUrl(deploymentId)}/v1`, maxRetries: 0 });
+    // Slow enough (a token a second) to run until the end of the test, which aborts it.
     const slow = await openai.chat.completions.create(
       { model: 'local', messages: [{ role: 'user', content: 'one two three four five six' }], stream: true },
-      { headers: { 'x-fake-token-delay-ms': '50' } },
+      { headers: { 'x-fake-token-delay-ms': '1000' } },
     );
     const iterator = slow[Symbol.asyncIterator]();
     await iterator.next();
@@ -119,8 +122,10 @@ describe('a key’s own limits', () => {
       if (!stream) return false;
       for await (const _ of stream);
       return true;
-    }, 1_000);
-    while (!(await iterator.next()).done);
+    }, PUSHED);
+    // The second stream was admitted beside the first, not after it.
+    await eventually(() => h.fake.stats().active === 1);
+    slow.controller.abort();
   });
 });
 

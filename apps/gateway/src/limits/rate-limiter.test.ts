@@ -13,10 +13,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
+/** The middle of the current minute, held still: no minute boundary can fall between a test's requests. */
+const MINUTE = Math.floor(Date.now() / 60_000);
+const clock = () => MINUTE * 60_000 + 30_000;
+
 function limiter(redisUrl: string, onFailOpen?: (requests: number) => void, prefix = `test:${Math.random().toString(36).slice(2)}`) {
   const redis = createRedis(redisUrl, 'rate-limiter-test');
   redis.on('error', () => undefined);
-  const instance = new RateLimiter(redis, prefix, logger, onFailOpen);
+  const instance = new RateLimiter(redis, prefix, logger, onFailOpen, undefined, clock);
   cleanups.push(async () => {
     instance.close();
     await closeRedis(redis);
@@ -32,8 +36,7 @@ describe('RateLimiter', () => {
     await eventually(async () => redis.status === 'ready');
     for (let i = 0; i < 3; i++) expect((await instance.check(request('key-a'))).allowed).toBe(true);
     expect((await instance.check(request('key-a'))).allowed).toBe(false);
-    const minute = Math.floor(Date.now() / 60_000);
-    await eventually(async () => (await redis.get(`${prefix}:rpm:key:key-a:${minute}`)) === '3');
+    await eventually(async () => (await redis.get(`${prefix}:rpm:key:key-a:${MINUTE}`)) === '3');
   });
 
   it('lets several instances share one count: each learns the others’ requests from its next batch', async () => {

@@ -77,6 +77,8 @@ export class RateLimiter {
     private readonly onFailOpen: (requests: number) => void = noop,
     /** Keys' monthly token budgets; without it budgets are not checked. */
     private readonly budgets?: Budgets,
+    /** The time windows are read from; tests fix it so that no minute boundary falls inside them. */
+    private readonly clock: () => number = Date.now,
   ) {
     redis.defineCommand('ggufCount', { numberOfKeys: 2, lua: COUNT_SCRIPT });
     redis.defineCommand('ggufAcquire', { numberOfKeys: 2, lua: ACQUIRE_SCRIPT });
@@ -90,7 +92,7 @@ export class RateLimiter {
 
   async check(request: LimitRequest): Promise<LimitDecision> {
     const { limits } = request;
-    const now = Date.now();
+    const now = this.clock();
     if (limits.tokenBudget !== null && this.budgets) {
       const used = await this.budgets.used(request.apiKeyId, now);
       if (used >= limits.tokenBudget) {
@@ -139,7 +141,7 @@ export class RateLimiter {
   /** One pipeline with every subject counted since the last batch; resolves once the replies updated their windows. */
   sendCounts(): Promise<void> {
     if (this.unsent.size === 0) return Promise.resolve();
-    const now = Date.now();
+    const now = this.clock();
     const batch: { subject: string; window: RequestWindow; minute: number; requests: number }[] = [];
     for (const subject of this.unsent) {
       const window = this.windows.get(subject);
@@ -201,7 +203,7 @@ export class RateLimiter {
 
   /** Renews the leases of running streams and forgets windows nobody used for two minutes. */
   private housekeeping(): void {
-    const now = Date.now();
+    const now = this.clock();
     for (const [subject, window] of this.windows) if (now - window.lastUsedAt > 2 * WINDOW_MS) this.windows.delete(subject);
     if (this.leases.size === 0 || this.redis.status !== 'ready') return;
     const pipeline = this.redis.pipeline() as unknown as LimitCommands & { exec(): Promise<unknown> };
@@ -212,7 +214,7 @@ export class RateLimiter {
   private failOpen(reason: string, requests = 1): void {
     this.onFailOpen(requests);
     // Once per interval: during an outage every request would otherwise add a line.
-    const now = Date.now();
+    const now = this.clock();
     if (now - this.lastWarnedAt < FAIL_OPEN_WARN_INTERVAL_MS) return;
     this.lastWarnedAt = now;
     this.logger.warn({ reason }, 'rate limiter cannot reach redis; letting requests through');
