@@ -1,5 +1,5 @@
 import { testEnv } from '@gguf/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { closeRedis, createRedis, pingRedis } from './connection';
 
 describe('redis connection', () => {
@@ -20,13 +20,22 @@ describe('redis connection', () => {
   });
 
   it('closes while waiting to reconnect, and then stops trying', async () => {
-    const redis = createRedis('redis://127.0.0.1:1', 'test');
-    await new Promise((resolve) => redis.once('reconnecting', resolve));
-    await closeRedis(redis);
-    const attempts: unknown[] = [];
-    redis.on('reconnecting', () => attempts.push(1));
-    redis.on('error', () => attempts.push(1));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(attempts).toEqual([]);
+    // ioredis schedules each retry with setTimeout: with the clock in the test's hands, every retry it could
+    // still have pending comes due below, instead of a sleep that only shows a regression would take longer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const redis = createRedis('redis://127.0.0.1:1', 'test');
+      await new Promise((resolve) => redis.once('reconnecting', resolve));
+      expect(vi.getTimerCount()).toBeGreaterThan(0);
+      await closeRedis(redis);
+      const attempts: string[] = [];
+      for (const event of ['connecting', 'reconnecting', 'error']) redis.on(event, () => attempts.push(event));
+      // Far past the longest backoff (5 s): a retry still scheduled would have run.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(attempts).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
