@@ -1,14 +1,18 @@
-import { parseEnv, workerEnv } from '@gguf/core';
+import { parseEnv } from '@gguf/core';
 import { describe, expect, it } from 'vitest';
 import { setupFromEnv } from './config';
+import { DEFAULT_TIMING, workerEnv } from './env';
 
 const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', SECRETS_KEY: 'k'.repeat(32), DATA_DIR: '/tmp/gguf-config-test' };
 
 describe('worker configuration', () => {
   it('applies defaults: process runtime when asked, models and state under DATA_DIR, loopback binding', async () => {
     const env = parseEnv('worker', workerEnv, { ...base, RUNTIME: 'process', NODE_GPUS: 'none', NODE_NAME: 'laptop' });
-    expect(env).toMatchObject({ NODE_ADDRESS: '127.0.0.1', NODE_PORT_RANGE: [20000, 20999], NODE_CPU_SLOTS: 4, RECONCILE_INTERVAL_MS: 5000 });
+    expect(env).toMatchObject({ WORKER_PORT: 3002, NODE_ADDRESS: '127.0.0.1', NODE_PORT_RANGE: [20000, 20999], NODE_CPU_SLOTS: 4, RECONCILE_INTERVAL_MS: 5000 });
     const setup = await setupFromEnv(env, {});
+    // A worker started without an environment (tests) runs with the same timing as one whose environment sets none.
+    expect(setup.timing).toEqual(DEFAULT_TIMING);
+    await expect(setupFromEnv(parseEnv('worker', workerEnv, { ...base, RUNTIME: 'process', NODE_GPUS: 'none', RESTART_BACKOFF_MS: '50' }), {})).resolves.toMatchObject({ timing: { restartBackoffMs: 50 } });
     expect(setup.node).toMatchObject({ name: 'laptop', runtimeKind: 'process', address: '127.0.0.1', gpus: [], portRange: [20000, 20999] });
     expect(setup.runtime('node_x').kind).toBe('process');
     // Said at every start: plain processes do not keep tenants apart.

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { GpuEntry, WorkerEnv } from '@gguf/core';
+import type { GpuEntry } from '@gguf/core';
 import {
   DEFAULT_DOCKER_ENDPOINT,
   DEFAULT_IMAGES,
@@ -12,7 +12,8 @@ import {
   resolveServerUser,
   type Runtime,
 } from '@gguf/runtime';
-import type { NodeSettings, Timing } from './context';
+import type { NodeSettings } from './context';
+import { type Timing, timingFromEnv, type WorkerEnv } from './env';
 import { HelperModelStore } from './models/helper-model-store';
 import { ModelStore, type ModelStoreOptions } from './models/model-store';
 import type { ModelStoreSettings, NodeModels } from './models/node-models';
@@ -39,22 +40,6 @@ export function isLoopback(address: string): boolean {
 /** The node this worker serves: NODE_NAME, else the host name. */
 export function nodeName(env: WorkerEnv): string {
   return env.NODE_NAME ?? hostname();
-}
-
-export function timingFromEnv(env: WorkerEnv): Timing {
-  return {
-    reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
-    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
-    nodeStaleAfterMs: env.NODE_STALE_AFTER_MS,
-    readyTimeoutMs: env.SERVER_READY_TIMEOUT_MS,
-    stopTimeoutMs: env.SERVER_STOP_TIMEOUT_MS,
-    restartBackoffMs: env.RESTART_BACKOFF_MS,
-    restartBackoffMaxMs: env.RESTART_BACKOFF_MAX_MS,
-    crashLoopLimit: env.CRASH_LOOP_LIMIT,
-    crashResetAfterMs: env.CRASH_RESET_AFTER_MS,
-    jobLockMs: env.JOB_LOCK_MS,
-    jobConcurrency: env.JOB_CONCURRENCY,
-  };
 }
 
 /**

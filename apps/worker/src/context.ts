@@ -3,6 +3,7 @@ import type { Database } from '@gguf/db';
 import type { Redis } from '@gguf/redis';
 import type { Queue } from 'bullmq';
 import type { Runtime } from '@gguf/runtime';
+import type { Timing } from './env';
 import type { LogShipper } from './logs/shipper';
 import type { NodeModels } from './models/node-models';
 
@@ -22,34 +23,6 @@ export interface NodeSettings {
   /** For docker nodes: the engine endpoint recorded on the node. */
   dockerEndpoint?: string;
 }
-
-export interface Timing {
-  reconcileIntervalMs: number;
-  heartbeatIntervalMs: number;
-  nodeStaleAfterMs: number;
-  readyTimeoutMs: number;
-  stopTimeoutMs: number;
-  restartBackoffMs: number;
-  restartBackoffMaxMs: number;
-  crashLoopLimit: number;
-  crashResetAfterMs: number;
-  jobLockMs: number;
-  jobConcurrency: number;
-}
-
-export const DEFAULT_TIMING: Timing = {
-  reconcileIntervalMs: 5_000,
-  heartbeatIntervalMs: 5_000,
-  nodeStaleAfterMs: 30_000,
-  readyTimeoutMs: 30 * 60_000,
-  stopTimeoutMs: 10_000,
-  restartBackoffMs: 2_000,
-  restartBackoffMaxMs: 120_000,
-  crashLoopLimit: 5,
-  crashResetAfterMs: 10 * 60_000,
-  jobLockMs: 30_000,
-  jobConcurrency: 8,
-};
 
 /** Everything job handlers and loops share. */
 export interface WorkerContext {

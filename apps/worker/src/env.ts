@@ -1,7 +1,7 @@
+import { allowedHostsField, booleanFlag, commonEnv, durationMs, httpsUrl, port, positiveInt } from '@gguf/core';
 import { z } from 'zod';
-import { commonEnv } from './common';
-import { allowedHostsField } from '../net/allowed-hosts';
-import { booleanFlag, durationMs, httpsUrl, port, positiveInt } from './fields';
+
+/** The worker's environment, parsed at boot (main.ts); README lists every variable. */
 
 const portRange = z
   .string()
@@ -15,6 +15,31 @@ const csvList = z.string().transform((value) =>
     .map((item) => item.trim())
     .filter(Boolean),
 );
+
+/** How fast the worker acts: loops, timeouts, restart backoff, job handling. */
+const timingEnv = z.object({
+  // How often desired state is compared with what runs (cluster and node reconcile loops).
+  RECONCILE_INTERVAL_MS: durationMs.default(5_000),
+  // How often this node reports that it is alive.
+  HEARTBEAT_INTERVAL_MS: durationMs.default(5_000),
+  // A node silent for this long is marked unreachable and its deployments are placed elsewhere.
+  NODE_STALE_AFTER_MS: durationMs.default(30_000),
+  // How long a server may take to answer /health with 200 (downloads included) before the deployment fails.
+  SERVER_READY_TIMEOUT_MS: durationMs.default(30 * 60_000),
+  // Grace period between SIGTERM and SIGKILL when a server is stopped.
+  SERVER_STOP_TIMEOUT_MS: durationMs.default(10_000),
+  // First delay before restarting a crashed server; doubles per consecutive crash (with jitter) up to the maximum.
+  RESTART_BACKOFF_MS: durationMs.default(2_000),
+  RESTART_BACKOFF_MAX_MS: durationMs.default(120_000),
+  // Consecutive crashes after which a deployment is failed instead of restarted.
+  CRASH_LOOP_LIMIT: positiveInt.default(5),
+  // A server that ran this long before crashing starts a fresh crash count.
+  CRASH_RESET_AFTER_MS: durationMs.default(10 * 60_000),
+  // Deployment jobs this worker runs at once.
+  JOB_CONCURRENCY: positiveInt.default(8),
+  // Lock on a running job; when a worker dies, its jobs are taken over after about this long.
+  JOB_LOCK_MS: positiveInt.default(30_000),
+});
 
 export const workerEnv = commonEnv.extend({
   // Port of the worker's own health and metrics endpoint.
@@ -93,29 +118,28 @@ export const workerEnv = commonEnv.extend({
   // Per-container limits (docker runtime): max processes, and memory in MiB (default: 90% of the engine's memory).
   CONTAINER_PIDS_LIMIT: positiveInt.default(4096),
   CONTAINER_MEMORY_MB: positiveInt.optional(),
-
-  // --- Timing ----------------------------------------------------------------------------------
-  // How often desired state is compared with what runs (cluster and node reconcile loops).
-  RECONCILE_INTERVAL_MS: durationMs.default(5_000),
-  // How often this node reports that it is alive.
-  HEARTBEAT_INTERVAL_MS: durationMs.default(5_000),
-  // A node silent for this long is marked unreachable and its deployments are placed elsewhere.
-  NODE_STALE_AFTER_MS: durationMs.default(30_000),
-  // How long a server may take to answer /health with 200 (downloads included) before the deployment fails.
-  SERVER_READY_TIMEOUT_MS: durationMs.default(30 * 60_000),
-  // Grace period between SIGTERM and SIGKILL when a server is stopped.
-  SERVER_STOP_TIMEOUT_MS: durationMs.default(10_000),
-  // First delay before restarting a crashed server; doubles per consecutive crash (with jitter) up to the maximum.
-  RESTART_BACKOFF_MS: durationMs.default(2_000),
-  RESTART_BACKOFF_MAX_MS: durationMs.default(120_000),
-  // Consecutive crashes after which a deployment is failed instead of restarted.
-  CRASH_LOOP_LIMIT: positiveInt.default(5),
-  // A server that ran this long before crashing starts a fresh crash count.
-  CRASH_RESET_AFTER_MS: durationMs.default(10 * 60_000),
-  // Deployment jobs this worker runs at once.
-  JOB_CONCURRENCY: positiveInt.default(8),
-  // Lock on a running job; when a worker dies, its jobs are taken over after about this long.
-  JOB_LOCK_MS: positiveInt.default(30_000),
-});
+}).extend(timingEnv.shape);
 
 export type WorkerEnv = z.infer<typeof workerEnv>;
+
+/** The timing the worker runs with, from its parsed environment: the one place each setting gets its name and default. */
+export function timingFromEnv(env: z.infer<typeof timingEnv>) {
+  return {
+    reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    nodeStaleAfterMs: env.NODE_STALE_AFTER_MS,
+    readyTimeoutMs: env.SERVER_READY_TIMEOUT_MS,
+    stopTimeoutMs: env.SERVER_STOP_TIMEOUT_MS,
+    restartBackoffMs: env.RESTART_BACKOFF_MS,
+    restartBackoffMaxMs: env.RESTART_BACKOFF_MAX_MS,
+    crashLoopLimit: env.CRASH_LOOP_LIMIT,
+    crashResetAfterMs: env.CRASH_RESET_AFTER_MS,
+    jobLockMs: env.JOB_LOCK_MS,
+    jobConcurrency: env.JOB_CONCURRENCY,
+  };
+}
+
+export type Timing = ReturnType<typeof timingFromEnv>;
+
+/** The defaults, for a worker started without an environment of its own (tests). */
+export const DEFAULT_TIMING: Timing = timingFromEnv(timingEnv.parse({}));

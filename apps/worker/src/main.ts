@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { createLogger, describeError, loadEnvOrExit, onShutdown, secretBoxFromEnv, workerEnv } from '@gguf/core';
+import { createLogger, describeError, loadEnvOrExit, onShutdown, secretBoxFromEnv } from '@gguf/core';
 import { createDatabase, hfTokenForOrganization, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
 import { nodeName, setupFromEnv } from './config';
 import { createHealthServer } from './health-server';
 import { findNodeRegistration } from './node/registration';
 import { startWorker } from './worker';
+import { workerEnv } from './env';
 
 const env = loadEnvOrExit('worker', workerEnv);
 const secrets = secretBoxFromEnv(env);

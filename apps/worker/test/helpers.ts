@@ -10,7 +10,8 @@ import type { Runtime } from '@gguf/runtime';
 import { testEnv, testSecrets } from '@gguf/testkit';
 import { HOSTILE_MARKER, HOSTILE_REPORT, type HostilePlan, type HostileReport } from '@gguf/testkit/fake-llama-server';
 import type { Queue } from 'bullmq';
-import type { NodeSettings, Timing } from '../src/context';
+import type { NodeSettings } from '../src/context';
+import type { Timing } from '../src/env';
 import { ModelStore, type ModelStoreOptions } from '../src/models/model-store';
 import { startWorker, type WorkerHandle } from '../src/worker';
 

@@ -1,4 +1,5 @@
-import { parseEnv, workerEnv } from '@gguf/core';
+import { parseEnv } from '@gguf/core';
+import { workerEnv } from '../env';
 import { describe, expect, it } from 'vitest';
 import { type NodeRegistration, withRegistration } from './registration';
 

@@ -1,4 +1,5 @@
-import { type GpuEntry, SECRET_COLUMNS, type SecretBox, secretLocation, type WorkerEnv } from '@gguf/core';
+import { type GpuEntry, SECRET_COLUMNS, type SecretBox, secretLocation } from '@gguf/core';
+import type { WorkerEnv } from '../env';
 import type { Database } from '@gguf/db';
 import { type DockerTls, isLocalEndpoint } from '@gguf/runtime';
 import { z } from 'zod';

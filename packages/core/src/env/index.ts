@@ -3,4 +3,3 @@ export * from './fields';
 export * from './gateway';
 export * from './parse-env';
 export * from './web';
-export * from './worker';

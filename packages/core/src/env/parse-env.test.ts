@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EnvError, gatewayEnv, loadEnvOrExit, parseEnv, webEnv, workerEnv } from './index';
+import { commonEnv, EnvError, gatewayEnv, loadEnvOrExit, parseEnv, webEnv } from './index';
 
 const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'redis://127.0.0.1:6379', SECRETS_KEY: 'k'.repeat(32) };
 const problems = (fn: () => unknown): readonly string[] => {
@@ -16,7 +16,6 @@ describe('parseEnv', () => {
   it('applies defaults', () => {
     const env = parseEnv('gateway', gatewayEnv, base);
     expect(env).toMatchObject({ GATEWAY_PORT: 3001, LOG_LEVEL: 'info', PUBLIC_GATEWAY_URL: 'http://localhost:3001' });
-    expect(parseEnv('worker', workerEnv, base).WORKER_PORT).toBe(3002);
   });
 
   it('names every missing variable', () => {
@@ -62,7 +61,7 @@ describe('parseEnv', () => {
     expect(error?.message).toMatch(/^web: invalid environment/);
   });
 
-  it.each([gatewayEnv, workerEnv, webEnv])('requires SECRETS_KEY of at least 32 characters in every app, never echoing it', (schema) => {
+  it.each([commonEnv, gatewayEnv, webEnv])('requires SECRETS_KEY of at least 32 characters in every app, never echoing it', (schema) => {
     const refused = problems(() => parseEnv('app', schema, { ...base, ADMIN_TOKEN: 'a'.repeat(24), AUTH_SECRET: 's'.repeat(32), SECRETS_KEY: 'too-short-key', SECRETS_KEY_PREVIOUS: 'old' }));
     expect(refused).toEqual(['SECRETS_KEY: must be at least 32 characters', 'SECRETS_KEY_PREVIOUS: must be at least 32 characters']);
     expect(refused.join('')).not.toMatch(/too-short-key|old/);
@@ -85,12 +84,12 @@ describe('loadEnvOrExit', () => {
       throw new Error(`exit ${code}`);
     }) as never);
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(() => loadEnvOrExit('worker', workerEnv, {})).toThrow('exit 78');
+    expect(() => loadEnvOrExit('worker', commonEnv, {})).toThrow('exit 78');
     expect(exit).toHaveBeenCalledWith(78);
     expect(String(write.mock.calls[0]?.[0])).toContain('DATABASE_URL: is required but not set');
   });
 
   it('returns the parsed environment when it is good', () => {
-    expect(loadEnvOrExit('worker', workerEnv, base).REDIS_URL).toBe(base.REDIS_URL);
+    expect(loadEnvOrExit('worker', commonEnv, base).REDIS_URL).toBe(base.REDIS_URL);
   });
 });
