@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '@gguf/local-services';
+import { freePort, isPortFree } from '@gguf/local-services';
 import pg from 'pg';
 import { acquireExclusive } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,18 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out
     await new Promise((r) => setTimeout(r, 250));
   }
   return { child, output: () => output, exited };
+}
+
+/** True when a TCP connection to 127.0.0.1:port is refused: nothing listens there any more. */
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
 }
 
 async function healthz(port: number) {
@@ -105,7 +118,11 @@ describe('npm start', () => {
 
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
-    for (const port of [web, gateway, worker, postgres, redis]) await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    // A fetch to Postgres or Redis fails whether they run or not (neither speaks HTTP): connect, and bind.
+    for (const port of [web, gateway, worker, postgres, redis]) {
+      expect(await connectionRefused(port), `port ${port}`).toBe(true);
+      expect(await isPortFree(port), `port ${port}`).toBe(true);
+    }
     for (const pid of [webPid, pidOf('gateway', 'Restarted'), workerPid]) expect(() => process.kill(pid, 0)).toThrow();
 
     const second = await start(env);
