@@ -39,4 +39,11 @@ describe('package-lock.json', () => {
       expect.arrayContaining(['darwin-64', 'darwin-arm64', 'linux-64', 'linux-arm64', 'windows-64', 'windows-arm64'].map((p) => `node_modules/@turbo/${p}`)),
     );
   });
+
+  it('has an entry for every workspace, which the Dockerfile copies before npm ci', () => {
+    const dockerfile = readFileSync(join(ROOT, 'docker/Dockerfile'), 'utf8');
+    const workspaces = Object.keys(lock.packages).filter((key) => /^(apps|packages)\/[^/]+$/.test(key));
+    expect(workspaces.length).toBeGreaterThan(5);
+    for (const workspace of workspaces) expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+  });
 });
