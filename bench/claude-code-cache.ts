@@ -17,11 +17,10 @@ import { parseArgs } from 'node:util';
 import Anthropic from '@anthropic-ai/sdk';
 import { createLogger, gatewayEnv, parseEnv } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
-import { applyMigrations } from '@gguf/db/migrate';
-import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
 import { closeRedis, createRedis } from '@gguf/redis';
 import { type FakeLlamaServer, startFakeLlamaServer } from '@gguf/testkit/fake-llama-server';
 import { createGateway } from '../apps/gateway/src/gateway';
+import { startBenchServices } from './bench-services';
 import { firstMessages, nextMessages, systemBlocks, TOOLS } from './claude-code-session';
 import { SECRETS_KEY, seedTenant, UPSTREAM_SECRET } from './gateway-seed';
 
@@ -82,22 +81,17 @@ async function main(): Promise<void> {
   await chmod(root, 0o755);
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    const [pgPort, redisPort] = [await freePort(), await freePort()];
-    const postgres = await startLocalPostgres({ dataDir: join(root, 'pg'), port: pgPort, password: 'bench', database: 'bench', ephemeral: true });
-    stops.unshift(() => postgres.stop());
-    const redisServer = await startLocalRedis({ dataDir: join(root, 'redis'), port: redisPort });
-    stops.unshift(() => redisServer.stop());
-    await applyMigrations(postgres.url);
+    const services = await startBenchServices(root, stops);
 
     const [keptServer, removedServer] = [await startLlamaServer(), await startLlamaServer()];
     stops.unshift(() => Promise.all([keptServer.close(), removedServer.close()]));
-    const tenant = await seedTenant(postgres.url, [removedServer.url]);
+    const tenant = await seedTenant(services.postgresUrl, [removedServer.url]);
 
-    const db = createDatabase(postgres.url);
+    const db = createDatabase(services.postgresUrl);
     stops.unshift(() => db.$disconnect());
-    const redis = createRedis(redisServer.url, 'bench-gateway');
+    const redis = createRedis(services.redisUrl, 'bench-gateway');
     stops.unshift(() => closeRedis(redis));
-    const env = parseEnv('gateway', gatewayEnv, { DATABASE_URL: postgres.url, REDIS_URL: redisServer.url, SECRETS_KEY });
+    const env = parseEnv('gateway', gatewayEnv, { DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl, SECRETS_KEY });
     const gateway = await createGateway({ db, redis, env, logger: createLogger('bench', 'warn') });
     stops.unshift(() => gateway.close());
     gateway.server.listen(0, '127.0.0.1');

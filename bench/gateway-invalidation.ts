@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, gatewayEnv, generateApiKey, newId, parseEnv } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
-import { applyMigrations } from '@gguf/db/migrate';
-import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
 import { closeRedis, createRedis, publishApiKeyChanged, publishDeploymentChanged } from '@gguf/redis';
 import { startFakeLlamaServer } from '@gguf/testkit/fake-llama-server';
 import { createGateway } from '../apps/gateway/src/gateway';
+import { startBenchServices } from './bench-services';
 import { SECRETS_KEY, seedTenant, UPSTREAM_SECRET } from './gateway-seed';
 
 const { values: options } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
@@ -45,26 +44,21 @@ async function main(): Promise<void> {
   await chmod(root, 0o755);
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    const [pgPort, redisPort] = [await freePort(), await freePort()];
-    const postgres = await startLocalPostgres({ dataDir: join(root, 'pg'), port: pgPort, password: 'bench', database: 'bench', ephemeral: true });
-    stops.unshift(() => postgres.stop());
-    const redisServer = await startLocalRedis({ dataDir: join(root, 'redis'), port: redisPort });
-    stops.unshift(() => redisServer.stop());
-    await applyMigrations(postgres.url);
+    const services = await startBenchServices(root, stops);
 
     const llama = await startFakeLlamaServer({ args: ['--api-key', UPSTREAM_SECRET], env: { FAKE_LLAMA_LOAD_MS: '0' } });
     stops.unshift(() => llama.close());
     await llama.ready;
-    const tenant = await seedTenant(postgres.url, [llama.url]);
+    const tenant = await seedTenant(services.postgresUrl, [llama.url]);
     const deploymentId = tenant.deploymentIds[0]!;
 
-    const db = createDatabase(postgres.url);
+    const db = createDatabase(services.postgresUrl);
     stops.unshift(() => db.$disconnect());
-    const redis = createRedis(redisServer.url, 'bench-gateway');
+    const redis = createRedis(services.redisUrl, 'bench-gateway');
     stops.unshift(() => closeRedis(redis));
     const env = parseEnv('gateway', gatewayEnv, {
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redisServer.url,
+      DATABASE_URL: services.postgresUrl,
+      REDIS_URL: services.redisUrl,
       SECRETS_KEY,
       GATEWAY_CACHE_TTL_MS: '3600000',
       GATEWAY_NEGATIVE_CACHE_TTL_MS: '3600000',
