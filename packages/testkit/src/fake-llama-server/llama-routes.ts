@@ -1,6 +1,6 @@
 import { BUILD_INFO } from './args';
 import type { Exchange, Route } from './context';
-import { generate, withSlot } from './generation';
+import { generate, GenerationError, withSlot } from './generation';
 import { sendText } from './http';
 import { typeError } from './nlohmann-json';
 import { countTokens, splitPieces } from './tokenizer';
@@ -101,7 +101,9 @@ async function rerank(ex: Exchange): Promise<void> {
     .slice(0, typeof topN === 'number' && topN > 0 ? topN : undefined);
 
   await withSlot(ex, [], async (lease) => {
-    if (!(await generate(ex, lease, { promptTokens, cachedTokens: 0 }, [], () => undefined))) return;
+    const done = await generate(ex, lease, { promptTokens, cachedTokens: 0 }, [], () => undefined);
+    if (!done) return;
+    if (done instanceof GenerationError) return ex.fail(500, done.message);
     ex.json(200, { model: ex.server.model, object: 'list', usage: { prompt_tokens: promptTokens, total_tokens: promptTokens }, results });
   });
 }
