@@ -98,4 +98,16 @@ describe('an error llama-server reports inside a 200 stream', () => {
     const failed = lines.filter((line) => line.result === 'upstream_error_mid_stream' && line.deploymentId === deploymentId);
     expect(failed).toMatchObject([{ level: 40, route: 'messages', status: 200, inputTokens: promptTokens, outputTokens: 0 }]);
   });
+
+  it('counts each such stream as an upstream error', async () => {
+    const counted = async () => (await h.gateway.context.metrics.upstreamErrors.get()).values.find((v) => v.labels.kind === 'error_event_mid_stream')?.value ?? 0;
+    const before = await counted();
+    const res = await fetch(`${h.deploymentUrl()}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.key}`, 'content-type': 'application/json', ...FAIL_AFTER_THREE.headers },
+      body: JSON.stringify({ model: 'local', messages: [{ role: 'user', content: question }], stream: true }),
+    });
+    await res.text();
+    await eventually(async () => (await counted()) === before + 1);
+  });
 });
