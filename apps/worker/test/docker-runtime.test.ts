@@ -168,15 +168,16 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
 
 describe('docker runtime: deployments', { timeout: 60_000 }, () => {
   let worker: WorkerHandle;
-  let id: string;
 
   beforeAll(async () => {
     worker = await startDockerWorker({ name: 'docker-node', cpuSlots: 4 });
   });
 
-  it('deploys to running in a container llama-server starts in, reachable with the internal key', async () => {
+  // One deployment through its life, step by step: each step needs the one before.
+  it('deploys, restarts a killed container, stops, starts, restarts and deletes, leaving no container behind', { timeout: 120_000 }, async () => {
+    // Deploys to running in a container llama-server starts in, reachable with the internal key.
     const row = await createDeployment(t.db, orgId);
-    id = row.id;
+    const id = row.id;
     await api.sync(id, 'created');
     const running = await waitForStatus(t.db, id, 'running', 30_000);
     expect(running.upstreamUrl).toBe(`http://127.0.0.1:${running.port}`);
@@ -197,9 +198,8 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     } finally {
       await closeRedis(redis);
     }
-  });
 
-  it('restarts a killed container by itself', async () => {
+    // Restarts a killed container by itself.
     const [before] = await containersOf(id);
     await docker.getContainer(before!.Id).kill({ signal: 'SIGKILL' });
     const back = await waitFor(
@@ -217,9 +217,8 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     expect((await callUpstream(back, '/health')).status).toBe(200);
     const exit = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: id, type: 'exit' } });
     expect(exit.data).toMatchObject({ exitCode: 137, restartCount: 1 });
-  });
 
-  it('stops, starts, restarts and deletes, leaving no container behind', async () => {
+    // Stops, starts, restarts and deletes, leaving no container behind.
     await api.setDesired(id, 'stopped');
     await waitForStatus(t.db, id, 'stopped');
     expect(await containersOf(id)).toEqual([]);
@@ -456,6 +455,70 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
       second?.child.kill('SIGKILL');
       await t.db.node.updateMany({ data: { cordoned: false } });
       await sleep(10);
+    }
+  });
+});
+
+describe('docker runtime: two workers for one node', { timeout: 90_000 }, () => {
+  it('serves the node with one of them at a time: one server per deployment, and the other takes over only once the lease lapses', async () => {
+    const nodeName = 'twin-node';
+    const [portStart, portEnd] = randomPortRange();
+    const env = async () => ({
+      ...(await childWorkerEnv(nodeName, 'twin-data')),
+      RUNTIME: 'docker',
+      DOCKER_HOST: daemon.host,
+      NODE_ADDRESS: '127.0.0.1',
+      NODE_CPU_SLOTS: '1',
+      NODE_PORT_RANGE: `${portStart}-${portEnd}`,
+      RECONCILE_INTERVAL_MS: '500',
+      NODE_STALE_AFTER_MS: '30000',
+      JOB_LOCK_MS: '2000',
+    });
+    await t.db.node.updateMany({ where: { name: { not: nodeName } }, data: { cordoned: true } });
+    // Started together: whichever takes the lease first serves the node, the other waits.
+    const workers = await Promise.all([spawnWorker(await env()), spawnWorker(await env())]);
+    const running = (w: ChildWorker) => w.output.join('').includes('"msg":"worker running"');
+    const waiting = (w: ChildWorker) => w.output.join('').includes('another worker holds this node; waiting for its lease to expire');
+    const all = () => workers.map((w, i) => `--- worker ${i} ---\n${w.output.join('')}`).join('\n');
+    try {
+      const [holder, standby] = await waitFor(
+        'one worker to serve the node and the other to wait',
+        async () => {
+          const i = workers.findIndex(running);
+          return i >= 0 && waiting(workers[1 - i]!) ? [workers[i]!, workers[1 - i]!] : undefined;
+        },
+        30_000,
+        async () => all(),
+      );
+      const row = await createDeployment(t.db, orgId);
+      await api.sync(row.id);
+      const first = await waitForStatus(t.db, row.id, 'running', 45_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${all()}`);
+      });
+      const [container] = await containersOf(row.id);
+      expect(await containersOf(row.id)).toHaveLength(1);
+      // The standby did nothing meanwhile: it still waits for the lease.
+      expect(running(standby)).toBe(false);
+
+      // The holder dies without releasing the lease: the standby takes over once the lease lapses, and adopts the server.
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      // "worker running" comes after its first reconcile of the node, so the server has been looked at by then.
+      await waitFor('the standby to take the node over', async () => running(standby) || undefined, 30_000, async () => all());
+      const after = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
+      expect(after.status).toBe('running');
+      expect((await containersOf(row.id)).map((c) => c.Id)).toEqual([container!.Id]);
+      expect(after.runtimeHandle).toBe(first.runtimeHandle);
+      expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'server' } })).toBe(1);
+      expect((await callUpstream(after, '/health')).status).toBe(200);
+
+      standby.child.kill('SIGTERM');
+      expect(await standby.exited).toBe(0);
+      await docker.getContainer(container!.Id).remove({ force: true });
+      await t.db.deployment.update({ where: { id: row.id }, data: { desiredState: 'deleted', status: 'deleted', nodeId: null, port: null, upstreamUrl: null } });
+    } finally {
+      for (const w of workers) w.child.kill('SIGKILL');
+      await t.db.node.updateMany({ data: { cordoned: false } });
     }
   });
 });

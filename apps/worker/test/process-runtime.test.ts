@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { closeRedis, createRedis, readDeploymentLogs, syncJobId } from '@gguf/redis';
+import { closeRedis, createRedis, type Redis, readDeploymentLogs, syncJobId } from '@gguf/redis';
 import { isAlive, ProcessRuntime } from '@gguf/runtime';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeSettings } from '../src/context';
+import type { Timing } from '../src/env';
 import type { WorkerHandle } from '../src/worker';
 import {
   Api,
@@ -66,6 +66,7 @@ async function startProcessWorker(
   node: Partial<NodeSettings> = {},
   serverEnv: Record<string, string> = {},
   serversOnShutdown: 'keep' | 'stop' = 'keep',
+  timing: Partial<Timing> = {},
 ): Promise<WorkerHandle> {
   const settings = nodeSettings({ runtimeKind: 'process', ...node });
   const stateDir = join(root, 'state', settings.name);
@@ -73,6 +74,7 @@ async function startProcessWorker(
     db: t.db,
     redisUrl,
     serversOnShutdown,
+    timing,
     node: settings,
     models: await testModelStore(modelsDir, stateDir),
     runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '150', ...serverEnv }, serverUser }),
@@ -95,11 +97,17 @@ beforeAll(async () => {
 const serversOf = async (worker: WorkerHandle, deploymentId: string) => (await worker.runtime.list()).filter((s) => s.deploymentId === deploymentId);
 
 describe('process runtime: deployment lifecycle', () => {
-  let id: string;
+  // One deployment through its whole life, step by step: each step needs the one before.
+  let logs: Redis;
+  beforeAll(() => {
+    logs = createRedis(redisUrl, 'test-logs');
+  });
+  afterAll(() => closeRedis(logs));
 
-  it('deploys: pending → scheduling → starting → running, reachable only with the internal key', async () => {
+  it('deploys, ships its output, restarts a killed server, stops, starts, restarts and deletes', { timeout: 90_000 }, async () => {
+    // Deploys: pending → scheduling → starting → running, reachable only with the internal key.
     const row = await createDeployment(t.db, orgId);
-    id = row.id;
+    const id = row.id;
     await api.sync(id, 'created');
     const running = await waitForStatus(t.db, id, 'running');
     expect(running.nodeId).toBe(cpuWorker.nodeId);
@@ -129,24 +137,17 @@ describe('process runtime: deployment lifecycle', () => {
     // Nothing of the worker's own environment but what finds programs and the locale.
     expect(environment.map((line) => line.split('=')[0]).filter((name) => !SERVER_ENVIRONMENT.test(name!))).toEqual([]);
     if (serverUser) expect((await proc('status')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('65534');
-  });
 
-  it('ships llama-server output to Redis for the logs endpoint', async () => {
-    const redis = createRedis(redisUrl, 'test-logs');
-    try {
-      const lines = await waitFor('server logs in Redis', async () => {
-        const got = await readDeploymentLogs(redis, id, 200);
-        return got.some((l) => l.includes('starting the main loop')) ? got : undefined;
-      });
-      expect(lines.some((l) => l.includes('main: model loaded'))).toBe(true);
-    } finally {
-      await closeRedis(redis);
-    }
-  });
+    // Ships llama-server output to Redis for the logs endpoint.
+    const lines = await waitFor('server logs in Redis', async () => {
+      const got = await readDeploymentLogs(logs, id, 200);
+      return got.some((l) => l.includes('starting the main loop')) ? got : undefined;
+    });
+    expect(lines.some((l) => l.includes('main: model loaded'))).toBe(true);
 
-  it('brings a killed server back by itself, counting the restart', async () => {
-    const [server] = await serversOf(cpuWorker, id);
-    process.kill(server!.pid!, 'SIGKILL');
+    // Brings a killed server back by itself, counting the restart.
+    const [killed] = await serversOf(cpuWorker, id);
+    process.kill(killed!.pid!, 'SIGKILL');
     const back = await waitFor(
       'the server to come back',
       async () => {
@@ -159,11 +160,10 @@ describe('process runtime: deployment lifecycle', () => {
     const exits = await t.db.deploymentEvent.findMany({ where: { deploymentId: id, type: 'exit' } });
     expect(exits).toHaveLength(1);
     const [again] = await serversOf(cpuWorker, id);
-    expect(again?.pid).not.toBe(server!.pid);
+    expect(again?.pid).not.toBe(killed!.pid);
     expect((await callUpstream(back, '/health')).status).toBe(200);
-  });
 
-  it('stops, starts and restarts, leaving nothing behind when stopped', async () => {
+    // Stops, starts and restarts, leaving nothing behind when stopped.
     const before = await serversOf(cpuWorker, id);
     await api.setDesired(id, 'stopped');
     const stopped = await waitForStatus(t.db, id, 'stopped');
@@ -182,9 +182,8 @@ describe('process runtime: deployment lifecycle', () => {
       const servers = await serversOf(cpuWorker, id);
       return row?.status === 'running' && servers.length === 1 && servers[0]!.generation === 2 ? true : undefined;
     }, 15_000, () => describeDeployment(t.db, id));
-  });
 
-  it('deletes: the server, its log file, its captured logs and its port are gone', async () => {
+    // Deletes: the server, its log file, its captured logs and its port are gone.
     const logFile = join(root, 'state', 'cpu-node', 'logs', `${id}.log`);
     expect(existsSync(logFile)).toBe(true);
     await api.setDesired(id, 'deleted');
@@ -193,9 +192,7 @@ describe('process runtime: deployment lifecycle', () => {
     expect(deleted.deletedAt).not.toBeNull();
     expect(await serversOf(cpuWorker, id)).toEqual([]);
     expect(existsSync(logFile)).toBe(false);
-    const redis = createRedis(redisUrl, 'test-logs');
-    expect(await readDeploymentLogs(redis, id, 10)).toEqual([]);
-    await closeRedis(redis);
+    expect(await readDeploymentLogs(logs, id, 10)).toEqual([]);
   });
 });
 
@@ -272,9 +269,22 @@ describe('process runtime: failures', () => {
     expect(failed.statusMessage).toBe("model file not found in the node's library: nowhere/missing.gguf");
     expect(failed).toMatchObject({ nodeId: null, port: null });
     expect(await serversOf(cpuWorker, row.id)).toEqual([]);
-    // Failed stays failed: the reconcile loop does not retry the same generation.
-    await sleep(1_000);
+    // Failed stays failed: a reconcile pass looks at it and queues nothing for the same generation.
+    const { cluster } = await cpuWorker.reconcileNow();
+    expect(cluster.queued).not.toContain(row.id);
     expect((await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
+  });
+
+  it('fails a server that is not ready within SERVER_READY_TIMEOUT_MS (still loading), saying so and removing it', async () => {
+    const sluggish = await startProcessWorker({ name: 'sluggish-node', cpuSlots: 0, gpus: [{ index: 0, type: 'Sluggish GPU', memoryMb: 1000 }] }, { FAKE_LLAMA_LOAD_MS: '600000' }, 'keep', { readyTimeoutMs: 1_500 });
+    const row = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'Sluggish' });
+    await api.sync(row.id);
+    const failed = await waitForStatus(t.db, row.id, 'failed', 30_000);
+    expect(failed.statusMessage).toMatch(/^llama-server was not ready after 2s/);
+    const event = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: row.id, type: 'status', toStatus: 'failed' } });
+    expect(event.data).toMatchObject({ reason: 'ready_timeout' });
+    expect(await serversOf(sluggish, row.id)).toEqual([]);
+    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
   });
 
   it('runs a model from the library, recording its SHA-256 and size', async () => {
@@ -359,30 +369,33 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
   });
 
   it('gives the last GPU to exactly one of two deployments racing for it, and the other one when it frees', async () => {
-    const gpuNode = await t.db.node.findUniqueOrThrow({ where: { name: 'gpu-node' } });
-    const holder = await t.db.gpuAllocation.findFirstOrThrow({ where: { nodeId: gpuNode.id } });
-    // Free the GPU node's only GPU, then let two deployments race for it through two workers.
-    await api.setDesired(holder.deploymentId, 'deleted');
-    await waitForStatus(t.db, holder.deploymentId, 'deleted');
-    const a = await createDeployment(t.db, orgId, { gpuCount: 1 });
-    const b = await createDeployment(t.db, orgId, { gpuCount: 1 });
+    // A node of its own with one GPU, and two deployments racing for it through two workers.
+    const raceWorker = await startProcessWorker({ name: 'race-node', cpuSlots: 0, gpus: [{ index: 0, type: 'Race GPU', memoryMb: 1000 }] });
+    const a = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'Race' });
+    const b = await createDeployment(t.db, orgId, { gpuCount: 1, gpuType: 'Race' });
     await Promise.all([api.sync(a.id), api.sync(b.id)]);
-    const winner = await waitFor('one of them to run', async () => {
-      const rows = await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] }, status: 'running' } });
-      return rows.length > 0 ? rows : undefined;
+    const winner = await waitFor('one of them to run', async () => (await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] }, status: 'running' } }))[0]);
+    const loserId = winner.id === a.id ? b.id : a.id;
+    // The other one was looked at after the GPU went: it waits, saying why, and a reconcile pass changes nothing.
+    await waitFor('the other one to wait for the GPU', async () => {
+      const r = await t.db.deployment.findUnique({ where: { id: loserId } });
+      return r?.status === 'pending' && r.statusMessage.startsWith('waiting') ? r : undefined;
     });
-    await sleep(1_000);
+    await raceWorker.reconcileNow();
     const rows = await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] } } });
-    expect(rows.filter((r) => r.status === 'running')).toHaveLength(1);
-    const loser = rows.find((r) => r.status !== 'running')!;
-    expect(loser).toMatchObject({ status: 'pending', nodeId: null, statusMessage: 'waiting for 1 free GPU: the most any ready node has free is 0 (gpu-node)' });
-    expect(await t.db.gpuAllocation.count({ where: { nodeId: gpuNode.id } })).toBe(1);
+    expect(rows.filter((r) => r.status === 'running').map((r) => r.id)).toEqual([winner.id]);
+    expect(rows.find((r) => r.id === loserId)).toMatchObject({
+      status: 'pending',
+      nodeId: null,
+      statusMessage: 'waiting for 1 free GPU of type Race: the most any ready node has free is 0 (race-node)',
+    });
+    expect(await t.db.gpuAllocation.count({ where: { nodeId: raceWorker.nodeId } })).toBe(1);
 
-    await api.setDesired(winner[0]!.id, 'stopped');
-    await waitForStatus(t.db, winner[0]!.id, 'stopped');
-    await waitForStatus(t.db, loser.id, 'running');
-    await api.setDesired(loser.id, 'deleted');
-    await waitForStatus(t.db, loser.id, 'deleted');
+    await api.setDesired(winner.id, 'stopped');
+    await waitForStatus(t.db, winner.id, 'stopped');
+    await waitForStatus(t.db, loserId, 'running');
+    await api.setDesired(loserId, 'deleted');
+    await waitForStatus(t.db, loserId, 'deleted');
   });
 
   it('fails a crash-looping deployment with the reason after the allowed restarts', async () => {
@@ -397,13 +410,16 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
 
   it('marks a silent node unreachable and moves its deployments elsewhere; the node removes the orphan when it returns', async () => {
     const mover = await startProcessWorker({ name: 'doomed-node', cpuSlots: 1 });
-    // Steer the deployment to the doomed node: the CPU node prefers... make the cpu node full by cordoning it.
+    // Steer the deployment to the doomed node: the CPU node is cordoned meanwhile (and uncordoned whatever happens).
     await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: true } });
     const row = await createDeployment(t.db, orgId);
-    await api.sync(row.id);
-    const onDoomed = await waitForStatus(t.db, row.id, 'running');
-    expect(onDoomed.nodeId).toBe(mover.nodeId);
-    await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: false } });
+    try {
+      await api.sync(row.id);
+      const onDoomed = await waitForStatus(t.db, row.id, 'running');
+      expect(onDoomed.nodeId).toBe(mover.nodeId);
+    } finally {
+      await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: false } });
+    }
 
     // The doomed node's worker goes away without a word (its server keeps running, as after a crash of the worker).
     await mover.stop();

@@ -8,7 +8,8 @@ import { kickPending } from '../sync/kick';
 export interface ClusterReconcileReport {
   unreachable: string[];
   moved: string[];
-  queued: number;
+  /** Deployments given a deployment.sync by this pass. */
+  queued: string[];
   releasedAllocations: number;
 }
 
@@ -23,7 +24,7 @@ export interface ClusterReconcileReport {
  * What runs on each node is compared by that node's own worker (reconcile/node.ts).
  */
 export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterReconcileReport> {
-  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: 0, releasedAllocations: 0 };
+  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], releasedAllocations: 0 };
   const staleSeconds = ctx.timing.nodeStaleAfterMs / 1000;
 
   const lost = await ctx.db.$queryRaw<{ id: string; name: string }[]>`
@@ -81,7 +82,7 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
   for (const d of unsettled) {
     await enqueueDeploymentSync(ctx.deploymentQueue, { deploymentId: d.id, generation: d.generation, desiredState: d.desired_state, reason: 'reconcile' });
   }
-  report.queued = unsettled.length;
+  report.queued = unsettled.map((d) => d.id);
   if (report.moved.length > 0) await kickPending(ctx);
   return report;
 }

@@ -139,21 +139,25 @@ describe('POST /api/v1/deployments', () => {
 });
 
 describe('a deployment', () => {
-  let id: string;
-  beforeAll(async () => {
-    id = (await create({ ...body, name: 'lifecycle' })).json.id;
-  });
-  const params = () => ({ params: { id }, headers: tenant.auth });
+  /** An organization of its own with one new deployment: each test stands alone. */
+  const fresh = async (name: string) => {
+    const owner = await h.createTenant({ name: `Owner of ${name}` });
+    const res = await h.call(collection.POST, '/api/v1/deployments', { method: 'POST', headers: owner.auth, body: { ...body, name } });
+    const id = res.json.id as string;
+    return { id, auth: owner.auth, params: () => ({ params: { id }, headers: owner.auth }) };
+  };
 
   it('is listed and fetched', async () => {
+    const { id, auth, params } = await fresh('lifecycle');
     const got = await h.call(one.GET, `/api/v1/deployments/${id}`, params());
     expect(got.status).toBe(200);
     expect(got.json.name).toBe('lifecycle');
-    const list = await h.call(collection.GET, '/api/v1/deployments', { headers: tenant.auth });
-    expect(list.json.data.map((d: { id: string }) => d.id)).toContain(id);
+    const list = await h.call(collection.GET, '/api/v1/deployments', { headers: auth });
+    expect(list.json.data.map((d: { id: string }) => d.id)).toEqual([id]);
   });
 
   it('paginates newest first with a cursor', async () => {
+    await Promise.all(['page-a', 'page-b', 'page-c'].map((name) => create({ ...body, name, gpu: { count: 0 } })));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -169,6 +173,7 @@ describe('a deployment', () => {
   });
 
   it('renames without a redeploy, and redeploys on a settings change', async () => {
+    const { id, params } = await fresh('to-rename');
     const renamed = await h.call(one.PATCH, '', { ...params(), method: 'PATCH', body: { name: 'renamed' } });
     expect(renamed.json).toMatchObject({ name: 'renamed', generation: 1 });
     const changed = await h.call(one.PATCH, '', { ...params(), method: 'PATCH', body: { context_size: 16384 } });
@@ -179,20 +184,21 @@ describe('a deployment', () => {
   });
 
   it('stops, starts and restarts by desired state and generation, with timeline events and audit rows', async () => {
+    const { id, params } = await fresh('to-cycle');
     const stopped = await h.call(stop.POST, '', { ...params(), method: 'POST' });
-    expect(stopped.json).toMatchObject({ desired_state: 'stopped', generation: 2 });
+    expect(stopped.json).toMatchObject({ desired_state: 'stopped', generation: 1 });
     const started = await h.call(start.POST, '', { ...params(), method: 'POST' });
-    expect(started.json).toMatchObject({ desired_state: 'running', generation: 2 });
+    expect(started.json).toMatchObject({ desired_state: 'running', generation: 1 });
     const restarted = await h.call(restart.POST, '', { ...params(), method: 'POST' });
-    expect(restarted.json).toMatchObject({ desired_state: 'running', generation: 3 });
-    expect((await h.jobsFor(id)).map((j) => j.id)).toEqual(expect.arrayContaining([`sync-${id}-g2-stopped`, `sync-${id}-g3-running`]));
+    expect(restarted.json).toMatchObject({ desired_state: 'running', generation: 2 });
+    expect((await h.jobsFor(id)).map((j) => j.id)).toEqual(expect.arrayContaining([`sync-${id}-g1-stopped`, `sync-${id}-g2-running`]));
     const timeline = await h.call(events.GET, '', { ...params(), query: { limit: '3' } });
     expect(timeline.json.data.map((e: { message: string }) => e.message)).toEqual(['Restart requested', 'Start requested', 'Stop requested']);
     expect(timeline.json.next_cursor).toMatch(/^\d+$/);
     const older = await h.call(events.GET, '', { ...params(), query: { cursor: timeline.json.next_cursor } });
     expect(older.json.data.at(-1).message).toBe('Deployment created');
     const actions = (await h.db.auditLog.findMany({ where: { targetId: id }, orderBy: { id: 'asc' } })).map((a) => a.action);
-    expect(actions).toEqual(['deployment.create', 'deployment.update', 'deployment.update', 'deployment.stop', 'deployment.start', 'deployment.restart']);
+    expect(actions).toEqual(['deployment.create', 'deployment.stop', 'deployment.start', 'deployment.restart']);
   });
 
   it('restarts once for a retried POST with the same Idempotency-Key', async () => {
@@ -208,13 +214,15 @@ describe('a deployment', () => {
   });
 
   it('starts a failed deployment as a fresh attempt with a new generation', async () => {
+    const { id, params } = await fresh('to-retry');
     await h.db.deployment.update({ where: { id }, data: { status: 'failed', statusMessage: 'out of memory' } });
     const res = await h.call(start.POST, '', { ...params(), method: 'POST' });
-    expect(res.json).toMatchObject({ status: 'failed', desired_state: 'running', generation: 4 });
-    expect((await h.jobsFor(id)).map((j) => j.id)).toContain(`sync-${id}-g4-running`);
+    expect(res.json).toMatchObject({ status: 'failed', desired_state: 'running', generation: 2 });
+    expect((await h.jobsFor(id)).map((j) => j.id)).toContain(`sync-${id}-g2-running`);
   });
 
   it('serves the captured llama-server log tail', async () => {
+    const { id, params } = await fresh('with-logs');
     await appendDeploymentLogs(h.redis, id, ['main: loading model', 'server is listening', 'slot 0 ready']);
     const res = await h.call(logs.GET, '', { ...params(), query: { tail: '2' } });
     expect(res.json).toEqual({ data: ['server is listening', 'slot 0 ready'] });
@@ -222,6 +230,7 @@ describe('a deployment', () => {
   });
 
   it('is deleted: gone from the API at once, the worker told, the gateways notified', async () => {
+    const { id, params } = await fresh('to-delete');
     const subscriber = createRedis(testEnv('redisUrl'), 'test-sub');
     await subscriber.subscribe(CHANNELS.deployments);
     const messages: string[] = [];
@@ -230,7 +239,7 @@ describe('a deployment', () => {
     expect(res.json).toEqual({ id, deleted: true });
     expect((await h.call(one.GET, '', params())).status).toBe(404);
     expect((await h.call(one.DELETE, '', { ...params(), method: 'DELETE' })).status).toBe(404);
-    expect((await h.jobsFor(id)).map((j) => j.id)).toContain(`sync-${id}-g4-deleted`);
+    expect((await h.jobsFor(id)).map((j) => j.id)).toContain(`sync-${id}-g1-deleted`);
     const row = await h.db.deployment.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ desiredState: 'deleted', deletedAt: null });
     await expect.poll(() => messages.map((m) => JSON.parse(m))).toContainEqual({ kind: 'deleted', deploymentId: id });
