@@ -1,4 +1,5 @@
-import { parseEnv, webEnv } from '@gguf/core';
+import { parseEnv } from '@gguf/core';
+import { webEnv } from '../lib/server/env';
 import { describe, expect, it } from 'vitest';
 import { githubProfileToUser, verifiedGithubEmail } from '../lib/auth/github-provider';
 import { oauthProviders, providerButtons } from '../lib/auth/oauth-providers';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv, webEnv } from './index';
+import { EnvError, parseEnv } from '@gguf/core';
+import { webEnv } from '../lib/server/env';
 
 const base = {
   DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db',

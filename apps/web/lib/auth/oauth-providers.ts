@@ -1,4 +1,4 @@
-import type { WebEnv } from '@gguf/core';
+import type { WebEnv } from '../server/env';
 import { githubProvider } from './github-provider';
 import { oidcProvider } from './oidc-provider';
 

@@ -1,5 +1,5 @@
 import type { AuthAttempt, AuthThrottleLimits } from '@gguf/api';
-import type { WebEnv } from '@gguf/core';
+import type { WebEnv } from '../server/env';
 
 /** The web env's budgets for each kind of unauthenticated attempt. */
 export function authThrottleLimits(env: WebEnv, attempt: AuthAttempt): AuthThrottleLimits {

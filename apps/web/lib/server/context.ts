@@ -1,5 +1,6 @@
 import type { ApiDeps } from '@gguf/api';
-import { createLogger, loadEnvOrExit, secretBoxFromEnv, webEnv, type Logger, type WebEnv } from '@gguf/core';
+import { createLogger, loadEnvOrExit, secretBoxFromEnv, type Logger } from '@gguf/core';
+import { webEnv, type WebEnv } from './env';
 import { createDatabase, type Database } from '@gguf/db';
 import { createDeploymentQueue, createRedis, type Redis } from '@gguf/redis';
 import { createMailer, type Mailer } from './mailer';

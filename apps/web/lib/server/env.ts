@@ -1,8 +1,6 @@
 import { isIP } from 'node:net';
+import { allowedHostsField, commonEnv, httpUrl, port, positiveInt, secret, signupMode } from '@gguf/core';
 import { z } from 'zod';
-import { allowedHostsField } from '../net/allowed-hosts';
-import { commonEnv } from './common';
-import { httpUrl, port, positiveInt, secret } from './fields';
 
 /** An IP address or a CIDR block: `10.0.0.5`, `10.0.0.0/8`, `::1`, `fd00::/8`. */
 function isAddressOrBlock(entry: string): boolean {
@@ -42,7 +40,7 @@ const webEnvObject = commonEnv.extend({
   API_RATE_LIMIT_RPM: positiveInt.default(600),
   // Who may create an account from the sign-in page: only people with an invitation or an account made by an
   // administrator (invite, the default), or anyone, each getting an organization and its GPU quota (open).
-  SIGNUP_MODE: z.enum(['open', 'invite']).default('invite'),
+  SIGNUP_MODE: signupMode.default('invite'),
   // Reverse proxies (IP addresses or CIDR blocks, comma-separated) whose X-Forwarded-For, -Proto and -Host are
   // believed. Unset: none are; the client's address is the socket's, and the headers are dropped at the door.
   TRUSTED_PROXIES: addressList.default([]),

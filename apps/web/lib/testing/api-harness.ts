@@ -1,6 +1,7 @@
 import { createOrganization, createOrganizationApiKey, type CreateOrganizationInput, startSession } from '@gguf/api';
 import { createTestDeps } from '@gguf/api/testing';
-import { parseEnv, webEnv } from '@gguf/core';
+import { parseEnv } from '@gguf/core';
+import { webEnv } from '../server/env';
 import { TEST_SECRETS_KEY, testEnv } from '@gguf/testkit';
 import { encode } from 'next-auth/jwt';
 import { type ServerContext, setServerContextForTests } from '../server/context';

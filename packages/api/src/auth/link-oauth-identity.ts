@@ -1,4 +1,4 @@
-import { newId, type WebEnv } from '@gguf/core';
+import { newId, type SignupMode } from '@gguf/core';
 import type { User } from '@gguf/db';
 import { writeAuditLog } from '../audit/write-audit-log';
 import type { ApiDeps } from '../deps';
@@ -27,7 +27,7 @@ const NAME_MAX = 100;
  * (without a password) and an organization they own, as self-service sign-up makes. Disabled users
  * and, in invite mode, strangers are refused with an OAuthRefusal.
  */
-export async function linkOAuthIdentity(deps: ApiDeps, profile: OAuthProfile, signupMode: WebEnv['SIGNUP_MODE']): Promise<SignedInUser> {
+export async function linkOAuthIdentity(deps: ApiDeps, profile: OAuthProfile, signupMode: SignupMode): Promise<SignedInUser> {
   const { db } = deps;
   const key = { provider: profile.provider, providerAccountId: profile.providerAccountId };
   const identity = await db.authIdentity.findUnique({ where: { provider_providerAccountId: key }, include: { user: true } });

@@ -37,5 +37,9 @@ export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trac
 
 export const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
 
+/** Who may create an account from the sign-in page (the web app's SIGNUP_MODE; the API's OAuth sign-up obeys it). */
+export const signupMode = z.enum(['open', 'invite']);
+export type SignupMode = z.infer<typeof signupMode>;
+
 export const httpsUrl = urlWithProtocols(['https:']).transform((v) => v.replace(/\/+$/, ''));
 

@@ -2,4 +2,3 @@ export * from './common';
 export * from './fields';
 export * from './gateway';
 export * from './parse-env';
-export * from './web';
