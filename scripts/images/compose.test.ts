@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayEnv, secretsEnv, webEnv } from '@gguf/core';
+import { gatewayEnv, secretsEnv } from '@gguf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webEnv } from '../../apps/web/lib/server/env';
 import { workerEnv } from '../../apps/worker/src/env';
 import { ROOT } from '../lib/ensure-deps.mjs';
 
