@@ -1,4 +1,5 @@
-import type { GatewayEnv, Logger } from '@gguf/core';
+import type { Logger } from '@gguf/core';
+import { type GatewayEnv } from './env';
 import type { Agent } from 'undici';
 import type { Directory } from './auth/directory';
 import type { RateLimiter } from './limits/rate-limiter';

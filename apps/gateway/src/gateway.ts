@@ -1,4 +1,5 @@
-import { type GatewayEnv, type HealthCheck, type Logger, secretBoxFromEnv } from '@gguf/core';
+import { type HealthCheck, type Logger, secretBoxFromEnv } from '@gguf/core';
+import { type GatewayEnv } from './env';
 import type { Database } from '@gguf/db';
 import { closeRedis, type Redis } from '@gguf/redis';
 import { once } from 'node:events';

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { createAccessLogger, createLogger, gatewayEnv, loadEnvOrExit, onShutdown } from '@gguf/core';
+import { createAccessLogger, createLogger, loadEnvOrExit, onShutdown } from '@gguf/core';
+import { gatewayEnv } from './env';
 import { createDatabase, pingDatabase, waitForDatabase } from '@gguf/db';
 import { closeRedis, createRedis, pingRedis } from '@gguf/redis';
 import pino from 'pino';

@@ -1,4 +1,4 @@
-import type { GatewayEnv } from '@gguf/core';
+import { type GatewayEnv } from '../env';
 import type { KeyRecord, OrgLimits } from '../auth/directory';
 import type { Limits } from './rate-limiter';
 

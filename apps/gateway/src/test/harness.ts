@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createLogger, gatewayEnv, generateApiKey, type Logger, newId, parseEnv, SECRET_COLUMNS, secretLocation } from '@gguf/core';
+import { createLogger, generateApiKey, type Logger, newId, parseEnv, SECRET_COLUMNS, secretLocation } from '@gguf/core';
+import { gatewayEnv } from '../env';
 import type { Database } from '@gguf/db';
 import { closeRedis, createRedis, type Redis } from '@gguf/redis';
 import { createTestDatabase, TEST_SECRETS_KEY, testEnv, testSecrets } from '@gguf/testkit';

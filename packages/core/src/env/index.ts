@@ -1,4 +1,3 @@
 export * from './common';
 export * from './fields';
-export * from './gateway';
 export * from './parse-env';

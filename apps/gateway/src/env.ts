@@ -1,6 +1,5 @@
+import { commonEnv, durationMs, port, positiveInt } from '@gguf/core';
 import { z } from 'zod';
-import { commonEnv } from './common';
-import { durationMs, port, positiveInt } from './fields';
 
 /** A limit where 0 means "no limit". */
 const limit = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'cannot be negative');
