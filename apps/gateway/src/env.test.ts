@@ -1,4 +1,4 @@
-import { EnvError, parseEnv } from '@gguf/core';
+import { type EnvError, parseEnv } from '@gguf/core';
 import { describe, expect, it } from 'vitest';
 import { gatewayEnv } from './env';
 
