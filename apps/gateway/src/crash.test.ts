@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { freePort } from '@gguf/local-services';
-import { TEST_SECRETS_KEY } from '@gguf/testkit';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './test/eventually';
+import { startGatewayProcess } from './test/gateway-process';
 import { type Harness, startHarness } from './test/harness';
 
 /**
@@ -11,7 +9,6 @@ import { type Harness, startHarness } from './test/harness';
  * usage_hourly. The killed gateway runs as a child process (`main.ts`, as `npm start` runs the bundle); the
  * harness's in-process gateway is the instance that survives and writes the dead one's tail.
  */
-const ROOT = join(import.meta.dirname, '../../..');
 let h: Harness;
 let child: ChildProcess | undefined;
 
@@ -23,38 +20,6 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   await h?.close();
 });
-
-async function startGatewayProcess(): Promise<{ url: string; process: ChildProcess; output: () => string }> {
-  const port = await freePort();
-  const env = h.gateway.context.env;
-  const process_ = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: env.DATABASE_URL,
-      REDIS_URL: env.REDIS_URL,
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      GATEWAY_PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      GATEWAY_RATE_LIMIT_PREFIX: env.GATEWAY_RATE_LIMIT_PREFIX,
-      GATEWAY_KEY_RPM: '0',
-      GATEWAY_ORG_RPM: '0',
-      GATEWAY_KEY_MAX_STREAMS: '0',
-      GATEWAY_ORG_MAX_STREAMS: '0',
-      // As shipped: usage would wait up to a second in memory before this change.
-      GATEWAY_METER_FLUSH_MS: '1000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = process_;
-  let output = '';
-  process_.stdout!.on('data', (chunk) => (output += chunk));
-  process_.stderr!.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) === 200, 60_000);
-  return { url, process: process_, output: () => output };
-}
 
 /** One request, streamed or not; true only when the whole answer arrived with status 200. */
 async function answered(url: string, key: string, deploymentId: string, stream: boolean): Promise<boolean> {
@@ -74,7 +39,15 @@ async function answered(url: string, key: string, deploymentId: string, stream: 
 describe('a gateway killed under load', () => {
   it('loses no usage of the requests it answered', { timeout: 180_000 }, async () => {
     const { key, id: apiKeyId } = await h.createKey(h.orgId);
-    const gateway = await startGatewayProcess();
+    const gateway = await startGatewayProcess(h.gateway.context.env, {
+      GATEWAY_KEY_RPM: '0',
+      GATEWAY_ORG_RPM: '0',
+      GATEWAY_KEY_MAX_STREAMS: '0',
+      GATEWAY_ORG_MAX_STREAMS: '0',
+      // As shipped: usage would wait up to a second in memory before this change.
+      GATEWAY_METER_FLUSH_MS: '1000',
+    });
+    child = gateway.child;
     let ok = 0;
     let failed = 0;
     let stop = false;
@@ -86,8 +59,8 @@ describe('a gateway killed under load', () => {
     };
     const clients = Array.from({ length: 16 }, (_, n) => client(n));
     await eventually(() => ok >= 300, 60_000);
-    gateway.process.kill('SIGKILL');
-    await new Promise((resolve) => gateway.process.once('exit', resolve));
+    gateway.child.kill('SIGKILL');
+    await new Promise((resolve) => gateway.child.once('exit', resolve));
     stop = true;
     await Promise.all(clients);
 

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, type LocalRedis, startLocalRedis } from '@gguf/local-services';
-import { TEST_SECRETS_KEY } from '@gguf/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './test/eventually';
+import { startGatewayProcess } from './test/gateway-process';
 import { type Harness, startHarness } from './test/harness';
 
 /**
@@ -15,7 +15,6 @@ import { type Harness, startHarness } from './test/harness';
  * most; and stream admission that lets a stream through when Redis cannot be asked (down, or no answer within
  * 250 ms). The file has a Redis of its own, which it stops, freezes and starts again.
  */
-const ROOT = join(import.meta.dirname, '../../..');
 const LEASE_MS = 60_000;
 let dataDir: string;
 let redisPort: number;
@@ -71,30 +70,6 @@ async function failOpenCount(): Promise<number> {
   return Number(/^gateway_rate_limiter_fail_open_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
-async function startGatewayProcess(): Promise<string> {
-  const port = await freePort();
-  const env = h.gateway.context.env;
-  child = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: env.DATABASE_URL,
-      REDIS_URL: env.REDIS_URL,
-      SECRETS_KEY: TEST_SECRETS_KEY,
-      GATEWAY_PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      GATEWAY_RATE_LIMIT_PREFIX: env.GATEWAY_RATE_LIMIT_PREFIX,
-      GATEWAY_KEY_MAX_STREAMS: '1',
-      GATEWAY_ORG_MAX_STREAMS: '0',
-    },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/healthz`).then((r) => r.status, () => 0)) === 200, 60_000);
-  return url;
-}
-
 describe('the per-key stream limit (GATEWAY_KEY_MAX_STREAMS)', () => {
   it('refuses a key’s second concurrent stream, not another key’s nor a plain request, and frees the slot when the stream ends', async () => {
     const first = await h.createKey(h.orgId);
@@ -128,8 +103,9 @@ describe('a stream’s lease', () => {
 
   it('of a gateway killed mid-stream holds the slot until it lapses, at most one lease after the kill, and no longer', { timeout: 120_000 }, async () => {
     const { key, id } = await h.createKey(h.orgId);
-    const doomed = await startGatewayProcess();
-    await startLong(key, doomed);
+    const doomed = await startGatewayProcess(h.gateway.context.env, { GATEWAY_KEY_MAX_STREAMS: '1', GATEWAY_ORG_MAX_STREAMS: '0' });
+    child = doomed.child;
+    await startLong(key, doomed.url);
     expect(await leasesOf(id)).toHaveLength(2);
     child!.kill('SIGKILL');
     await new Promise((resolve) => child!.once('exit', resolve));
