@@ -26,6 +26,7 @@ import {
   quietLogger,
   hostileModel,
   hostileReport,
+  holdPort,
   putLibraryModel,
   randomPortRange,
   sentinel,
@@ -562,13 +563,20 @@ describe('docker runtime: a remote node an admin registered', { timeout: 120_000
       expect(node).toMatchObject({ runtimeKind: 'docker', dockerEndpoint: tcp.url, portRangeStart: portStart, portRangeEnd: portEnd, cpuSlots: 1 });
       expect(worker.output.join('')).toContain('node registered by an admin: using its Docker endpoint');
 
+      // Another program holds the first port of the range. A remote engine's ports are known only on its host, so the
+      // forwarder finds out when it cannot bind, and the deployment moves to the next port instead of failing.
+      const squatter = await holdPort(portStart);
       const row = await createDeployment(t.db, orgId);
       await api.sync(row.id);
-      const running = await waitForStatus(t.db, row.id, 'running', 45_000).catch(async (error: Error) => {
-        throw new Error(`${error.message}\n--- worker ---\n${worker.output.join('')}`);
-      });
+      const running = await waitForStatus(t.db, row.id, 'running', 45_000)
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}\n--- worker ---\n${worker.output.join('')}`);
+        })
+        .finally(() => new Promise((resolve) => squatter.close(resolve)));
       expect(running.nodeId).toBe(node.id);
-      expect(running.port).toBeGreaterThanOrEqual(portStart);
+      expect(running.port).toBe(portStart + 1);
+      const moves = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'port' } });
+      expect(moves.map((e) => e.message)).toEqual([`port ${portStart} is in use by another program on the node; using port ${portStart + 1}`]);
       const [server] = await containersOf(row.id);
       expect(server?.State).toBe('running');
       expect((await docker.getContainer(server!.Id).inspect()).HostConfig.NetworkMode).toBe('none');

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type DeploymentStatus, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import type { Database, Deployment, Prisma } from '@gguf/db';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, readDeploymentLogs, type Redis } from '@gguf/redis';
 import type { Runtime } from '@gguf/runtime';
 import { testEnv, testSecrets } from '@gguf/testkit';
@@ -58,9 +58,17 @@ export function nodeSettings(overrides: Partial<NodeSettings> = {}): NodeSetting
 }
 
 /** A port range unlikely to collide with parallel test files. */
+/** Ranges stay below Linux's ephemeral ports (32768 and up), which any client socket on the machine may hold. */
 export function randomPortRange(size = 40): [number, number] {
-  const start = 21_000 + Math.floor(Math.random() * 800) * 50;
+  const start = 21_000 + Math.floor(Math.random() * 230) * 50;
   return [start, start + size - 1];
+}
+
+/** A program outside GGUF Cloud listening on `port` of the node. */
+export async function holdPort(port: number): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return server;
 }
 
 export const quietLogger = () => createLogger('worker-test', (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent');

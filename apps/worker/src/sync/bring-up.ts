@@ -6,8 +6,9 @@ import { launchRequest } from '../deployments/launch-request';
 import type { DeploymentLaunchSpec } from '../deployments/spec';
 import { modelOnNode, prepareModel } from '../models/prepare-model';
 import { awaitReady } from './await-ready';
-import { fail, startFailed } from './crash';
-import { removeServers } from './leave-node';
+import { startFailed } from './crash';
+import { fail, removeServers } from './leave-node';
+import { movePort } from './move-port';
 import type { SyncAttempt } from './node-sync';
 import { AGAIN, HANDBACK, type Outcome } from './outcome';
 import { pullImage } from './pull-image';
@@ -101,6 +102,7 @@ export async function launch(ctx: WorkerContext, up: BringUp): Promise<Outcome> 
   } catch (error) {
     if (!(error instanceof RuntimeUnavailableError)) throw error;
     const diagnosis = diagnose([error.message]);
+    if (diagnosis.reason === 'port_in_use') return movePort(ctx, row);
     const message = diagnosis.reason === 'crashed' ? error.message : diagnosis.message;
     return startFailed(ctx, row, undefined, { reason: diagnosis.reason === 'crashed' ? 'runtime_error' : diagnosis.reason, message });
   }
@@ -118,31 +120,4 @@ export async function launch(ctx: WorkerContext, up: BringUp): Promise<Outcome> 
   if (!noted) return AGAIN;
   await ctx.logs.follow(server);
   return awaitReady(ctx, { ...row, runtimeHandle: server.handle }, server, signal);
-}
-
-/** Something outside GGUF Cloud listens on the allocated port: take another one from the node's range. */
-async function movePort(ctx: WorkerContext, row: Deployment): Promise<Outcome> {
-  const node = await ctx.db.node.findUniqueOrThrow({ where: { id: ctx.node.id } });
-  const taken = new Set((await ctx.db.deployment.findMany({ where: { nodeId: node.id, port: { not: null } }, select: { port: true } })).map((d) => d.port));
-  for (let port = node.portRangeStart; port <= node.portRangeEnd; port++) {
-    if (taken.has(port) || port === row.port) continue;
-    if ((await ctx.runtime.portAvailable(port)) === false) continue;
-    try {
-      const moved = await noteDeployment(ctx, {
-        deploymentId: row.id,
-        type: 'port',
-        message: `port ${row.port} is in use by another program on the node; using port ${port}`,
-        status: row.status,
-        generation: row.generation,
-        set: { port },
-      });
-      if (moved) ctx.logger.warn({ deploymentId: row.id, from: row.port, to: port }, 'allocated port was in use; moved');
-      return AGAIN;
-    } catch (error) {
-      // Another deployment took that port meanwhile (unique node/port): try the next one.
-      if ((error as { code?: string }).code === 'P2002') continue;
-      throw error;
-    }
-  }
-  return fail(ctx, row, `no free port left in ${node.portRangeStart}-${node.portRangeEnd} on node ${node.name}`, { reason: 'port_in_use' });
 }

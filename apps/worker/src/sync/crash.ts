@@ -3,19 +3,14 @@ import type { Deployment } from '@gguf/db';
 import { diagnose, type ServerInfo } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
 import { applyTransition, noteDeployment, step, type Tx } from '../deployments/apply-transition';
-import { leaveNode } from './leave-node';
+import { fail, removeServers } from './leave-node';
+import { movePort } from './move-port';
 import { AGAIN, type Outcome } from './outcome';
 
 export interface ExitExplanation {
   reason: string;
   message: string;
   exitCode?: number | null;
-}
-
-/** The deployment cannot run at this generation: its servers go, its node is given back, and it says why. */
-export async function fail(ctx: WorkerContext, row: Deployment, message: string, data: Record<string, unknown> = {}): Promise<Outcome> {
-  const servers = (await ctx.runtime.list()).filter((s) => s.deploymentId === row.id);
-  return leaveNode(ctx, row, servers, { to: 'failed', message, generation: row.generation, set: { deployStep: step(row.generation, 'failed') }, data, logs: 'stop', purge: true });
 }
 
 /** Why a server stopped, from its last output lines. */
@@ -69,6 +64,11 @@ export async function recordCrash(ctx: WorkerContext, row: Deployment, server: S
 /** The server of this generation exited before it became ready. */
 export async function startFailed(ctx: WorkerContext, row: Deployment, server: ServerInfo | undefined, explanation?: ExitExplanation): Promise<Outcome> {
   const exit = explanation ?? (await explainExit(ctx, server));
+  if (exit.reason === 'port_in_use') {
+    // Not the server's fault: it goes, and the next one starts on another port.
+    if (server) await removeServers(ctx, [server]);
+    return movePort(ctx, row);
+  }
   // Restarting after a crash: another failure is part of the same crash loop.
   if (row.restartCount > 0) return recordCrash(ctx, row, server, exit);
   if (server) await ctx.logs.drain(server, 2_000);

@@ -3,6 +3,7 @@ import { enqueueDeploymentSync } from '@gguf/redis';
 import type { ServerInfo } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
 import { type ReleaseInput, releasePlacement } from '../deployments/release-placement';
+import { step } from '../deployments/apply-transition';
 import { AGAIN, DONE, type Outcome } from './outcome';
 
 /** Stops (gracefully) and removes servers, shipping the last of their output first. */
@@ -36,4 +37,10 @@ export async function leaveNode(ctx: WorkerContext, row: Deployment, servers: Se
   if (!(await releasePlacement(ctx, { deploymentId: row.id, from: row.status, nodeId: ctx.node.id, ...release }))) return AGAIN;
   if (requeue) await enqueueDeploymentSync(ctx.deploymentQueue, { deploymentId: row.id, generation: row.generation, desiredState: 'running', reason: requeue });
   return DONE;
+}
+
+/** The deployment cannot run at this generation: its servers go, its node is given back, and it says why. */
+export async function fail(ctx: WorkerContext, row: Deployment, message: string, data: Record<string, unknown> = {}): Promise<Outcome> {
+  const servers = (await ctx.runtime.list()).filter((s) => s.deploymentId === row.id);
+  return leaveNode(ctx, row, servers, { to: 'failed', message, generation: row.generation, set: { deployStep: step(row.generation, 'failed') }, data, logs: 'stop', purge: true });
 }

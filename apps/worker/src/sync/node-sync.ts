@@ -4,8 +4,8 @@ import { applyTransition } from '../deployments/apply-transition';
 import { allocatedGpus, allocationFits } from '../scheduler/schedule';
 import { awaitReady } from './await-ready';
 import { adopt, beginGeneration, launch, pull, removeStale, serve } from './bring-up';
-import { fail, recordCrash, startFailed } from './crash';
-import { leaveNode } from './leave-node';
+import { recordCrash, startFailed } from './crash';
+import { fail, leaveNode } from './leave-node';
 import { decideOnNode } from './node-decision';
 import { AGAIN, DONE, type Outcome } from './outcome';
 

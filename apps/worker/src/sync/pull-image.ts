@@ -3,7 +3,7 @@ import type { Deployment } from '@gguf/db';
 import { PullError } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
 import { noteDeployment } from '../deployments/apply-transition';
-import { fail } from './crash';
+import { fail } from './leave-node';
 import { DONE, HANDBACK, type Outcome } from './outcome';
 import type { SyncAttempt } from './node-sync';
 
