@@ -23,6 +23,7 @@ const STATUS_TONE: Record<DeploymentStatus, Tone> = {
   running: 'green',
   stopping: 'zinc',
   stopped: 'zinc',
+  sleeping: 'blue',
   failed: 'red',
   deleting: 'zinc',
   deleted: 'zinc',

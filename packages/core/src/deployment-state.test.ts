@@ -37,6 +37,7 @@ const LEGAL: ReadonlyArray<[DeploymentStatus, DeploymentStatus]> = [
   ['running', 'pending'],
   ['running', 'starting'],
   ['running', 'stopping'],
+  ['running', 'sleeping'],
   ['running', 'failed'],
   ['running', 'deleting'],
   ['stopping', 'stopped'],
@@ -44,6 +45,9 @@ const LEGAL: ReadonlyArray<[DeploymentStatus, DeploymentStatus]> = [
   ['stopping', 'deleting'],
   ['stopped', 'pending'],
   ['stopped', 'deleting'],
+  ['sleeping', 'pending'],
+  ['sleeping', 'stopped'],
+  ['sleeping', 'deleting'],
   ['failed', 'pending'],
   ['failed', 'stopped'],
   ['failed', 'deleting'],
@@ -71,9 +75,14 @@ describe('deployment state machine', () => {
     path.reduce((from, to) => transition(from, to));
   });
 
-  it('lets every status but the deletion ones fail, and every status but deleted be deleted', () => {
+  it('goes to sleep only from running, and wakes through pending', () => {
+    expect(DEPLOYMENT_STATUSES.filter((s) => canTransition(s, 'sleeping'))).toEqual(['running']);
+    ['pending', 'scheduling', 'starting', 'running'].reduce((from, to) => transition(from as DeploymentStatus, to as DeploymentStatus), 'sleeping');
+  });
+
+  it('lets every status with something to run fail, and every status but deleted be deleted', () => {
     for (const status of DEPLOYMENT_STATUSES) {
-      expect(canTransition(status, 'failed')).toBe(!['failed', 'deleting', 'deleted', 'stopped'].includes(status));
+      expect(canTransition(status, 'failed')).toBe(!['failed', 'deleting', 'deleted', 'stopped', 'sleeping'].includes(status));
       expect(canTransition(status, 'deleting')).toBe(!['deleting', 'deleted'].includes(status));
     }
   });
@@ -124,8 +133,8 @@ describe('deployment state machine', () => {
   });
 
   it('classifies statuses that hold node resources and settled ones', () => {
-    expect(DEPLOYMENT_STATUSES.filter(holdsResources)).toEqual(['scheduling', 'pulling', 'starting', 'running', 'stopping', 'deleting']);
+    expect(DEPLOYMENT_STATUSES.filter(holdsResources)).toEqual(['scheduling', 'pulling', 'starting', 'running', 'stopping', 'sleeping', 'deleting']);
     expect(DEPLOYMENT_STATUSES.filter(isLive)).toEqual(['scheduling', 'pulling', 'starting', 'running']);
-    expect(DEPLOYMENT_STATUSES.filter(isSettled)).toEqual(['running', 'stopped', 'failed', 'deleted']);
+    expect(DEPLOYMENT_STATUSES.filter(isSettled)).toEqual(['running', 'stopped', 'sleeping', 'failed', 'deleted']);
   });
 });

@@ -4,6 +4,7 @@
  * scheduled) is refused in one place instead of being half-handled in several.
  *
  *   pending → scheduling → pulling → starting → running → stopping → stopped
+ *   running → sleeping → pending (scale to zero: idle, then woken by a request)
  *   any live status → failed;  any status → deleting → deleted
  *
  * Backward edges exist where the worker must retry: no capacity sends `scheduling` back to
@@ -18,6 +19,7 @@ export const DEPLOYMENT_STATUSES = [
   'running',
   'stopping',
   'stopped',
+  'sleeping',
   'failed',
   'deleting',
   'deleted',
@@ -33,9 +35,11 @@ const TRANSITIONS: { readonly [from in DeploymentStatus]: readonly DeploymentSta
   scheduling: ['pending', 'pulling', 'starting', 'stopping', 'failed', 'deleting'],
   pulling: ['pending', 'starting', 'stopping', 'failed', 'deleting'],
   starting: ['pending', 'running', 'stopping', 'failed', 'deleting'],
-  running: ['pending', 'starting', 'stopping', 'failed', 'deleting'],
+  running: ['pending', 'starting', 'stopping', 'sleeping', 'failed', 'deleting'],
   stopping: ['stopped', 'failed', 'deleting'],
   stopped: ['pending', 'deleting'],
+  // Woken (pending) by a request or a raised `replicas.min`; its node is let go while it sleeps.
+  sleeping: ['pending', 'stopped', 'deleting'],
   failed: ['pending', 'stopped', 'deleting'],
   deleting: ['deleted'],
   deleted: [],
@@ -73,10 +77,13 @@ export function transition(from: DeploymentStatus, to: DeploymentStatus): Deploy
 /**
  * Statuses in which a deployment may hold a node (its port, GPUs or CPU slot). In the others
  * (pending, stopped, failed, deleted) it holds nothing: a node or a GPU booking left on such a
- * deployment (a worker died mid-update) is released by whoever sees it.
+ * deployment (a worker died mid-update) is released by whoever sees it. A sleeping one holds its
+ * node only until its node's worker has stopped the server.
  */
 export function holdsResources(status: DeploymentStatus): boolean {
-  return status === 'scheduling' || status === 'pulling' || status === 'starting' || status === 'running' || status === 'stopping' || status === 'deleting';
+  return (
+    status === 'scheduling' || status === 'pulling' || status === 'starting' || status === 'running' || status === 'stopping' || status === 'sleeping' || status === 'deleting'
+  );
 }
 
 /** Statuses of a deployment on its way up or serving: a lost node sends these back to `pending`. */
@@ -86,5 +93,5 @@ export function isLive(status: DeploymentStatus): boolean {
 
 /** Statuses from which nothing more will happen without a new request. */
 export function isSettled(status: DeploymentStatus): boolean {
-  return status === 'running' || status === 'stopped' || status === 'failed' || status === 'deleted';
+  return status === 'running' || status === 'stopped' || status === 'sleeping' || status === 'failed' || status === 'deleted';
 }

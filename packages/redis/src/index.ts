@@ -1,3 +1,4 @@
+export * from './activity';
 export * from './channels';
 export * from './connection';
 export * from './jobs';

@@ -1,0 +1,83 @@
+import type { Redis } from './connection';
+
+/**
+ * What gateways tell workers about traffic, through Redis: each deployment's requests in flight
+ * (per gateway instance, so one that dies stops counting when its entry expires), the time of its
+ * last request, and the wakes that requests to sleeping deployments ask for. Gateways write in
+ * batches; the worker's cluster loop reads when it decides to sleep, wake or scale.
+ */
+const inflightKey = (deploymentId: string) => `gguf:inflight:${deploymentId}`;
+const lastRequestKey = (deploymentId: string) => `gguf:last-request:${deploymentId}`;
+/** Sorted set: deployment id → the time (ms) until which a held request waits for it. */
+const WAKES_KEY = 'gguf:wakes';
+/** Pub/sub: a deployment id, published with every new wake so a worker places it at once. */
+export const WAKE_CHANNEL = 'gguf:wake';
+
+/** An instance's in-flight entry outlives its last flush by this long: a gateway that died stops counting then. */
+export const INFLIGHT_TTL_MS = 15_000;
+/** Longer than the longest `scale_down_after_s` allowed: an expired time means "idle for longer than that". */
+const LAST_REQUEST_TTL_MS = 2 * 24 * 3_600_000;
+
+export interface ActivitySample {
+  deploymentId: string;
+  /** Requests of this gateway instance in flight (held ones included). */
+  inflight: number;
+  /** The last request's arrival (epoch ms), when one arrived since the last flush. */
+  lastRequestAt?: number;
+}
+
+/** One gateway instance's batch: a single round trip whatever its size. */
+export async function writeActivity(redis: Redis, instanceId: string, samples: readonly ActivitySample[]): Promise<void> {
+  if (samples.length === 0) return;
+  const batch = redis.pipeline();
+  for (const sample of samples) {
+    const key = inflightKey(sample.deploymentId);
+    if (sample.inflight > 0) batch.hset(key, instanceId, sample.inflight).pexpire(key, INFLIGHT_TTL_MS);
+    else batch.hdel(key, instanceId);
+    if (sample.lastRequestAt !== undefined) batch.set(lastRequestKey(sample.deploymentId), String(sample.lastRequestAt), 'PX', LAST_REQUEST_TTL_MS);
+  }
+  await batch.exec();
+}
+
+export interface DeploymentActivity {
+  /** Requests in flight over every gateway instance. */
+  inflight: number;
+  /** Epoch ms of the last request; undefined when none came for days (or ever). */
+  lastRequestAt: number | undefined;
+}
+
+export async function readActivity(redis: Redis, deploymentIds: readonly string[]): Promise<Map<string, DeploymentActivity>> {
+  const result = new Map<string, DeploymentActivity>();
+  if (deploymentIds.length === 0) return result;
+  const batch = redis.pipeline();
+  for (const id of deploymentIds) batch.hvals(inflightKey(id)).get(lastRequestKey(id));
+  const replies = (await batch.exec()) ?? [];
+  deploymentIds.forEach((id, i) => {
+    const counts = (replies[2 * i]?.[1] as string[] | null) ?? [];
+    const last = replies[2 * i + 1]?.[1] as string | null | undefined;
+    result.set(id, { inflight: counts.reduce((sum, n) => sum + (Number(n) || 0), 0), lastRequestAt: last ? Number(last) : undefined });
+  });
+  return result;
+}
+
+/** A request waits for a sleeping deployment until `until` (epoch ms): ask the workers to wake it. */
+export async function requestWake(redis: Redis, deploymentId: string, until: number): Promise<void> {
+  await redis.pipeline().zadd(WAKES_KEY, 'GT', until, deploymentId).publish(WAKE_CHANNEL, deploymentId).exec();
+}
+
+/** Whether a request still waits for this deployment. */
+export async function wakeWanted(redis: Redis, deploymentId: string, now = Date.now()): Promise<boolean> {
+  const until = await redis.zscore(WAKES_KEY, deploymentId);
+  return until !== null && Number(until) > now;
+}
+
+/** Deployments some request still waits for; wakes nobody waits for any more are dropped. */
+export async function pendingWakes(redis: Redis, now = Date.now()): Promise<string[]> {
+  const replies = (await redis.pipeline().zremrangebyscore(WAKES_KEY, '-inf', now).zrangebyscore(WAKES_KEY, now, '+inf').exec()) ?? [];
+  return (replies[1]?.[1] as string[] | undefined) ?? [];
+}
+
+/** The deployment is on its way up: its wake is answered. */
+export async function clearWake(redis: Redis, deploymentId: string): Promise<void> {
+  await redis.zrem(WAKES_KEY, deploymentId);
+}
