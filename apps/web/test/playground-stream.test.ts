@@ -1,4 +1,4 @@
-import { adminInOrg, createDeployment } from '@gguf/api';
+import { adminInOrg, createDeployment, createDeploymentBody } from '@gguf/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '../app/(dashboard)/deployments/[id]/playground/stream/route';
 import { playgroundKey } from '../lib/dashboard/playground-key';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   ownUser = userId;
   const other = await api.createTenant({ name: 'Other' });
   const deploy = async (org: string) =>
-    (await createDeployment(api.context.deps, adminInOrg(api.system, org), { name: 'd', model, gpu: { count: 0 }, context_size: 4096, parallel: 1, embeddings: false, llama_args: {} })).deployment.id;
+    (await createDeployment(api.context.deps, adminInOrg(api.system, org), createDeploymentBody.parse({ name: 'd', model, gpu: { count: 0 } }))).deployment.id;
   ownDeployment = await deploy(orgId);
   otherDeployment = await deploy(other.orgId);
 });

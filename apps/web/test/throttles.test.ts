@@ -1,4 +1,4 @@
-import { adminInOrg, createDeployment } from '@gguf/api';
+import { adminInOrg, createDeployment, createDeploymentBody } from '@gguf/api';
 import { hashPassword, newId } from '@gguf/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as playgroundStream } from '../app/(dashboard)/deployments/[id]/playground/stream/route';
@@ -107,7 +107,7 @@ describe('the playground stream route', () => {
     await h.db.user.create({ data: { id, email: `${id}@example.com`, name: 'P', passwordHash: null } });
     await h.db.membership.create({ data: { orgId: tenant.orgId, userId: id, role: 'owner' } });
     const model = { source: 'huggingface', repo: 'acme/tiny-GGUF', file: 'tiny.gguf' } as const;
-    const { deployment } = await createDeployment(h.context.deps, adminInOrg(h.system, tenant.orgId), { name: 'p', model, gpu: { count: 0 }, context_size: 4096, parallel: 1, embeddings: false, llama_args: {} });
+    const { deployment } = await createDeployment(h.context.deps, adminInOrg(h.system, tenant.orgId), createDeploymentBody.parse({ name: 'p', model, gpu: { count: 0 } }));
     const cookie = await h.sessionCookie(id);
     const stream = (origin: string, body: unknown) =>
       h.call(playgroundStream as never, `/deployments/${deployment.id}/playground/stream`, { method: 'POST', params: { id: deployment.id }, headers: { cookie, origin, host: '127.0.0.1:3000' }, body });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminInOrg, type OrgScope } from '../auth/principal';
 import { createDeployment } from '../deployments/create-deployment';
+import { createDeploymentBody } from '../deployments/schemas';
 import { createOrganization } from '../organizations/create-organization';
 import { getOrganization } from '../organizations/get-organization';
 import { updateOrganization } from '../organizations/update-organization';
@@ -98,6 +99,6 @@ describe('expired playground keys', () => {
 
 async function deploy(scope: OrgScope): Promise<string> {
   const model = { source: 'huggingface', repo: 'acme/tiny-GGUF', file: 'tiny.gguf' } as const;
-  const { deployment } = await createDeployment(api.deps, scope, { name: 'd', model, gpu: { count: 0 }, context_size: 4096, parallel: 1, embeddings: false, llama_args: {} });
+  const { deployment } = await createDeployment(api.deps, scope, createDeploymentBody.parse({ name: 'd', model, gpu: { count: 0 } }));
   return deployment.id;
 }

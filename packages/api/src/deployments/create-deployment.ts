@@ -27,7 +27,7 @@ export async function createDeployment(
 ): Promise<CreateDeploymentResult> {
   assertModelUrlAllowed(deps, input.model);
   const { value, replayed } = await runIdempotent(deps, scope.orgId, options.idempotency, 201, async (tx) => {
-    await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 1, addGpus: input.gpu.count });
+    await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 1, addGpus: input.gpu.count * input.replicas.max });
     const names = await claimModelNames(tx, scope.orgId, { name: input.name, modelName: input.model_name, modelAliases: input.model_aliases ?? [] });
     const id = newId('deployment');
     const row = await tx.deployment.create({
@@ -43,6 +43,10 @@ export async function createDeployment(
         parallel: input.parallel,
         embeddings: input.embeddings,
         llamaArgs: input.llama_args,
+        replicasMin: input.replicas.min,
+        replicasMax: input.replicas.max,
+        scaleDownAfterS: input.scale_down_after_s,
+        wakeTimeoutS: input.wake_timeout_s,
         status: 'pending',
         desiredState: 'running',
         generation: 1,
@@ -57,7 +61,16 @@ export async function createDeployment(
       action: 'deployment.create',
       targetType: 'deployment',
       targetId: id,
-      details: { name: input.name, model_name: names.modelName, model_aliases: names.modelAliases, model: input.model, gpu: input.gpu },
+      details: {
+        name: input.name,
+        model_name: names.modelName,
+        model_aliases: names.modelAliases,
+        model: input.model,
+        gpu: input.gpu,
+        replicas: input.replicas,
+        scale_down_after_s: input.scale_down_after_s,
+        wake_timeout_s: input.wake_timeout_s,
+      },
     });
     return serializeDeployment(row, deps.publicGatewayUrl);
   });

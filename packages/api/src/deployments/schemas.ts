@@ -29,6 +29,50 @@ const names = {
   model_aliases: modelAliases.check(storableStrings),
 };
 
+/**
+ * How many servers run the deployment, and when it sleeps and wakes. None of these restarts anything:
+ * the worker and the gateways pick them up as they are.
+ */
+export const SCALING = {
+  // Until servers are their own rows (issue 11), a deployment runs one server at most.
+  maxReplicas: 1,
+  scaleDownAfterS: { min: 60, max: 86_400, default: 900 },
+  wakeTimeoutS: { min: 10, max: 3_600, default: 600 },
+} as const;
+
+/** What the OpenAPI document says of each scaling field, in requests and answers alike. */
+const SAYS = {
+  replicas: 'How many servers run the deployment. `{ "min": 0 }` scales it to zero when idle: it sleeps, frees its GPUs, and wakes on the next request.',
+  replicasMin: 'Servers kept running while idle: 0 lets the deployment sleep after `scale_down_after_s` without requests, 1 keeps it running.',
+  replicasMax: 'Servers the deployment may run at most; quotas count its GPUs this many times. Only 1 for now.',
+  scaleDownAfterS: 'Seconds without requests before a deployment with `replicas.min` 0 goes to sleep.',
+  wakeTimeoutS:
+    'Seconds the gateway holds a request to a sleeping deployment while it wakes (a large model may load for minutes); past them the request gets 503 with Retry-After.',
+};
+
+const replicaMin = integer(0, 1).describe(SAYS.replicasMin);
+const replicaMax = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(SCALING.maxReplicas, 'more than one replica per deployment is not available yet')
+  .describe(SAYS.replicasMax);
+
+/** One rule for both the create body and a PATCH merged with the saved values. */
+export const REPLICAS_OUT_OF_ORDER = 'must be at most replicas.max';
+export const replicasInOrder = (replicas: { min: number; max: number }): boolean => replicas.min <= replicas.max;
+
+const scaling = {
+  replicas: z
+    .strictObject({ min: replicaMin.default(1), max: replicaMax.default(1) })
+    .refine(replicasInOrder, { path: ['min'], error: REPLICAS_OUT_OF_ORDER })
+    .describe(SAYS.replicas),
+  /** A PATCH may name one bound; the other keeps its saved value. */
+  replicasChange: z.strictObject({ min: replicaMin.optional(), max: replicaMax.optional() }).describe(SAYS.replicas),
+  scale_down_after_s: integer(SCALING.scaleDownAfterS.min, SCALING.scaleDownAfterS.max).describe(SAYS.scaleDownAfterS),
+  wake_timeout_s: integer(SCALING.wakeTimeoutS.min, SCALING.wakeTimeoutS.max).describe(SAYS.wakeTimeoutS),
+};
+
 export const createDeploymentBody = z.strictObject({
   name,
   /** Defaults to a slug of `name`, made unique within the organization with -2, -3… */
@@ -40,10 +84,17 @@ export const createDeploymentBody = z.strictObject({
   parallel: settings.parallel.default(1),
   embeddings: settings.embeddings.default(false),
   llama_args: settings.llama_args.default({}),
+  replicas: scaling.replicas.default({ min: 1, max: 1 }),
+  scale_down_after_s: scaling.scale_down_after_s.default(SCALING.scaleDownAfterS.default),
+  wake_timeout_s: scaling.wake_timeout_s.default(SCALING.wakeTimeoutS.default),
 });
 export type CreateDeploymentInput = z.infer<typeof createDeploymentBody>;
 
-/** A rename (name, model_name, model_aliases) changes nothing that runs; any settings field redeploys with a new generation. */
+/**
+ * A rename (name, model_name, model_aliases) or a scaling change (replicas, scale_down_after_s, wake_timeout_s)
+ * changes nothing that runs; any settings field redeploys with a new generation. `replicas` may name one bound:
+ * the other keeps its saved value.
+ */
 export const updateDeploymentBody = z
   .strictObject({
     name: name.optional(),
@@ -55,11 +106,15 @@ export const updateDeploymentBody = z
     parallel: settings.parallel.optional(),
     embeddings: settings.embeddings.optional(),
     llama_args: settings.llama_args.optional(),
+    replicas: scaling.replicasChange.optional(),
+    scale_down_after_s: scaling.scale_down_after_s.optional(),
+    wake_timeout_s: scaling.wake_timeout_s.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'must change at least one field');
 export type UpdateDeploymentInput = z.infer<typeof updateDeploymentBody>;
 
 export const SETTINGS_FIELDS = ['model', 'gpu', 'context_size', 'parallel', 'embeddings', 'llama_args'] as const;
+export const SCALING_FIELDS = ['replicas', 'scale_down_after_s', 'wake_timeout_s'] as const;
 
 /** Bytes so far; the total and percent are null while the server has not said how large the file is. */
 export const downloadProgress = z.object({
@@ -76,7 +131,9 @@ export const deployment = z.object({
   model_name: z.string(),
   /** More names for it there: exact names or `*` globs. */
   model_aliases: z.array(z.string()),
-  status: z.enum(DEPLOYMENT_STATUSES),
+  status: z
+    .enum(DEPLOYMENT_STATUSES)
+    .describe('What the worker last observed. `sleeping`: scaled to zero after `scale_down_after_s` without requests; it holds no GPU and wakes on the next request.'),
   desired_state: z.enum(DESIRED_STATES),
   status_message: z.string(),
   model: modelSource,
@@ -85,6 +142,9 @@ export const deployment = z.object({
   parallel: z.number().int(),
   embeddings: z.boolean(),
   llama_args: llamaArgs,
+  replicas: z.object({ min: z.number().int().describe(SAYS.replicasMin), max: z.number().int().describe(SAYS.replicasMax) }).describe(SAYS.replicas),
+  scale_down_after_s: z.number().int().describe(SAYS.scaleDownAfterS),
+  wake_timeout_s: z.number().int().describe(SAYS.wakeTimeoutS),
   /** Bumped by every settings change or restart. */
   generation: z.number().int(),
   /** Root URL for the Anthropic SDK and Claude Code. */

@@ -109,14 +109,34 @@ describe('the OpenAPI document', () => {
       'parallel',
       'embeddings',
       'llama_args',
+      'replicas',
+      'scale_down_after_s',
+      'wake_timeout_s',
     ]);
     expect((schemas.Deployment as { required: string[] }).required).toEqual(
-      expect.arrayContaining(['model_name', 'model_aliases', 'base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download']),
+      expect.arrayContaining(['model_name', 'model_aliases', 'base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download', 'replicas', 'scale_down_after_s', 'wake_timeout_s']),
     );
     expect((schemas.ApiKey as { required: string[] }).required).toEqual(expect.arrayContaining(['allowed_models', 'rate_limit_rpm', 'max_concurrent_streams', 'token_budget', 'usage_this_month']));
     expect((schemas.CreateApiKeyRequest as { properties: Record<string, Json> }).properties.token_budget).toMatchObject({ anyOf: [{ type: 'integer', minimum: 1, maximum: 1e15 }, { type: 'null' }] });
     expect((schemas.CurrentOrganization as { required: string[] }).required).toEqual(expect.arrayContaining(['default_deployment_id', 'base_url', 'openai_base_url']));
     expect((schemas.Node as { properties: Record<string, Json> }).properties.isolation).toEqual({ type: 'string', enum: ['sealed', 'network', 'none'] });
+    // Scale to zero: bounds, defaults and a description for every field, in requests and answers.
+    const createProps = (schemas.CreateDeploymentRequest as { properties: Record<string, Json> }).properties;
+    expect(createProps.replicas).toMatchObject({
+      type: 'object',
+      default: { min: 1, max: 1 },
+      properties: { min: { type: 'integer', minimum: 0, maximum: 1 }, max: { type: 'integer', minimum: 1, maximum: 1 } },
+      additionalProperties: false,
+    });
+    expect(createProps.scale_down_after_s).toMatchObject({ type: 'integer', minimum: 60, maximum: 86400, default: 900 });
+    expect(createProps.wake_timeout_s).toMatchObject({ type: 'integer', minimum: 10, maximum: 3600, default: 600 });
+    const updateProps = (schemas.UpdateDeploymentRequest as { properties: Record<string, Json> }).properties;
+    const deploymentProps = (schemas.Deployment as { properties: Record<string, Json> }).properties;
+    for (const props of [createProps, updateProps, deploymentProps]) {
+      for (const field of ['replicas', 'scale_down_after_s', 'wake_timeout_s']) expect(props[field]?.description).toMatch(/\w{4,}/);
+      expect((props.replicas?.properties as Record<string, Json>).min?.description).toMatch(/sleep/);
+    }
+    expect(deploymentProps.status).toMatchObject({ enum: expect.arrayContaining(['running', 'sleeping']), description: expect.stringMatching(/wakes on the next request/) });
     const create = (doc.paths as Record<string, Record<string, Json>>)['/api/v1/deployments']?.post as Json;
     expect((create.parameters as Json[]).map((p) => p.name)).toContain('Idempotency-Key');
     expect(Object.keys(create.responses as Json)).toEqual(expect.arrayContaining(['201', '400', '401', '409']));
