@@ -1,10 +1,12 @@
 import type { Logger } from '@gguf/core';
 import { type GatewayEnv } from './env';
 import type { Agent } from 'undici';
+import type { ActivityTracker } from './activity/activity-tracker';
 import type { Directory } from './auth/directory';
 import type { RateLimiter } from './limits/rate-limiter';
 import type { Meter } from './metering/meter';
 import type { Metrics } from './metrics';
+import type { HeldRequests } from './wake/held-requests';
 
 /** Everything a request handler needs; built once by createGateway. */
 export interface GatewayContext {
@@ -16,6 +18,10 @@ export interface GatewayContext {
   limiter: RateLimiter;
   meter: Meter;
   metrics: Metrics;
+  /** Requests in flight per deployment, told to the workers through Redis. */
+  activity: ActivityTracker;
+  /** Requests waiting for their deployment to wake. */
+  held: HeldRequests;
   /** Keep-alive connection pools, one per llama-server origin. */
   agent: Agent;
 }

@@ -57,6 +57,10 @@ export const gatewayEnv = commonEnv.extend({
   // Minimum time between two writes of one key's last_used_at.
   GATEWAY_LAST_USED_INTERVAL_MS: durationMs.default(60_000),
 
+  // How often a streamed request held while its deployment wakes gets an SSE comment (`: waking <id>`): proxies and
+  // clients that close idle connections (often after 30-60 s) see bytes, and the caller sees it is not forgotten.
+  GATEWAY_WAKE_COMMENT_INTERVAL_MS: positiveInt.default(5_000),
+
   // Bearer token required by GET /metrics. Unset: /metrics is open only while the gateway listens on loopback
   // (HOST 127.x, ::1 or localhost); bound beyond loopback without a token, /metrics answers 403.
   GATEWAY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -5,6 +5,7 @@ import { closeRedis, type Redis } from '@gguf/redis';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { Agent } from 'undici';
+import { ActivityTracker } from './activity/activity-tracker';
 import { Directory } from './auth/directory';
 import { subscribeToChanges } from './auth/invalidation';
 import type { GatewayContext } from './context';
@@ -13,6 +14,7 @@ import { RateLimiter } from './limits/rate-limiter';
 import { Meter } from './metering/meter';
 import { createMetrics } from './metrics';
 import { createGatewayServer } from './server';
+import { HeldRequests } from './wake/held-requests';
 
 export interface GatewayDeps {
   db: Database;
@@ -32,6 +34,9 @@ export interface Gateway {
   /** Stops accepting requests, writes pending usage and closes the gateway's own connections (not `db` or `redis`). */
   close(): Promise<void>;
 }
+
+/** How often requests in flight go to Redis for the workers' sleep and wake decisions. */
+const ACTIVITY_FLUSH_MS = 1_000;
 
 /** Builds a gateway: caches subscribed to change notifications, limiter, meter, metrics and the HTTP server. */
 export async function createGateway({ db, redis, env, logger, accessLogger = logger, healthChecks = {} }: GatewayDeps): Promise<Gateway> {
@@ -60,6 +65,8 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
       lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS,
       claimIdleMs: env.GATEWAY_USAGE_CLAIM_MS,
     }),
+    activity: new ActivityTracker(redis, logger, { flushMs: ACTIVITY_FLUSH_MS }),
+    held: new HeldRequests({ directory, redis, logger, metrics }),
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
       connect: { timeout: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },
@@ -71,10 +78,14 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // Held requests would keep their connections open for up to their wake timeout: they are answered now.
+      context.held.close();
+      await closed;
+      await context.activity.close();
       await context.limiter.close();
       budgets.close();
       await context.meter.close();

@@ -3,6 +3,7 @@ import { hashApiKey, isWellFormedApiKey } from '@gguf/core';
 import { type GatewayError, gatewayError } from '../http/errors';
 import { allowedDeploymentIds } from '../models/model-access';
 import { presentedKey } from './credentials';
+import { wakeDecision } from '../wake/wake-decision';
 import type { DeploymentRecord, Directory, KeyRecord, OrgLimits } from './directory';
 
 /** A caller whose key is valid, with its organization's limits. */
@@ -14,6 +15,14 @@ export interface Caller {
 export interface Authorized extends Caller {
   deployment: DeploymentRecord & { upstreamUrl: string };
   /** The model name usage is metered under: the caller's `model` on /api/llm, the deployment's model name on its own URL. */
+  modelName: string;
+}
+
+/** A caller whose request waits for a sleeping deployment to wake (see wake/held-requests.ts). */
+export interface Waking extends Caller {
+  waking: DeploymentRecord;
+  /** How messages name the deployment: its id, or the model the caller asked for. */
+  shownAs: string;
   modelName: string;
 }
 
@@ -37,11 +46,19 @@ export async function authenticate(directory: Directory, headers: IncomingHttpHe
   return { key, org };
 }
 
-/** Only a running deployment with an upstream address is routable; any other state answers 503 at once, never a hang. */
-export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: string, modelName: string): Authorized | GatewayError {
-  if (deployment.status !== 'running' || !deployment.upstreamUrl) {
-    return gatewayError(503, 'deployment_not_running', `${shownAs} is not running (status: ${deployment.status}).`, RETRY_AFTER_SECONDS[deployment.status] ?? 10);
-  }
+/** The answer for a deployment that is neither running nor waking: 503 at once, never a hang. */
+export function notRunning(deployment: DeploymentRecord, shownAs: string): GatewayError {
+  return gatewayError(503, 'deployment_not_running', `${shownAs} is not running (status: ${deployment.status}).`, RETRY_AFTER_SECONDS[deployment.status] ?? 10);
+}
+
+/**
+ * A running deployment with an upstream address is routable; a sleeping one (or a scale-to-zero one on its way
+ * up) holds the request while it wakes; any other answers 503. `alreadyHeld`: the request is held already.
+ */
+export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: string, modelName: string, alreadyHeld = false): Authorized | Waking | GatewayError {
+  const decision = wakeDecision(deployment, alreadyHeld);
+  if (decision === 'hold') return { ...caller, waking: deployment, shownAs, modelName };
+  if (decision === 'refuse' || deployment.upstreamUrl === null) return notRunning(deployment, shownAs);
   return { ...caller, deployment: { ...deployment, upstreamUrl: deployment.upstreamUrl }, modelName };
 }
 
@@ -49,7 +66,7 @@ export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: str
  * A deployment's own base URL (/api/gguf/{id}). Another organization's deployment is answered exactly like a
  * missing one, so ids reveal nothing; a key whose allowed models do not cover it gets 403.
  */
-export async function deploymentById(directory: Directory, caller: Caller, deploymentId: string): Promise<Authorized | GatewayError> {
+export async function deploymentById(directory: Directory, caller: Caller, deploymentId: string): Promise<Authorized | Waking | GatewayError> {
   const deployment = await directory.deployment(deploymentId);
   if (!deployment || deployment.orgId !== caller.key.orgId) return gatewayError(404, 'deployment_not_found', `Deployment ${deploymentId} not found.`);
   const allowed = caller.key.allowedModels;

@@ -28,6 +28,12 @@ export interface DeploymentRecord {
   upstreamUrl: string | null;
   /** Opened once when the deployment is cached, never per request. */
   upstreamSecret: string;
+  /** 0: the deployment sleeps when idle, and requests to it are held while it wakes (see wake/). */
+  replicasMin: number;
+  /** Seconds a request is held for the deployment to wake before it is answered 503. */
+  wakeTimeoutS: number;
+  /** What the owner asked for (running, stopped, deleted); the status follows it. */
+  desiredState: string;
 }
 
 export interface OrgLimits {
@@ -54,6 +60,8 @@ export class Directory {
   readonly orgs: TtlCache<OrgLimits | null>;
   /** Each organization's model names, aliases and default, for the organization endpoint; by org id. */
   readonly modelTables: TtlCache<ModelTable | null>;
+  /** Listeners told when a deployment may have changed (see `watchDeployment`), by deployment id. */
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly db: Database,
@@ -89,13 +97,59 @@ export class Directory {
     return this.deployments.get(id, async () => {
       const row = await this.db.deployment.findUnique({
         where: { id },
-        select: { id: true, orgId: true, modelName: true, status: true, upstreamUrl: true, upstreamSecret: true, deletedAt: true, organization: { select: { deletedAt: true } } },
+        select: {
+          id: true,
+          orgId: true,
+          modelName: true,
+          status: true,
+          upstreamUrl: true,
+          upstreamSecret: true,
+          replicasMin: true,
+          wakeTimeoutS: true,
+          desiredState: true,
+          deletedAt: true,
+          organization: { select: { deletedAt: true } },
+        },
       });
       if (!row || row.deletedAt !== null || row.organization.deletedAt !== null) return null;
       // A value that does not open throws: the request gets a 503 and the error is logged, nothing is cached.
       const upstreamSecret = this.options.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id));
-      return { id: row.id, orgId: row.orgId, modelName: row.modelName, status: row.status, upstreamUrl: originOf(row.upstreamUrl), upstreamSecret };
+      return {
+        id: row.id,
+        orgId: row.orgId,
+        modelName: row.modelName,
+        status: row.status,
+        upstreamUrl: originOf(row.upstreamUrl),
+        upstreamSecret,
+        replicasMin: row.replicasMin,
+        wakeTimeoutS: row.wakeTimeoutS,
+        desiredState: row.desiredState,
+      };
     });
+  }
+
+  /** The deployment as Postgres has it now: the cached entry is dropped and read again (one query shared by concurrent callers). */
+  freshDeployment(id: string): Promise<DeploymentRecord | null> {
+    this.deployments.delete(id);
+    return this.deployment(id);
+  }
+
+  /**
+   * Calls `listener` whenever the deployment may have changed: its change notification, its organization's,
+   * or a reconnection to Redis (notifications may have been missed). Returns the function that stops it.
+   */
+  watchDeployment(id: string, listener: () => void): () => void {
+    let listeners = this.watchers.get(id);
+    if (!listeners) this.watchers.set(id, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.watchers.get(id) === listeners) this.watchers.delete(id);
+    };
+  }
+
+  private signal(ids: Iterable<string>): void {
+    for (const id of [...ids]) for (const listener of [...(this.watchers.get(id) ?? [])]) listener();
   }
 
   org(id: string): Promise<OrgLimits | null> {
@@ -134,6 +188,7 @@ export class Directory {
   forgetDeployment(id: string): boolean {
     const orgId = this.deployments.peek(id)?.value?.orgId;
     this.deployments.delete(id);
+    this.signal([id]);
     let found = false;
     this.modelTables.deleteWhere((tableOrg, table) => {
       const names = tableOrg === orgId || table?.byId.has(id) === true;
@@ -154,6 +209,8 @@ export class Directory {
     this.modelTables.delete(id);
     this.keys.deleteWhere((_, value) => value?.orgId === id);
     this.deployments.deleteWhere((_, value) => value?.orgId === id);
+    // Watched deployments are few (those with held requests): each re-reads its own row.
+    this.signal(this.watchers.keys());
   }
 
   forgetAll(): void {
@@ -161,6 +218,7 @@ export class Directory {
     this.deployments.clear();
     this.orgs.clear();
     this.modelTables.clear();
+    this.signal(this.watchers.keys());
   }
 }
 

@@ -42,10 +42,13 @@ export function errorBody(protocol: Protocol, status: number, code: string, mess
   return JSON.stringify({ error: { message, type, param, code } });
 }
 
-/** A terminal SSE event for a stream that failed after its headers went out. */
-export function streamErrorEvent(protocol: Protocol, message: string): string {
-  if (protocol === 'anthropic') return `event: error\ndata: ${errorBody('anthropic', 500, 'upstream_error', message)}\n\n`;
-  return `data: ${errorBody('openai', 502, 'upstream_error', message)}\n\n`;
+/** What a stream that breaks after its headers went out reports: the deployment failed (Anthropic `api_error`, OpenAI `server_error`). */
+const MID_STREAM_FAILURE: Pick<GatewayError, 'status' | 'code'> = { status: 502, code: 'upstream_error' };
+
+/** A terminal SSE event for a stream that failed after its headers went out; `error` gives its type and code. */
+export function streamErrorEvent(protocol: Protocol, message: string, error: Pick<GatewayError, 'status' | 'code' | 'param' | 'openAiType'> = MID_STREAM_FAILURE): string {
+  const body = errorBody(protocol, error.status, error.code, message, error.param, error.openAiType);
+  return protocol === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
 }
 
 export function sendError(res: ServerResponse, protocol: Protocol, error: GatewayError, headers: Record<string, string> = {}): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Authorized } from '../auth/authorize';
 import type { GatewayContext } from '../context';
-import { sendError, streamErrorEvent } from '../http/errors';
+import { type GatewayError, sendError, streamErrorEvent } from '../http/errors';
 import { JsonUsageTap } from '../metering/json-usage-tap';
 import { SseTap } from '../metering/sse-tap';
 import type { Tokens } from '../metering/usage';
@@ -26,7 +26,12 @@ export interface ForwardPlan {
   echoModel: string | undefined;
   /** Request id and rate-limit headers, sent with every answer. */
   headers: Record<string, string>;
-  /** Frees the request's concurrency slot. */
+  /**
+   * The caller's 200 event-stream headers are out already (a stream held while its deployment woke): the
+   * upstream stream is relayed without headers, and an answer that is not one becomes a terminal error event.
+   */
+  committed: boolean;
+  /** Frees the request's concurrency slot and ends its activity. */
   release: () => void;
   startedAt: number;
 }
@@ -78,6 +83,10 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     plan.release();
     return;
   }
+  if (plan.committed) {
+    streaming = true;
+    ctx.metrics.activeStreams.inc();
+  }
   const callerLeft = () => new Error('the caller closed the connection');
   res.on('close', () => {
     if (res.writableFinished) return;
@@ -86,13 +95,21 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   });
   const resume = () => upstream?.resume();
 
+  /** An answer instead of the upstream's: an error response, or a terminal event once the headers are out. */
+  const answerError = (answer: GatewayError, result: string) => {
+    if (!plan.committed) {
+      sendError(res, protocol, answer, plan.headers);
+      return finish(answer.status, result);
+    }
+    res.end(streamErrorEvent(protocol, answer.message, answer));
+    finish(res.statusCode, `${result}_mid_stream`);
+  };
+
   /** The upstream failed before answering: the caller gets an error in its protocol. */
   const failBeforeAnswer = (error: Error) => {
     const failure = classifyUpstreamError(error);
     ctx.metrics.upstreamErrors.inc({ kind: failure });
-    const answer = failureResponse(failure);
-    sendError(res, protocol, answer, plan.headers);
-    finish(answer.status, failure);
+    answerError(failureResponse(failure), failure);
   };
 
   /** What happens to the response body: relayed through a tap, or collected for an error answer. */
@@ -169,8 +186,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       const error = upstreamErrorResponse(status, text, typeof retryAfter === 'string' ? retryAfter : undefined);
       if (status === 401 || status === 403) ctx.logger.error({ requestId: plan.requestId, deploymentId: auth.deployment.id, status }, 'llama-server refused the upstream secret');
       ctx.metrics.upstreamErrors.inc({ kind: `status_${status}` });
-      sendError(res, protocol, error, plan.headers);
-      finish(error.status, `upstream_status_${status}`);
+      answerError(error, `upstream_status_${status}`);
     };
   };
 
@@ -178,6 +194,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   const startRelay = (statusCode: number, headers: Record<string, string | string[] | undefined>) => {
     ctx.metrics.upstreamFirstByte.labels(route.name).observe((performance.now() - plan.startedAt) / 1000);
     if (statusCode >= 400) return relayError(statusCode, headers['retry-after']);
+    if (plan.committed) return relayEvents();
     const sse = isEventStream(headers['content-type']);
     // A JSON body whose model is put back changes length: it goes out chunked.
     const echo = !sse && plan.echoModel !== undefined && isJson(headers['content-type']) ? new ModelEcho(plan.echoModel, true) : undefined;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Authorized, authenticate, type Caller, deploymentById } from '../auth/authorize';
+import { type Authorized, authenticate, type Caller, deploymentById, type Waking } from '../auth/authorize';
 import { deploymentByModel } from '../auth/deployment-by-model';
 import type { GatewayContext } from '../context';
 import { readBody } from '../http/body';
@@ -15,6 +15,7 @@ import { forward } from './forward';
 import { serveModelList } from './model-list-response';
 import { recordOutcome } from './outcome';
 import { checkRequestBody } from './request-shape';
+import { holdForWake } from './wait-for-wake';
 
 const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false, org: false, echoesModel: false };
 const PROBE_ROUTE: RouteSpec = { ...UNKNOWN_ROUTE, name: 'probe' };
@@ -96,7 +97,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
   const caller = await lookUp<Caller>(ctx, requestId, () => authenticate(ctx.directory, req.headers));
   if (isError(caller)) return refuse(caller);
   const { deploymentId } = target;
-  let auth: Authorized | undefined;
+  let auth: Authorized | Waking | undefined;
   if (deploymentId !== undefined) {
     const byUrl = await lookUp(ctx, requestId, () => deploymentById(ctx.directory, caller, deploymentId));
     if (isError(byUrl)) return refuse(byUrl);
@@ -142,17 +143,28 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     return recordOutcome(ctx, { requestId, route: target.route, status: 200, result: 'ok', startedAt, streamed: false });
   }
 
+  // In flight from here (held or not) until the response ends: what the workers' sleep decisions read.
+  const ended = ctx.activity.begin('waking' in auth ? auth.waking.id : auth.deployment.id);
+  const release = () => {
+    decision.release();
+    ended();
+  };
+  const streamed = intent.streamed;
+  const routed = 'waking' in auth ? await holdForWake(ctx, res, auth, { requestId, route: target.route, streamed, headers, startedAt, release }) : auth;
+  if (!routed) return;
+
   forward(ctx, req, res, {
     requestId,
     route: target.route,
     upstreamPath: target.upstreamPath,
-    auth,
+    auth: routed,
     body: target.route.method === 'POST' ? intent.body : undefined,
     streamed: intent.streamed,
     stripUsageOnlyChunk: intent.stripUsageOnlyChunk,
     echoModel: echoedModel(target.route, requested),
     headers,
-    release: decision.release,
+    committed: res.headersSent,
+    release,
     startedAt,
   });
 }
