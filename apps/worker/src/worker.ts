@@ -14,6 +14,7 @@ import type { NodeModels } from './models/node-models';
 import { heartbeat, NodeLease, registerNode } from './node/register';
 import { LIBRARY_REPORT_INTERVAL_MS, reportLibrary } from './node/report-library';
 import { type ClusterReconcileReport, reconcileCluster } from './reconcile/cluster';
+import { listenForWakes } from './scaling/wakes';
 import { type NodeReconcileReport, reconcileNode } from './reconcile/node';
 import { BadDeploymentError, syncInCluster } from './sync/cluster-sync';
 import { syncOnNode } from './sync/node-sync';
@@ -252,6 +253,9 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
     }, 100);
   });
 
+  // Requests held for a sleeping deployment ask for it through Redis.
+  const stopListening = await listenForWakes(ctx, options.redisUrl, nodeLog);
+
   // On start: adopt what runs, resume what was interrupted.
   await library();
   await runNodeReconcile().catch((error: unknown) => nodeLog.warn({ err: describeError(error) }, 'initial node reconcile failed'));
@@ -270,6 +274,7 @@ export async function startWorker(options: CreateWorkerOptions): Promise<WorkerH
         for (const timer of timers) clearTimeout(timer);
         clearTimeout(soon);
         unwatch();
+        await stopListening();
         // Long waits (readiness, pulls) see the abort and hand their job back; the rest finish.
         await Promise.allSettled([sharedWorker.close(), localWorker.close()]);
         await nodeReconciling?.catch(() => undefined);

@@ -46,6 +46,7 @@ const LEGAL: ReadonlyArray<[DeploymentStatus, DeploymentStatus]> = [
   ['stopped', 'pending'],
   ['stopped', 'deleting'],
   ['sleeping', 'pending'],
+  ['sleeping', 'running'],
   ['sleeping', 'stopped'],
   ['sleeping', 'deleting'],
   ['failed', 'pending'],

@@ -38,8 +38,9 @@ const TRANSITIONS: { readonly [from in DeploymentStatus]: readonly DeploymentSta
   running: ['pending', 'starting', 'stopping', 'sleeping', 'failed', 'deleting'],
   stopping: ['stopped', 'failed', 'deleting'],
   stopped: ['pending', 'deleting'],
-  // Woken (pending) by a request or a raised `replicas.min`; its node is let go while it sleeps.
-  sleeping: ['pending', 'stopped', 'deleting'],
+  // Woken (pending) by a request or a raised `replicas.min`; `running` again when a request came
+  // before its node had stopped the server.
+  sleeping: ['pending', 'running', 'stopped', 'deleting'],
   failed: ['pending', 'stopped', 'deleting'],
   deleting: ['deleted'],
   deleted: [],

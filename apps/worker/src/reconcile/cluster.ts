@@ -3,6 +3,8 @@ import { Prisma } from '@gguf/db';
 import { enqueueDeploymentSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
 import { releasePlacement } from '../deployments/release-placement';
+import { sleepIdleDeployments } from '../scaling/sleep-idle';
+import { requeueWakes } from '../scaling/wakes';
 import { kickPending } from '../sync/kick';
 
 export interface ClusterReconcileReport {
@@ -11,6 +13,9 @@ export interface ClusterReconcileReport {
   /** Deployments given a deployment.sync by this pass. */
   queued: string[];
   releasedAllocations: number;
+  /** Idle deployments put to sleep, and sleeping ones queued again for a wake still wanted. */
+  slept: string[];
+  woken: string[];
 }
 
 /**
@@ -20,11 +25,13 @@ export interface ClusterReconcileReport {
  *    draining nodes) are moved: back to pending without a node, to be placed elsewhere;
  *  - GPU bookings whose deployment no longer holds them are released;
  *  - every unplaced deployment that is not where it should be gets a deployment.sync, so a lost
- *    job or a deployment waiting for capacity is picked up again.
+ *    job or a deployment waiting for capacity is picked up again;
+ *  - idle deployments that may sleep go to sleep, and wakes announced while no worker listened
+ *    are queued again (scaling/).
  * What runs on each node is compared by that node's own worker (reconcile/node.ts).
  */
 export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterReconcileReport> {
-  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], releasedAllocations: 0 };
+  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], releasedAllocations: 0, slept: [], woken: [] };
   const staleSeconds = ctx.timing.nodeStaleAfterMs / 1000;
 
   const lost = await ctx.db.$queryRaw<{ id: string; name: string }[]>`
@@ -68,13 +75,16 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
       AND (d.node_id IS NULL OR d.node_id <> a.node_id OR d.status::text IN (${holdsNothing}))`;
   if (report.releasedAllocations > 0) ctx.logger.warn({ count: report.releasedAllocations }, 'released GPU bookings of deployments that no longer hold them');
 
-  // Unplaced deployments that are not settled where they should be.
+  report.slept = await sleepIdleDeployments(ctx);
+  report.woken = await requeueWakes(ctx);
+
+  // Unplaced deployments that are not settled where they should be (a sleeping one waits for a wake).
   const unsettled = await ctx.db.$queryRaw<{ id: string; generation: number; desired_state: 'running' | 'stopped' | 'deleted' }[]>`
     SELECT id, generation, desired_state FROM deployments
     WHERE node_id IS NULL AND status <> 'deleted' AND (
       desired_state = 'deleted'
       OR (desired_state = 'stopped' AND status <> 'stopped')
-      OR (desired_state = 'running' AND (
+      OR (desired_state = 'running' AND status <> 'sleeping' AND (
         status <> 'failed' OR deploy_step IS DISTINCT FROM ('g' || generation || ':failed')))
     )
     ORDER BY created_at

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type ClusterAction, type ClusterFacts, decideInCluster } from './cluster-decision';
 
-const row = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({ status: 'pending', desiredState: 'running', generation: 2, deployStep: null, nodeId: null, ...over });
+const row = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({ status: 'pending', desiredState: 'running', replicasMin: 1, generation: 2, deployStep: null, nodeId: null, ...over });
 
 // Each row: the deployment, whether its node is up, what the cluster side does next.
-const TABLE: [name: string, facts: Partial<ClusterFacts>, nodeReady: boolean, expected: ClusterAction][] = [
+const TABLE: [name: string, facts: Partial<ClusterFacts>, nodeReady: boolean, expected: ClusterAction, wakeWanted?: boolean][] = [
   ['deleted', { status: 'deleted', desiredState: 'deleted' }, false, { kind: 'done' }],
   ['placed on a node that is up', { status: 'starting', nodeId: 'node_a' }, true, { kind: 'hand-to-node' }],
   ['placed on a node that is down (the reconcile moves it)', { status: 'running', nodeId: 'node_a' }, false, { kind: 'done' }],
@@ -24,10 +24,15 @@ const TABLE: [name: string, facts: Partial<ClusterFacts>, nodeReady: boolean, ex
   ['deleting, to run', { status: 'deleting' }, false, { kind: 'done' }],
   ['running on no node', { status: 'running' }, false, { kind: 'to-pending', message: 'no longer placed on any node; placing it again' }],
   ['scheduling on no node', { status: 'scheduling' }, false, { kind: 'to-pending', message: 'no longer placed on any node; placing it again' }],
+  ['asleep, still placed (its node lets go of it)', { status: 'sleeping', replicasMin: 0, nodeId: 'node_a' }, true, { kind: 'hand-to-node' }, true],
+  ['asleep, nobody waiting', { status: 'sleeping', replicasMin: 0 }, false, { kind: 'done' }],
+  ['asleep, a request waiting', { status: 'sleeping', replicasMin: 0 }, false, { kind: 'to-pending', message: 'waking: a request is waiting for it' }, true],
+  ['asleep, replicas.min raised to 1', { status: 'sleeping', replicasMin: 1 }, false, { kind: 'to-pending', message: 'waking: replicas.min is above 0' }],
+  ['asleep, to be stopped', { status: 'sleeping', replicasMin: 0, desiredState: 'stopped' }, false, { kind: 'to-stopped' }],
 ];
 
 describe('decideInCluster', () => {
-  it.each(TABLE)('%s', (_name, facts, nodeReady, expected) => {
-    expect(decideInCluster(row(facts), nodeReady)).toEqual(expected);
+  it.each(TABLE)('%s', (_name, facts, nodeReady, expected, wakeWanted) => {
+    expect(decideInCluster(row(facts), nodeReady, wakeWanted)).toEqual(expected);
   });
 });

@@ -22,13 +22,19 @@ export type ClusterAction =
 
 export interface ClusterFacts {
   status: DeploymentStatus;
+  /** 0: it may sleep, and stays asleep until a request wants it. */
+  replicasMin: number;
   desiredState: DesiredState;
   generation: number;
   deployStep: string | null;
   nodeId: string | null;
 }
 
-export function decideInCluster(row: ClusterFacts, nodeReady: boolean): ClusterAction {
+/**
+ * `nodeReady`: its node (when placed) is up. `wakeWanted`: a request waits for it (read only for a
+ * sleeping deployment).
+ */
+export function decideInCluster(row: ClusterFacts, nodeReady: boolean, wakeWanted = false): ClusterAction {
   if (row.status === 'deleted') return { kind: 'done' };
   // An unreachable node's deployments are moved by the cluster reconcile; its queue has nobody to serve it.
   if (row.nodeId !== null) return nodeReady ? { kind: 'hand-to-node' } : { kind: 'done' };
@@ -36,7 +42,7 @@ export function decideInCluster(row: ClusterFacts, nodeReady: boolean): ClusterA
 
   if (row.desiredState === 'stopped') {
     if (row.status === 'stopped' || row.status === 'deleting') return { kind: 'done' };
-    if (row.status === 'pending' || row.status === 'failed' || row.status === 'stopping') return { kind: 'to-stopped' };
+    if (row.status === 'pending' || row.status === 'failed' || row.status === 'stopping' || row.status === 'sleeping') return { kind: 'to-stopped' };
     // A live status with no node (its node was lost mid-update): back to pending, then stopped.
     return { kind: 'to-pending', message: 'no longer placed on any node' };
   }
@@ -50,6 +56,9 @@ export function decideInCluster(row: ClusterFacts, nodeReady: boolean): ClusterA
       return failedAtCurrentGeneration(row) ? { kind: 'done' } : { kind: 'to-pending', message: `retrying for generation ${row.generation}` };
     case 'stopped':
       return { kind: 'to-pending', message: 'starting' };
+    case 'sleeping':
+      if (wakeWanted) return { kind: 'to-pending', message: 'waking: a request is waiting for it' };
+      return row.replicasMin > 0 ? { kind: 'to-pending', message: 'waking: replicas.min is above 0' } : { kind: 'done' };
     // Stopped on no node: settled first, then started afresh.
     case 'stopping':
       return { kind: 'to-stopped' };

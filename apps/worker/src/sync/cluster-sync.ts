@@ -1,5 +1,5 @@
 import type { Deployment } from '@gguf/db';
-import { enqueueNodeSync } from '@gguf/redis';
+import { clearWake, enqueueNodeSync, wakeWanted } from '@gguf/redis';
 import type { WorkerContext } from '../context';
 import { applyTransition, noteDeployment, step } from '../deployments/apply-transition';
 import { releasePlacement } from '../deployments/release-placement';
@@ -26,7 +26,8 @@ export async function syncInCluster(ctx: WorkerContext, deploymentId: string, re
   const row = await ctx.db.deployment.findUnique({ where: { id: deploymentId } });
   if (!row) return DONE;
   const node = row.nodeId === null ? null : await ctx.db.node.findUnique({ where: { id: row.nodeId }, select: { status: true } });
-  const action = decideInCluster(row, node?.status === 'ready');
+  const wake = row.status === 'sleeping' && (await wakeWanted(ctx.redis, deploymentId));
+  const action = decideInCluster(row, node?.status === 'ready', wake);
   switch (action.kind) {
     case 'done':
       return DONE;
@@ -42,9 +43,12 @@ export async function syncInCluster(ctx: WorkerContext, deploymentId: string, re
     case 'to-stopped':
       await releasePlacement(ctx, { deploymentId, from: row.status, to: 'stopped', message: 'stopped', set: { deployStep: null, restartCount: 0 }, kick: false });
       return AGAIN;
-    case 'to-pending':
-      await releasePlacement(ctx, { deploymentId, from: row.status, to: 'pending', message: action.message, set: { deployStep: null, restartCount: 0, lastExitAt: null }, kick: false });
+    case 'to-pending': {
+      const ok = await releasePlacement(ctx, { deploymentId, from: row.status, to: 'pending', message: action.message, set: { deployStep: null, restartCount: 0, lastExitAt: null }, kick: false });
+      // Woken: the wake is answered (requests still held keep asking until it runs).
+      if (ok && row.status === 'sleeping') await clearWake(ctx.redis, deploymentId);
       return AGAIN;
+    }
     case 'place':
       return place(ctx, row);
   }

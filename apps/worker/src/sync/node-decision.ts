@@ -16,6 +16,12 @@ export type NodeAction =
   /** desired stopped, while something runs: to `stopping`, remove the servers, to `stopped`. */
   | { kind: 'stop' }
   /**
+   * Sleeping (scaled to zero) while still placed here: `running` again when a request already waits
+   * and its server still runs; else, once the requests admitted before it fell asleep are done,
+   * its servers go and the node is given back (it stays `sleeping`).
+   */
+  | { kind: 'sleep' }
+  /**
    * The deployment should not hold this node: remove its servers and free its port and GPUs,
    * moving it to `to` when given; `requeue` hands it back to the cluster side to be placed again.
    */
@@ -72,12 +78,13 @@ export function decideOnNode(row: DeploymentFacts, seen: NodeObservation): NodeA
   if (row.desiredState === 'deleted') return { kind: 'delete' };
   if (row.desiredState === 'stopped') {
     // Placed here although in a status that holds nothing: only after a worker crashed mid-update. Free everything.
-    if (!holdsResources(row.status)) return { kind: 'unplace', to: 'stopped' };
+    if (!holdsResources(row.status) || row.status === 'sleeping') return { kind: 'unplace', to: 'stopped' };
     if (row.status === 'deleting') return { kind: 'unplace' };
     return { kind: 'stop' };
   }
 
   // desired: running
+  if (row.status === 'sleeping') return { kind: 'sleep' };
   // Should not be placed in these statuses: free the node and let the cluster side decide.
   if (!holdsResources(row.status)) return { kind: 'unplace', requeue: 'released by node' };
   // Asked to run again while stopping: finish the stop; the cluster side then starts it afresh.

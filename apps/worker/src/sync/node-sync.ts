@@ -5,6 +5,7 @@ import { allocatedGpus, allocationFits } from '../scheduler/schedule';
 import { awaitReady } from './await-ready';
 import { adopt, beginGeneration, launch, pull, removeStale, serve } from './bring-up';
 import { recordCrash, startFailed } from './crash';
+import { fallAsleep } from './fall-asleep';
 import { fail, leaveNode } from './leave-node';
 import { decideOnNode } from './node-decision';
 import { AGAIN, DONE, type Outcome } from './outcome';
@@ -58,6 +59,8 @@ export async function syncOnNode(ctx: WorkerContext, deploymentId: string, signa
     case 'stop':
       if (row.status !== 'stopping' && !(await applyTransition(ctx, { deploymentId, from: row.status, to: 'stopping', message: 'stopping', set: { upstreamUrl: null } }))) return AGAIN;
       return leaveNode(ctx, { ...row, status: 'stopping' }, servers, { to: 'stopped', message: 'stopped', set: { deployStep: null, restartCount: 0 }, logs: 'stop', purge: true });
+    case 'sleep':
+      return fallAsleep(ctx, row, servers);
     case 'unplace':
       return leaveNode(ctx, row, servers, {
         ...(action.to !== undefined && action.to !== row.status
