@@ -1,11 +1,15 @@
 'use server';
 
-import { createDeployment, createDeploymentBody, updateDeployment, updateDeploymentBody } from '@gguf/api';
+import { createDeployment, createDeploymentBody, SCALING, updateDeployment, updateDeploymentBody } from '@gguf/api';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { type ActionResult, invalid, runAction } from '../../../lib/dashboard/action-result';
+import { type ActionResult, invalid as invalidFields, runAction } from '../../../lib/dashboard/action-result';
+import { idleTimeInMinutes } from '../../../lib/dashboard/idle-minutes';
 import { requireOrgScope } from '../../../lib/dashboard/session';
 import { serverContext } from '../../../lib/server/context';
+
+/** Field errors as the form words them: the idle time in minutes, as it is typed there. */
+const invalid = (error: Parameters<typeof invalidFields>[0]) => idleTimeInMinutes(invalidFields(error), SCALING.scaleDownAfterS);
 
 /** Inline validation while the form is filled in: the API's own schema, nothing saved. */
 export async function validateDeploymentAction(input: unknown): Promise<ActionResult> {

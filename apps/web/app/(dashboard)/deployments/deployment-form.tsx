@@ -15,6 +15,7 @@ import { type DeploymentFormState, emptyFormState, type SourceKind, toRequestBod
 import { ModelNameFields } from './model-name-fields';
 import { LlamaOptionFields } from './llama-option-fields';
 import { MemoryEstimatePanel } from './memory-estimate-panel';
+import { ScaleToZeroFields } from './scale-to-zero-fields';
 
 const VALIDATE_AFTER_MS = 400;
 
@@ -166,6 +167,10 @@ export function DeploymentForm({
             Serve embeddings (<code>/v1/embeddings</code>)
           </label>
         </div>
+      </Card>
+
+      <Card title="Scale to zero">
+        <ScaleToZeroFields state={state} errors={errors} update={update} />
       </Card>
 
       <MemoryEstimatePanel state={state} gpuTypes={gpuTypes} onModelSize={(modelSizeGb) => setState((s) => ({ ...s, modelSizeGb }))} />

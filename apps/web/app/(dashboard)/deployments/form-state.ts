@@ -2,6 +2,7 @@ import type { DeploymentObject } from '@gguf/api';
 // The subpath: the package's index pulls in Node modules a browser bundle cannot take.
 import { modelNameSlug } from '@gguf/core/model-name';
 import { numberOrText } from '../../../lib/dashboard/form-values';
+import { minutesFromSeconds, secondsFromMinutes } from '../../../lib/dashboard/idle-minutes';
 import type { LlamaOption } from '../../../lib/dashboard/llama-options';
 
 export type SourceKind = 'huggingface' | 'url' | 'local';
@@ -24,6 +25,12 @@ export interface DeploymentFormState {
   parallel: string;
   embeddings: boolean;
   llamaArgs: Record<string, string>;
+  /** `replicas.min` 0: the deployment sleeps when idle and wakes on the next request. */
+  scaleToZero: boolean;
+  /** `scale_down_after_s`, typed in minutes. */
+  idleMinutes: string;
+  /** `wake_timeout_s`, in seconds. */
+  wakeTimeoutS: string;
   modelSizeGb: string;
 }
 
@@ -44,6 +51,10 @@ export function emptyFormState(defaultGpuCount: number): DeploymentFormState {
     parallel: '1',
     embeddings: false,
     llamaArgs: {},
+    // The API's defaults, shown so the user sees what they get.
+    scaleToZero: false,
+    idleMinutes: '15',
+    wakeTimeoutS: '600',
     modelSizeGb: '',
   };
 }
@@ -67,6 +78,9 @@ export function formStateOf(d: DeploymentObject): DeploymentFormState {
     parallel: String(d.parallel),
     embeddings: d.embeddings,
     llamaArgs: Object.fromEntries(Object.entries(d.llama_args).map(([k, v]) => [k, String(v)])),
+    scaleToZero: d.replicas.min === 0,
+    idleMinutes: minutesFromSeconds(d.scale_down_after_s),
+    wakeTimeoutS: String(d.wake_timeout_s),
     modelSizeGb: '',
   };
 }
@@ -112,5 +126,9 @@ export function toRequestBody(state: DeploymentFormState, options: LlamaOption[]
     parallel: numberOrText(state.parallel),
     embeddings: state.embeddings,
     llama_args: llamaArgs,
+    // One replica at most for now; its minimum is the scale-to-zero switch.
+    replicas: { min: state.scaleToZero ? 0 : 1, max: 1 },
+    // Only with scale to zero on: off, they mean nothing, and hidden fields must not block a save.
+    ...(state.scaleToZero ? { scale_down_after_s: secondsFromMinutes(state.idleMinutes), wake_timeout_s: numberOrText(state.wakeTimeoutS) } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { DownloadProgressBar } from '../../../components/download-progress';
 import { PageHeader } from '../../../components/card';
 import { EmptyState } from '../../../components/states';
 import { Table, Td } from '../../../components/table';
-import { describeGpus, describeModel, formatDateTime, isSettling } from '../../../lib/dashboard/format';
+import { describeGpus, describeModel, formatDateTime, isSettling, statusNote } from '../../../lib/dashboard/format';
 import { requireOrgScope } from '../../../lib/dashboard/session';
 import { serverContext } from '../../../lib/server/context';
 
@@ -45,6 +45,7 @@ export default async function DeploymentsPage() {
                 <Td>
                   <StatusBadge status={d.status} />
                   {d.status === 'pulling' ? <DownloadProgressBar download={d.download} compact /> : null}
+                  {statusNote(d.status) ? <p className="mt-1 text-xs whitespace-nowrap text-zinc-500">{statusNote(d.status)}</p> : null}
                 </Td>
                 <Td className="whitespace-nowrap text-zinc-500">{formatDateTime(d.created_at)}</Td>
                 <Td className="text-right whitespace-nowrap">

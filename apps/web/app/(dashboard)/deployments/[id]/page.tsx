@@ -12,7 +12,7 @@ import { CodeTabs } from '../../../../components/code-block';
 import { CopyField } from '../../../../components/copy-button';
 import { DownloadProgressBar } from '../../../../components/download-progress';
 import { FileHash } from '../../../../components/file-hash';
-import { describeGpus, describeModel, formatDateTime, formatNumber, isSettling } from '../../../../lib/dashboard/format';
+import { describeGpus, describeModel, describeScaling, formatDateTime, formatNumber, isSettling, statusLine } from '../../../../lib/dashboard/format';
 import { orNotFound } from '../../../../lib/dashboard/or-not-found';
 import { requireOrgScope } from '../../../../lib/dashboard/session';
 import { deploymentSnippets, organizationSnippets } from '../../../../lib/dashboard/snippets';
@@ -48,6 +48,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
     ['Context size', formatNumber(deployment.context_size)],
     ['Parallel slots', String(deployment.parallel)],
     ['Embeddings', deployment.embeddings ? 'on' : 'off'],
+    ['Scale to zero', describeScaling(deployment)],
     ['llama-server options', Object.entries(deployment.llama_args).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults'],
     ['Generation', String(deployment.generation)],
     ['Created', formatDateTime(deployment.created_at)],
@@ -70,7 +71,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           </h1>
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
             {model.name}
-            {deployment.status_message ? ` — ${deployment.status_message}` : ''}
+            {statusLine(deployment) ? ` — ${statusLine(deployment)}` : ''}
           </p>
         </div>
         <div className="flex flex-col items-end gap-2">

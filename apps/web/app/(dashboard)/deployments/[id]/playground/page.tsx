@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { StatusBadge } from '../../../../../components/badge';
 import { PageHeader } from '../../../../../components/card';
 import { orNotFound } from '../../../../../lib/dashboard/or-not-found';
+import { playgroundNotice } from '../../../../../lib/dashboard/playground-notice';
 import { requireOrgScope } from '../../../../../lib/dashboard/session';
 import { serverContext } from '../../../../../lib/server/context';
 import { Playground } from './playground';
@@ -25,7 +26,7 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ id:
         }
         actions={<StatusBadge status={deployment.status} />}
       />
-      <Playground deploymentId={id} running={deployment.status === 'running'} />
+      <Playground deploymentId={id} notice={playgroundNotice(deployment)} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { Button } from '../../../../../components/button';
 import { Card } from '../../../../../components/card';
 import { Field, Input, Textarea } from '../../../../../components/field';
 import { ErrorState } from '../../../../../components/states';
+import type { PlaygroundNotice } from '../../../../../lib/dashboard/playground-notice';
 import type { PlaygroundRequest } from '../../../../../lib/dashboard/playground-request';
 import { readSseJson } from '../../../../../lib/dashboard/sse';
 
@@ -18,6 +19,8 @@ interface Stats {
 }
 
 interface Chunk {
+  /** The gateway's terminal event when the stream cannot go on (e.g. the deployment did not wake in time). */
+  error?: { message?: string };
   choices?: { delta?: { content?: string | null; reasoning_content?: string | null } }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
@@ -27,7 +30,7 @@ async function errorMessage(response: Response): Promise<string> {
   return body?.error?.message ?? `The gateway answered ${response.status} ${response.statusText}.`;
 }
 
-export function Playground({ deploymentId, running }: { deploymentId: string; running: boolean }) {
+export function Playground({ deploymentId, notice }: { deploymentId: string; notice: PlaygroundNotice }) {
   const [system, setSystem] = useState('You are a helpful assistant.');
   const [temperature, setTemperature] = useState('0.7');
   const [maxTokens, setMaxTokens] = useState('512');
@@ -36,6 +39,8 @@ export function Playground({ deploymentId, running }: { deploymentId: string; ru
   const [streaming, setStreaming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [stats, setStats] = useState<Stats | null>(null);
+  // A reply came through, so the deployment is awake: the page's notice about waking no longer applies.
+  const [answered, setAnswered] = useState(false);
   const abort = useRef<AbortController | null>(null);
 
   async function send(event: FormEvent) {
@@ -65,9 +70,11 @@ export function Playground({ deploymentId, running }: { deploymentId: string; ru
       });
       if (!response.ok || !response.body) throw new Error(await errorMessage(response));
       for await (const chunk of readSseJson(response.body) as AsyncGenerator<Chunk>) {
+        if (chunk.error) throw new Error(chunk.error.message ?? 'The gateway ended the stream with an error.');
         const piece = chunk.choices?.[0]?.delta?.content ?? '';
         if (piece) {
           current.firstTokenMs ??= performance.now() - started;
+          setAnswered(true);
           reply += piece;
           setMessages([...history, { role: 'assistant', content: reply }]);
         }
@@ -89,7 +96,8 @@ export function Playground({ deploymentId, running }: { deploymentId: string; ru
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
       <Card className="flex min-h-[28rem] flex-col">
-        {!running ? <ErrorState title="Not running" message="This deployment is not running, so the gateway will refuse the chat. Start it first." /> : null}
+        {notice?.kind === 'refused' ? <ErrorState title={notice.title} message={notice.message} /> : null}
+        {notice?.kind === 'waking' && !answered ? <WakingNotice title={notice.title} message={notice.message} /> : null}
         <div className="flex-1 space-y-3 overflow-y-auto py-2" aria-live="polite" data-testid="transcript">
           {messages.length === 0 ? <p className="text-sm text-zinc-500">Send a message to start.</p> : null}
           {messages.map((m, i) => (
@@ -156,6 +164,16 @@ export function Playground({ deploymentId, running }: { deploymentId: string; ru
           )}
         </Card>
       </div>
+    </div>
+  );
+}
+
+/** Not an error: the gateway holds the chat while the deployment wakes. */
+function WakingNotice({ title, message }: { title: string; message: string }) {
+  return (
+    <div role="status" data-testid="waking-notice" className="rounded-lg border border-blue-200 bg-blue-50 px-5 py-4 text-sm text-blue-800 dark:border-blue-900 dark:bg-blue-950/40 dark:text-blue-300">
+      <p className="font-semibold">{title}</p>
+      <p className="mt-1">{message}</p>
     </div>
   );
 }
