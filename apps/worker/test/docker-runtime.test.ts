@@ -524,7 +524,7 @@ describe('docker runtime: two workers for one node', { timeout: 90_000 }, () => 
   });
 });
 
-describe('docker runtime: a remote node an admin registered', { timeout: 120_000 }, () => {
+describe('docker runtime: a remote node an admin registered', { timeout: 180_000 }, () => {
   it('is served over mutual TLS with the registered certificates, its sealed servers reached through the node helper', async () => {
     // The engine listens on tcp:// with TLS: to the worker it is remote, so its host's disk and sockets are the helper's.
     const helperImage = await buildNodeHelperImage(daemon);
@@ -572,7 +572,7 @@ describe('docker runtime: a remote node an admin registered', { timeout: 120_000
         .catch(async (error: Error) => {
           throw new Error(`${error.message}\n--- worker ---\n${worker.output.join('')}`);
         })
-        .finally(() => new Promise((resolve) => squatter.close(resolve)));
+        .finally(() => squatter.close());
       expect(running.nodeId).toBe(node.id);
       expect(running.port).toBe(portStart + 1);
       const moves = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'port' } });

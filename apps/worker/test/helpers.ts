@@ -64,9 +64,9 @@ export function randomPortRange(size = 40): [number, number] {
   return [start, start + size - 1];
 }
 
-/** A program outside GGUF Cloud listening on `port` of the node. */
+/** A program outside GGUF Cloud listening on `port` of the node; it hangs up on whoever connects, so closing it never waits. */
 export async function holdPort(port: number): Promise<Server> {
-  const server = createServer();
+  const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   return server;
 }
