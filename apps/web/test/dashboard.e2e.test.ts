@@ -215,8 +215,14 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByLabel('New alias').fill('claude-*');
   await page.getByLabel('New alias').press('Enter');
   await page.getByRole('button', { name: 'Remove claude-*' }).waitFor();
+  // Scale to zero, asked in minutes: a refused idle time is worded in minutes too.
+  await page.getByLabel('Scale to zero when idle').check();
+  await page.getByLabel('Sleep after (minutes idle)').fill('0.5');
+  await page.getByRole('alert').filter({ hasText: 'must be a number of minutes from 1 to 1440' }).waitFor();
+  await page.getByLabel('Sleep after (minutes idle)').fill('20');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/deployments/${deploymentId}$`));
+  await page.getByText('after 20 min idle; requests wait up to 10 min while it wakes').waitFor();
   await expect.poll(() => page.getByTestId('model-name').textContent()).toBe('tiny');
   await page.getByTestId('model-aliases').getByText('claude-*').first().waitFor();
   await page.locator('[data-testid="status"][data-status="running"]').first().waitFor();
