@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withModelName, withName, emptyFormState, formStateOf, toRequestBody } from '../app/(dashboard)/deployments/form-state';
 import { changedFields, numberOrText } from '../lib/dashboard/form-values';
+import { deploymentObject } from '../lib/testing/deployment-object';
 
 describe('numberOrText', () => {
   it.each([
@@ -45,32 +46,7 @@ describe('the deployment form’s model name', () => {
   });
 
   it('never follows a rename of a saved deployment', () => {
-    const saved = formStateOf({
-      id: 'dep_1',
-      name: 'tiny',
-      model_name: 'tiny',
-      model_aliases: ['claude-*'],
-      status: 'running',
-      desired_state: 'running',
-      status_message: '',
-      model: { source: 'local', path: 'a.gguf' },
-      gpu: { count: 0, type: null },
-      context_size: 4096,
-      parallel: 1,
-      embeddings: false,
-      llama_args: {},
-      replicas: { min: 1, max: 1 },
-      scale_down_after_s: 900,
-      wake_timeout_s: 600,
-      generation: 1,
-      base_url: 'http://127.0.0.1/api/gguf/dep_1',
-      openai_base_url: 'http://127.0.0.1/api/gguf/dep_1/v1',
-      model_sha256: null,
-      model_bytes: null,
-      download: null,
-      created_at: '2026-01-01T00:00:00.000Z',
-      updated_at: '2026-01-01T00:00:00.000Z',
-    });
+    const saved = formStateOf(deploymentObject({ model_aliases: ['claude-*'] }));
     const renamed = withName(saved, 'tiny two');
     expect(renamed.modelName).toBe('tiny');
     expect(changedFields(toRequestBody(renamed, []), toRequestBody(saved, []))).toEqual({ name: 'tiny two' });

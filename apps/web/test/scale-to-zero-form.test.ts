@@ -1,4 +1,4 @@
-import { createDeploymentBody, type DeploymentObject, SCALING, updateDeploymentBody } from '@gguf/api';
+import { createDeploymentBody, SCALING, updateDeploymentBody } from '@gguf/api';
 import { describe, expect, it } from 'vitest';
 import { emptyFormState, formStateOf, toRequestBody, withName } from '../app/(dashboard)/deployments/form-state';
 import { invalid } from '../lib/dashboard/action-result';
@@ -6,33 +6,16 @@ import { describeScaling, statusLine, statusNote } from '../lib/dashboard/format
 import { changedFields } from '../lib/dashboard/form-values';
 import { idleTimeInMinutes, minutesFromSeconds, secondsFromMinutes } from '../lib/dashboard/idle-minutes';
 import { playgroundNotice } from '../lib/dashboard/playground-notice';
+import { deploymentObject } from '../lib/testing/deployment-object';
 
-const saved: DeploymentObject = {
-  id: 'dep_1',
-  name: 'tiny',
-  model_name: 'tiny',
-  model_aliases: [],
+const saved = deploymentObject({
   status: 'sleeping',
-  desired_state: 'running',
-  status_message: '',
-  model: { source: 'local', path: 'a.gguf' },
   gpu: { count: 1, type: null },
-  context_size: 4096,
-  parallel: 1,
-  embeddings: false,
-  llama_args: {},
   replicas: { min: 0, max: 1 },
   scale_down_after_s: 1800,
   wake_timeout_s: 300,
   generation: 3,
-  base_url: 'http://127.0.0.1/api/gguf/dep_1',
-  openai_base_url: 'http://127.0.0.1/api/gguf/dep_1/v1',
-  model_sha256: null,
-  model_bytes: null,
-  download: null,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-};
+});
 
 /** The form's body through the API's own schema, with field errors as the form shows them. */
 function validate(body: unknown) {
