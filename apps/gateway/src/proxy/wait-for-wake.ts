@@ -64,7 +64,11 @@ export async function holdForWake(ctx: GatewayContext, res: ServerResponse, waki
     recordOutcome(ctx, { requestId: held.requestId, route: held.route, status, result, startedAt: held.startedAt, streamed: held.streamed });
     return undefined;
   };
-  if (outcome === 'left') return record(499, 'client_closed');
+  if (outcome === 'left') {
+    // A client that half-closed its side would otherwise keep the socket until a timeout.
+    res.destroy();
+    return record(499, 'client_closed');
+  }
   if (res.headersSent) {
     res.end(streamErrorEvent(held.route.protocol, outcome.message, outcome));
     return record(res.statusCode, `${outcome.code}_mid_stream`);
