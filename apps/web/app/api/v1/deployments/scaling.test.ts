@@ -2,7 +2,8 @@ import { newId } from '@gguf/core';
 import { CHANNELS, closeRedis, createRedis } from '@gguf/redis';
 import { testEnv } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiHarness, createApiHarness } from '../../../../lib/testing/api-harness';
+import { ADMIN_TOKEN, type ApiHarness, createApiHarness } from '../../../../lib/testing/api-harness';
+import * as adminDeployments from '../admin/deployments/route';
 import * as events from './[id]/events/route';
 import * as one from './[id]/route';
 import * as collection from './route';
@@ -152,12 +153,17 @@ describe('scaling fields on PATCH', () => {
 });
 
 describe('a sleeping deployment', () => {
-  it('is an ordinary status in get and list', async () => {
+  it('is an ordinary status in get, list and the admin status filter', async () => {
     const id = (await create({ ...body, name: 'asleep', replicas: { min: 0 } })).json.id as string;
     await h.db.deployment.update({ where: { id }, data: { status: 'sleeping', statusMessage: 'Asleep after 15 minutes without requests' } });
     expect((await h.call(one.GET, '', { params: { id }, headers: tenant.auth })).json).toMatchObject({ status: 'sleeping', desired_state: 'running' });
     const listed = (await h.call(collection.GET, '', { headers: tenant.auth })).json.data.find((d: { id: string }) => d.id === id);
     expect(listed).toMatchObject({ status: 'sleeping' });
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const asleep = await h.call(adminDeployments.GET, '', { headers: admin, query: { org_id: tenant.orgId, status: 'sleeping' } });
+    expect(asleep.status).toBe(200);
+    expect(asleep.json.data.map((d: { id: string }) => d.id)).toEqual([id]);
+    expect(asleep.json.data[0]).toMatchObject({ status: 'sleeping', replicas: { min: 0, max: 1 }, org_id: tenant.orgId });
   });
 });
 
