@@ -7,6 +7,13 @@ import { explainExit, startFailed } from './crash';
 import { AGAIN, DONE, HANDBACK, type Outcome } from './outcome';
 
 /**
+ * The longest gap between two /health probes. Every gap is time a caller held by a wake waits for
+ * nothing (bench/wake.ts measured up to a second at a 1 s cap); a probe llama-server answers 503
+ * while it loads costs it next to nothing.
+ */
+const MAX_PROBE_GAP_MS = 250;
+
+/**
  * Polls llama-server's /health until 200 (503 while it loads the model, no answer while it
  * downloads it), watching meanwhile that the server is still alive and that nobody changed the
  * deployment (a stop or restart must not wait for a 20-minute download to finish).
@@ -50,6 +57,6 @@ export async function awaitReady(ctx: WorkerContext, row: Deployment, server: Se
       }
     }
     await sleep(delay, undefined, { signal }).catch(() => undefined);
-    delay = Math.min(1_000, Math.round(delay * 1.3));
+    delay = Math.min(MAX_PROBE_GAP_MS, Math.round(delay * 1.3));
   }
 }
