@@ -13,7 +13,7 @@
  * Clocks: the API call and `running` are timestamps of the same Postgres (the deployment's
  * created_at and the starting→running event); llama-server's own time is measured by the worker
  * (start of the process/container to the first 200 from /health), so the poll interval of the
- * readiness probe (25 ms growing to 1 s) counts as llama-server's time, not as overhead.
+ * readiness probe (25 ms growing to 250 ms) counts as llama-server's time, not as overhead.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
