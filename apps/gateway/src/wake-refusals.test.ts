@@ -148,3 +148,32 @@ describe('a held stream whose deployment fails once it runs', () => {
     expect(lastEvent(text)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 });
+
+describe('a gateway shutting down', () => {
+  it('answers its held requests 503 with Retry-After at once (streamed: an error event), so they retry elsewhere', async () => {
+    const own = await startHarness();
+    try {
+      const sleeping = sleepingDeployments(own);
+      const id = await sleeping.create();
+      const send = (stream: boolean) =>
+        fetch(`${own.deploymentUrl(id)}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${own.key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(chat('held at shutdown', stream)),
+        });
+      const res = send(false);
+      const streamed = send(true);
+      await sleeping.untilHeld(id, 2);
+      const closed = own.gateway.close();
+      const answer = await res;
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('1');
+      expect(await answer.json()).toMatchObject({ error: { code: 'deployment_waking', message: expect.stringContaining('shutting down') } });
+      expect(lastEvent(await (await streamed).text())).toMatchObject({ error: { code: 'deployment_waking' } });
+      // The answered connections went with their answers: nothing holds the close.
+      await closed;
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -69,10 +69,13 @@ export async function holdForWake(ctx: GatewayContext, res: ServerResponse, waki
     res.destroy();
     return record(499, 'client_closed');
   }
+  // At shutdown the connection goes with the answer: a keep-alive one would hold the server's close until it idles out.
+  const closing = ctx.held.closing;
   if (res.headersSent) {
-    res.end(streamErrorEvent(held.route.protocol, outcome.message, outcome));
+    const socket = res.socket;
+    res.end(streamErrorEvent(held.route.protocol, outcome.message, outcome), () => closing && socket?.end());
     return record(res.statusCode, `${outcome.code}_mid_stream`);
   }
-  sendError(res, held.route.protocol, outcome, held.headers);
+  sendError(res, held.route.protocol, outcome, closing ? { ...held.headers, connection: 'close' } : held.headers);
   return record(outcome.status, outcome.code);
 }

@@ -30,6 +30,8 @@ export class HeldRequests {
   private readonly watches = new Map<string, DeploymentWatch>();
   private wakeFailing = false;
   private readFailing = false;
+  /** Set once the gateway shuts down: answers then close their connections (see wait-for-wake.ts). */
+  closing = false;
 
   constructor(private readonly deps: HeldRequestsDeps) {}
 
@@ -81,6 +83,7 @@ export class HeldRequests {
 
   /** Answers every held request (the gateway is shutting down): they may retry on another instance. */
   close(): void {
+    this.closing = true;
     for (const watch of [...this.watches.values()]) {
       watch.settleAll(gatewayError(503, 'deployment_waking', `Deployment ${watch.deploymentId} is still starting and this gateway is shutting down; please retry.`, 1));
     }
