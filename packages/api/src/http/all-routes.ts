@@ -1,7 +1,36 @@
+import * as apiKeyRoutes from '../api-keys/routes';
+import * as auditLogRoutes from '../audit-logs/routes';
+import * as adminDeploymentRoutes from '../deployments/admin-routes';
+import * as deploymentRoutes from '../deployments/routes';
+import * as membershipRoutes from '../memberships/routes';
+import * as modelRoutes from '../models/routes';
+import * as nodeRoutes from '../nodes/routes';
+import * as openApiRoutes from '../openapi/routes';
+import * as adminOrganizationRoutes from '../organizations/admin-routes';
+import * as organizationRoutes from '../organizations/routes';
+import * as usageRoutes from '../usage/routes';
+import * as userRoutes from '../users/routes';
 import type { HttpMethod, RouteSpec } from './route';
-import * as routeModule from './routes';
 
-export const ALL_ROUTES: readonly RouteSpec[] = Object.values(routeModule) as RouteSpec[];
+const routesByName: Record<string, RouteSpec> = {
+  ...apiKeyRoutes,
+  ...auditLogRoutes,
+  ...adminDeploymentRoutes,
+  ...deploymentRoutes,
+  ...membershipRoutes,
+  ...modelRoutes,
+  ...nodeRoutes,
+  ...openApiRoutes,
+  ...adminOrganizationRoutes,
+  ...organizationRoutes,
+  ...usageRoutes,
+  ...userRoutes,
+};
+
+/** Every route spec, in the order of its export name, the order the OpenAPI document lists them in. */
+export const ALL_ROUTES: readonly RouteSpec[] = Object.keys(routesByName)
+  .sort()
+  .map((name) => routesByName[name] as RouteSpec);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
