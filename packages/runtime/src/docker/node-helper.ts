@@ -156,17 +156,25 @@ export class NodeHelper {
       },
     });
     await container.start();
-    // A port someone else holds ends the forwarder at once; say so in llama-server's words, as a local forwarder would.
-    await sleep(300);
-    const state = await container.inspect();
-    if (!state.State.Running) {
-      const logs = await container
+    // It says `forwarding …` once it listens; a port someone else holds ends it at once instead. Whichever comes
+    // first decides (a fixed wait would call a slow start on a busy node a success, and its port someone else's).
+    const output = () =>
+      container
         .logs({ stdout: true, stderr: true, tail: 5 })
         .then((buffer) => demuxBuffer(buffer as Buffer))
         .catch(() => '');
-      await container.remove({ force: true }).catch(() => undefined);
-      if (/EADDRINUSE/.test(logs)) throw new RuntimeUnavailableError(`couldn't bind HTTP server socket, hostname: ${host}, port: ${port}`);
-      throw new RuntimeUnavailableError(`the forwarder of port ${port} stopped: ${logs.trim().split('\n').at(-1) ?? 'no output'}`);
+    const deadline = Date.now() + FORWARDER_START_TIMEOUT_MS;
+    for (;;) {
+      const running = (await container.inspect()).State.Running;
+      const logs = await output();
+      if (running && logs.includes('forwarding ')) return;
+      if (!running || Date.now() > deadline) {
+        await container.remove({ force: true }).catch(() => undefined);
+        if (/EADDRINUSE/.test(logs)) throw new RuntimeUnavailableError(`couldn't bind HTTP server socket, hostname: ${host}, port: ${port}`);
+        const why = running ? `did not start listening within ${FORWARDER_START_TIMEOUT_MS / 1000} s` : `stopped: ${logs.trim().split('\n').at(-1) ?? 'no output'}`;
+        throw new RuntimeUnavailableError(`the forwarder of port ${port} ${why}`);
+      }
+      await sleep(50);
     }
   }
 
@@ -184,3 +192,6 @@ export class NodeHelper {
 }
 
 const forwarderName = (server: string) => `${server}-forward`;
+
+/** How long a forwarder may take to listen (a node busy starting servers is slow to start a process). */
+const FORWARDER_START_TIMEOUT_MS = 15_000;
