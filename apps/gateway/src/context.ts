@@ -3,6 +3,7 @@ import { type GatewayEnv } from './env';
 import type { Agent } from 'undici';
 import type { ActivityTracker } from './activity/activity-tracker';
 import type { Directory } from './auth/directory';
+import type { UpstreamEjections } from './failover/upstream-ejections';
 import type { RateLimiter } from './limits/rate-limiter';
 import type { Meter } from './metering/meter';
 import type { Metrics } from './metrics';
@@ -20,8 +21,10 @@ export interface GatewayContext {
   metrics: Metrics;
   /** Requests in flight per deployment, told to the workers through Redis. */
   activity: ActivityTracker;
-  /** Requests waiting for their deployment to wake. */
+  /** Requests waiting for their deployment to wake or come back. */
   held: HeldRequests;
+  /** Upstreams that just failed before answering, skipped for a few seconds. */
+  ejections: UpstreamEjections;
   /** Keep-alive connection pools, one per llama-server origin. */
   agent: Agent;
 }

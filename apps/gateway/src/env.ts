@@ -27,6 +27,9 @@ export const gatewayEnv = commonEnv.extend({
   GATEWAY_UPSTREAM_IDLE_TIMEOUT_MS: positiveInt.default(300_000),
   // Keep-alive connections kept open per llama-server.
   GATEWAY_UPSTREAM_CONNECTIONS: positiveInt.default(128),
+  // How long a llama-server that failed before answering (refused, reset, 503 with nothing sent) is skipped: its
+  // requests are retried once elsewhere or held meanwhile. A new ready time (the worker restarted it) ends it sooner.
+  GATEWAY_UPSTREAM_EJECT_MS: positiveInt.default(5_000),
 
   // Requests per minute per API key (sliding window, shared by all gateway instances through Redis); 0 = no limit.
   GATEWAY_KEY_RPM: limit.default(600),

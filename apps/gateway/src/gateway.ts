@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { Agent } from 'undici';
 import { ActivityTracker } from './activity/activity-tracker';
 import { Directory } from './auth/directory';
+import { UpstreamEjections } from './failover/upstream-ejections';
 import { subscribeToChanges } from './auth/invalidation';
 import type { GatewayContext } from './context';
 import { Budgets } from './limits/budgets';
@@ -50,6 +51,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
   // Both wait for Redis: a gateway that cannot hear about revocations must not start serving.
   await subscribeToChanges(subscriber, directory, logger);
   if (limiterRedis.status !== 'ready') await once(limiterRedis, 'ready');
+  const ejections = new UpstreamEjections(env.GATEWAY_UPSTREAM_EJECT_MS);
   const budgets = new Budgets(limiterRedis, db, env.GATEWAY_RATE_LIMIT_PREFIX, logger, () => metrics.limiterFailOpen.inc());
   const context: GatewayContext = {
     env,
@@ -66,7 +68,8 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
       claimIdleMs: env.GATEWAY_USAGE_CLAIM_MS,
     }),
     activity: new ActivityTracker(redis, logger, { flushMs: ACTIVITY_FLUSH_MS }),
-    held: new HeldRequests({ directory, redis, logger, metrics }),
+    held: new HeldRequests({ directory, ejections, redis, logger, metrics }),
+    ejections,
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
       connect: { timeout: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },

@@ -54,7 +54,14 @@ export function createMetrics() {
     activeStreams: new Gauge({ name: 'gateway_active_streams', help: 'Streamed responses in progress.', registers: [registry] }),
     tokens: new Counter({ name: 'gateway_tokens_total', help: 'Tokens metered, by direction (input, output).', labelNames: ['direction'], registers: [registry] }),
     rateLimited: new Counter({ name: 'gateway_rate_limited_total', help: 'Requests refused by a limit, by limit.', labelNames: ['limit'], registers: [registry] }),
-    heldRequests: new Gauge({ name: 'gateway_held_requests', help: 'Requests held while their deployment wakes from sleep.', registers: [registry] }),
+    heldRequests: new Gauge({ name: 'gateway_held_requests', help: 'Requests held while their deployment wakes from sleep or comes back from a restart.', registers: [registry] }),
+    upstreamRetries: new Counter({
+      name: 'gateway_upstream_retries_total',
+      help: 'Requests tried again after their upstream failed before sending anything, by reason (connect_refused, connection_lost, status_503).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    upstreamEjections: new Counter({ name: 'gateway_upstream_ejections_total', help: 'Upstreams skipped for a while after failing before they answered.', registers: [registry] }),
     wakeTimeouts: new Counter({ name: 'gateway_wake_timeouts_total', help: 'Held requests answered 503 because their deployment did not wake within its wake_timeout_s.', registers: [registry] }),
     limiterFailOpen: new Counter({ name: 'gateway_rate_limiter_fail_open_total', help: 'Requests let through because Redis could not be asked.', registers: [registry] }),
   };

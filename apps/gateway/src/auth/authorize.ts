@@ -3,6 +3,7 @@ import { hashApiKey, isWellFormedApiKey } from '@gguf/core';
 import { type GatewayError, gatewayError } from '../http/errors';
 import { allowedDeploymentIds } from '../models/model-access';
 import { presentedKey } from './credentials';
+import type { UpstreamEjections } from '../failover/upstream-ejections';
 import { wakeDecision } from '../wake/wake-decision';
 import type { DeploymentRecord, Directory, KeyRecord, OrgLimits } from './directory';
 
@@ -14,6 +15,8 @@ export interface Caller {
 
 export interface Authorized extends Caller {
   deployment: DeploymentRecord & { upstreamUrl: string };
+  /** How messages name the deployment: its id, or the model the caller asked for. */
+  shownAs: string;
   /** The model name usage is metered under: the caller's `model` on /api/llm, the deployment's model name on its own URL. */
   modelName: string;
 }
@@ -47,26 +50,35 @@ export async function authenticate(directory: Directory, headers: IncomingHttpHe
 }
 
 /** The answer for a deployment that is neither running nor waking: 503 at once, never a hang. */
-export function notRunning(deployment: DeploymentRecord, shownAs: string): GatewayError {
+export function notRunning(deployment: Pick<DeploymentRecord, 'status'>, shownAs: string): GatewayError {
   return gatewayError(503, 'deployment_not_running', `${shownAs} is not running (status: ${deployment.status}).`, RETRY_AFTER_SECONDS[deployment.status] ?? 10);
 }
 
+export interface Admission {
+  /** Upstreams that just failed, skipped for a few seconds (see failover/). */
+  ejections: UpstreamEjections;
+  /** The request is held already (or was retried): it waits on where a new one would be refused. */
+  alreadyHeld?: boolean;
+}
+
 /**
- * A running deployment with an upstream address is routable; a sleeping one (or a scale-to-zero one on its way
- * up) holds the request while it wakes; any other answers 503. `alreadyHeld`: the request is held already.
+ * A running deployment with a usable upstream address is routable; a sleeping one, or one on its way up (woken,
+ * or restarting after it served), holds the request; any other answers 503 (see wake/wake-decision.ts).
  */
-export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: string, modelName: string, alreadyHeld = false): Authorized | Waking | GatewayError {
-  const decision = wakeDecision(deployment, alreadyHeld);
+export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: string, modelName: string, admission: Admission): Authorized | Waking | GatewayError {
+  const upstream = deployment.upstreamUrl;
+  const ejected = upstream !== null && admission.ejections.isEjected(upstream, deployment.readyAt);
+  const decision = wakeDecision(deployment, admission.alreadyHeld ?? false, ejected);
   if (decision === 'hold') return { ...caller, waking: deployment, shownAs, modelName };
-  if (decision === 'refuse' || deployment.upstreamUrl === null) return notRunning(deployment, shownAs);
-  return { ...caller, deployment: { ...deployment, upstreamUrl: deployment.upstreamUrl }, modelName };
+  if (decision === 'refuse' || upstream === null) return notRunning(deployment, shownAs);
+  return { ...caller, deployment: { ...deployment, upstreamUrl: upstream }, shownAs, modelName };
 }
 
 /**
  * A deployment's own base URL (/api/gguf/{id}). Another organization's deployment is answered exactly like a
  * missing one, so ids reveal nothing; a key whose allowed models do not cover it gets 403.
  */
-export async function deploymentById(directory: Directory, caller: Caller, deploymentId: string): Promise<Authorized | Waking | GatewayError> {
+export async function deploymentById(directory: Directory, caller: Caller, deploymentId: string, admission: Admission): Promise<Authorized | Waking | GatewayError> {
   const deployment = await directory.deployment(deploymentId);
   if (!deployment || deployment.orgId !== caller.key.orgId) return gatewayError(404, 'deployment_not_found', `Deployment ${deploymentId} not found.`);
   const allowed = caller.key.allowedModels;
@@ -75,5 +87,5 @@ export async function deploymentById(directory: Directory, caller: Caller, deplo
     const table = await directory.models(deployment.orgId);
     if (!table || !allowedDeploymentIds(table, allowed).has(deploymentId)) return gatewayError(403, 'deployment_not_allowed', 'This API key is not allowed to call this deployment.');
   }
-  return admit(caller, deployment, `Deployment ${deploymentId}`, deployment.modelName);
+  return admit(caller, deployment, `Deployment ${deploymentId}`, deployment.modelName, admission);
 }

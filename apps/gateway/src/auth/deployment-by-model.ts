@@ -1,7 +1,7 @@
 import { type GatewayError, gatewayError, invalidRequest } from '../http/errors';
 import { keyResolveOptions } from '../models/model-access';
 import { MAX_REQUESTED_MODEL_LENGTH, type ModelDeployment, type ModelTable, resolveModel } from '../models/model-table';
-import { admit, type Authorized, type Caller, type Waking } from './authorize';
+import { type Admission, admit, type Authorized, type Caller, type Waking } from './authorize';
 import type { Directory } from './directory';
 
 /** Model names shown in a "not found" message; `GET /v1/models` lists them all. */
@@ -27,7 +27,7 @@ function modelNotFound(requested: string, table: ModelTable | null, mayUse: ((de
  * Requests without `model` are refused rather than sent to the default deployment: the default serves names
  * that match nothing, and a missing name is a client mistake worth saying so.
  */
-export async function deploymentByModel(directory: Directory, caller: Caller, model: unknown): Promise<Authorized | Waking | GatewayError> {
+export async function deploymentByModel(directory: Directory, caller: Caller, model: unknown, admission: Admission): Promise<Authorized | Waking | GatewayError> {
   if (typeof model !== 'string' || model === '') {
     return invalidRequest('invalid_request', '`model` is required on the organization endpoint: the model name (or an alias) of one of your deployments. GET /v1/models lists them.', 'model');
   }
@@ -39,5 +39,5 @@ export async function deploymentByModel(directory: Directory, caller: Caller, mo
   const deployment = await directory.deployment(resolution.deployment.id);
   // Deleted (or moved) since the table was cached: as missing as it gets.
   if (!deployment || deployment.orgId !== caller.key.orgId) return modelNotFound(model, table, options.mayUse);
-  return admit(caller, deployment, `Model \`${resolution.deployment.modelName}\``, model);
+  return admit(caller, deployment, `Model \`${resolution.deployment.modelName}\``, model, admission);
 }

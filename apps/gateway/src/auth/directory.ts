@@ -1,4 +1,4 @@
-import { SECRET_COLUMNS, type SecretBox, secretLocation } from '@gguf/core';
+import { modelDisplayName, modelSource, SECRET_COLUMNS, type SecretBox, secretLocation } from '@gguf/core';
 import type { Database } from '@gguf/db';
 import { buildModelTable, type ModelTable } from '../models/model-table';
 import { TtlCache } from './ttl-cache';
@@ -34,6 +34,10 @@ export interface DeploymentRecord {
   wakeTimeoutS: number;
   /** What the owner asked for (running, stopped, deleted); the status follows it. */
   desiredState: string;
+  /** When its server last became ready (epoch ms); null while it never served. A new value: readiness brought it back. */
+  readyAt: number | null;
+  /** The id llama-server's `/v1/models` gives its model (its --alias), so the gateway can answer it while asleep. */
+  servedModelId: string;
 }
 
 export interface OrgLimits {
@@ -107,6 +111,12 @@ export class Directory {
           replicasMin: true,
           wakeTimeoutS: true,
           desiredState: true,
+          readyAt: true,
+          modelSource: true,
+          modelRepo: true,
+          modelFile: true,
+          modelUrl: true,
+          modelPath: true,
           deletedAt: true,
           organization: { select: { deletedAt: true } },
         },
@@ -124,6 +134,8 @@ export class Directory {
         replicasMin: row.replicasMin,
         wakeTimeoutS: row.wakeTimeoutS,
         desiredState: row.desiredState,
+        readyAt: row.readyAt?.getTime() ?? null,
+        servedModelId: servedModelId(row),
       };
     });
   }
@@ -220,6 +232,12 @@ export class Directory {
     this.modelTables.clear();
     this.signal(this.watchers.keys());
   }
+}
+
+/** The --alias the worker starts llama-server with (see apps/worker deployments/spec.ts); the model name if the source does not parse. */
+function servedModelId(row: { modelName: string; modelSource: string; modelRepo: string | null; modelFile: string | null; modelUrl: string | null; modelPath: string | null }): string {
+  const parsed = modelSource.safeParse({ source: row.modelSource, repo: row.modelRepo ?? undefined, file: row.modelFile ?? undefined, url: row.modelUrl ?? undefined, path: row.modelPath ?? undefined });
+  return parsed.success ? modelDisplayName(parsed.data) : row.modelName;
 }
 
 /** The worker writes `http://host:port`; anything unparsable is treated as "no upstream yet" rather than dialled. */

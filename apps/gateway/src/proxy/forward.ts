@@ -1,40 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { Authorized } from '../auth/authorize';
 import type { GatewayContext } from '../context';
 import { type GatewayError, sendError, streamErrorEvent } from '../http/errors';
 import { JsonUsageTap } from '../metering/json-usage-tap';
 import { SseTap } from '../metering/sse-tap';
 import type { Tokens } from '../metering/usage';
-import type { RouteSpec } from '../routes';
 import { responseHeaders, upstreamRequestHeaders } from './headers';
+import type { ForwardPlan, RetryReason } from './forward-plan';
 import { ModelEcho } from './model-echo';
 import { recordOutcome } from './outcome';
 import { classifyUpstreamError, failureResponse, upstreamErrorResponse } from './upstream-errors';
-
-export interface ForwardPlan {
-  requestId: string;
-  route: RouteSpec;
-  /** Path and query string on llama-server. */
-  upstreamPath: string;
-  auth: Authorized;
-  body: Buffer | undefined;
-  streamed: boolean;
-  /** The gateway added `stream_options.include_usage`; the caller must not see the chunk it produces. */
-  stripUsageOnlyChunk: boolean;
-  /** The `model` the caller sent, put back into the reply in place of llama-server's name (see ModelEcho). */
-  echoModel: string | undefined;
-  /** Request id and rate-limit headers, sent with every answer. */
-  headers: Record<string, string>;
-  /**
-   * The caller's 200 event-stream headers are out already (a stream held while its deployment woke): the
-   * upstream stream is relayed without headers, and an answer that is not one becomes a terminal error event.
-   */
-  committed: boolean;
-  /** Frees the request's concurrency slot and ends its activity. */
-  release: () => void;
-  startedAt: number;
-}
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -88,11 +63,12 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     ctx.metrics.activeStreams.inc();
   }
   const callerLeft = () => new Error('the caller closed the connection');
-  res.on('close', () => {
+  const onClose = () => {
     if (res.writableFinished) return;
     upstream?.abort(callerLeft());
     finish(499, 'client_closed', tokensSoFar());
-  });
+  };
+  res.on('close', onClose);
   const resume = () => upstream?.resume();
 
   /** An answer instead of the upstream's: an error response, or a terminal event once the headers are out. */
@@ -105,10 +81,29 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     finish(res.statusCode, `${result}_mid_stream`);
   };
 
-  /** The upstream failed before answering: the caller gets an error in its protocol. */
+  /**
+   * The upstream sent nothing the caller saw: this attempt ends without an answer and the request goes to its
+   * retry, which keeps its slot. False when it has had its retry (or its caller left): it is answered as is.
+   */
+  const handOver = (reason: RetryReason): boolean => {
+    const retry = plan.retry;
+    if (retry === undefined || res.destroyed) return false;
+    finished = true;
+    res.off('close', onClose);
+    if (streaming) ctx.metrics.activeStreams.dec();
+    retry(reason);
+    return true;
+  };
+
+  /**
+   * The upstream failed before answering: tried again once when the server is gone (refused, reset, closed), or
+   * the caller gets an error in its protocol. A timeout is never retried: the server may be busy generating,
+   * and a second attempt would double its load.
+   */
   const failBeforeAnswer = (error: Error) => {
     const failure = classifyUpstreamError(error);
     ctx.metrics.upstreamErrors.inc({ kind: failure });
+    if ((failure === 'connect_refused' || failure === 'connection_lost') && handOver(failure)) return;
     answerError(failureResponse(failure), failure);
   };
 
@@ -182,6 +177,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
       size += chunk.length;
     };
     onEnd = onError = () => {
+      // A 503 (llama-server loading its model, or going away) relayed nothing yet: another try may find a server.
+      if (status === 503 && handOver('status_503')) return ctx.metrics.upstreamErrors.inc({ kind: 'status_503' });
       const text = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
       const error = upstreamErrorResponse(status, text, typeof retryAfter === 'string' ? retryAfter : undefined);
       if (status === 401 || status === 403) ctx.logger.error({ requestId: plan.requestId, deploymentId: auth.deployment.id, status }, 'llama-server refused the upstream secret');

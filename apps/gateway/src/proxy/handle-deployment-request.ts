@@ -11,11 +11,10 @@ import { refusalError } from '../limits/refusal';
 import { MAX_REQUESTED_MODEL_LENGTH } from '../models/model-table';
 import type { ParsedTarget, Protocol, RouteSpec } from '../routes';
 import { withoutBillingHeader } from './billing-header';
-import { forward } from './forward';
 import { serveModelList } from './model-list-response';
 import { recordOutcome } from './outcome';
 import { checkRequestBody } from './request-shape';
-import { holdForWake } from './wait-for-wake';
+import { dispatch } from '../failover/dispatch';
 
 const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false, org: false, echoesModel: false };
 const PROBE_ROUTE: RouteSpec = { ...UNKNOWN_ROUTE, name: 'probe' };
@@ -99,7 +98,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
   const { deploymentId } = target;
   let auth: Authorized | Waking | undefined;
   if (deploymentId !== undefined) {
-    const byUrl = await lookUp(ctx, requestId, () => deploymentById(ctx.directory, caller, deploymentId));
+    const byUrl = await lookUp(ctx, requestId, () => deploymentById(ctx.directory, caller, deploymentId, { ejections: ctx.ejections }));
     if (isError(byUrl)) return refuse(byUrl);
     auth = byUrl;
   }
@@ -119,7 +118,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
   // The organization endpoint's own model list needs no deployment.
   const listsModels = deploymentId === undefined && target.route.name === 'models';
   if (!auth && !listsModels) {
-    const byModel = await lookUp(ctx, requestId, () => deploymentByModel(ctx.directory, caller, requested));
+    const byModel = await lookUp(ctx, requestId, () => deploymentByModel(ctx.directory, caller, requested, { ejections: ctx.ejections }));
     if (isError(byModel)) return refuse(byModel);
     auth = byModel;
   }
@@ -143,28 +142,30 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     return recordOutcome(ctx, { requestId, route: target.route, status: 200, result: 'ok', startedAt, streamed: false });
   }
 
-  // In flight from here (held or not) until the response ends: what the workers' sleep decisions read.
-  const ended = ctx.activity.begin('waking' in auth ? auth.waking.id : auth.deployment.id);
+  // In flight from here (held or not) until the response ends: what the workers' sleep decisions read. A GET
+  // (the model list, health) generates nothing: a monitor polling it must not keep a deployment awake.
+  const ended = target.route.method === 'GET' ? undefined : ctx.activity.begin('waking' in auth ? auth.waking.id : auth.deployment.id);
   const release = () => {
     decision.release();
-    ended();
+    ended?.();
   };
-  const streamed = intent.streamed;
-  const routed = 'waking' in auth ? await holdForWake(ctx, res, auth, { requestId, route: target.route, streamed, headers, startedAt, release }) : auth;
-  if (!routed) return;
-
-  forward(ctx, req, res, {
-    requestId,
-    route: target.route,
-    upstreamPath: target.upstreamPath,
-    auth: routed,
-    body: target.route.method === 'POST' ? intent.body : undefined,
-    streamed: intent.streamed,
-    stripUsageOnlyChunk: intent.stripUsageOnlyChunk,
-    echoModel: echoedModel(target.route, requested),
-    headers,
-    committed: res.headersSent,
-    release,
-    startedAt,
-  });
+  await dispatch(
+    ctx,
+    req,
+    res,
+    auth,
+    {
+      requestId,
+      route: target.route,
+      upstreamPath: target.upstreamPath,
+      body: target.route.method === 'POST' ? intent.body : undefined,
+      streamed: intent.streamed,
+      stripUsageOnlyChunk: intent.stripUsageOnlyChunk,
+      echoModel: echoedModel(target.route, requested),
+      headers,
+      release,
+      startedAt,
+    },
+    true,
+  );
 }

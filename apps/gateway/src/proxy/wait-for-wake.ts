@@ -19,7 +19,8 @@ export function waitForWake(ctx: GatewayContext, res: ServerResponse, waking: Wa
   const deploymentId = waking.waking.id;
   let comments: NodeJS.Timeout | undefined;
   if (streamed) {
-    res.writeHead(200, { ...headers, ...EVENT_STREAM_HEADERS });
+    // A retried stream held a second time has its headers out already.
+    if (!res.headersSent) res.writeHead(200, { ...headers, ...EVENT_STREAM_HEADERS });
     const comment = `: waking ${deploymentId}\n\n`;
     res.write(comment);
     comments = setInterval(() => res.write(comment), ctx.env.GATEWAY_WAKE_COMMENT_INTERVAL_MS);
@@ -59,6 +60,14 @@ export interface HeldRequest {
 export async function holdForWake(ctx: GatewayContext, res: ServerResponse, waking: Waking, held: HeldRequest): Promise<Authorized | undefined> {
   const outcome = await waitForWake(ctx, res, waking, held.streamed, held.headers);
   if (outcome !== 'left' && !('status' in outcome)) return outcome;
+  return answerHeld(ctx, res, held, outcome);
+}
+
+/**
+ * Ends a held (or retried) request without forwarding it: its caller left, or `outcome` is its answer (an error
+ * response, or a terminal event once a stream's headers are out). Frees its slot.
+ */
+export function answerHeld(ctx: GatewayContext, res: ServerResponse, held: HeldRequest, outcome: GatewayError | 'left'): undefined {
   held.release();
   const record = (status: number, result: string) => {
     recordOutcome(ctx, { requestId: held.requestId, route: held.route, status, result, startedAt: held.startedAt, streamed: held.streamed });

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase, testSecrets } from '@gguf/testki
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authorized, Waking } from '../auth/authorize';
 import { type DeploymentRecord, Directory } from '../auth/directory';
+import { UpstreamEjections } from '../failover/upstream-ejections';
 import type { GatewayError } from '../http/errors';
 import { eventually } from '../test/eventually';
 import { DeploymentWatch, type Waiter } from './deployment-watch';
@@ -47,7 +48,7 @@ async function sleepingDeployment(): Promise<string> {
 function watchOf(directory: Directory, id: string) {
   const wakes: number[] = [];
   const done = { reads: 0 };
-  const watch = new DeploymentWatch(id, { directory, requestWake: (_, until) => wakes.push(until), onRead: () => void done.reads++, pollMs: 3_600_000, rewakeMs: 3_600_000 }, () => undefined);
+  const watch = new DeploymentWatch(id, { directory, ejections: new UpstreamEjections(5_000), requestWake: (_, until) => wakes.push(until), onRead: () => void done.reads++, pollMs: 3_600_000, rewakeMs: 3_600_000 }, () => undefined);
   return { watch, wakes, done };
 }
 
@@ -109,7 +110,7 @@ describe('DeploymentWatch', () => {
     const { list, settled } = await waiters(directory, id, 2);
     let emptied = false;
     const wakes: number[] = [];
-    const watch = new DeploymentWatch(id, { directory, requestWake: (_, until) => wakes.push(until), onRead: () => undefined, pollMs: 3_600_000, rewakeMs: 20 }, () => (emptied = true));
+    const watch = new DeploymentWatch(id, { directory, ejections: new UpstreamEjections(5_000), requestWake: (_, until) => wakes.push(until), onRead: () => undefined, pollMs: 3_600_000, rewakeMs: 20 }, () => (emptied = true));
     list.forEach((waiter) => watch.add(waiter));
     await eventually(() => wakes.length >= 2);
     expect(wakes.at(-1)).toBe(list[1]?.deadline);

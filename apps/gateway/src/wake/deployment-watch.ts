@@ -1,5 +1,6 @@
 import { type Authorized, admit, type Waking } from '../auth/authorize';
 import type { DeploymentRecord, Directory } from '../auth/directory';
+import type { UpstreamEjections } from '../failover/upstream-ejections';
 import { type GatewayError, gatewayError } from '../http/errors';
 
 /** One request held for a deployment to wake. */
@@ -13,6 +14,8 @@ export interface Waiter {
 
 export interface WatchDeps {
   directory: Directory;
+  /** A record still naming an ejected upstream holds its requests on (see failover/). */
+  ejections: UpstreamEjections;
   /** Asks the workers to wake the deployment until `until` (epoch ms). */
   requestWake(deploymentId: string, until: number): void;
   /** Told of each read: undefined when it succeeded, the error when it failed (Postgres unreachable: the wait goes on). */
@@ -113,7 +116,7 @@ export class DeploymentWatch {
       const outcome =
         record === null || record.orgId !== waking.key.orgId
           ? gatewayError(404, 'deployment_not_found', `${waking.shownAs} not found: it was deleted while the request waited for it to wake.`)
-          : admit({ key: waking.key, org: waking.org }, record, waking.shownAs, waking.modelName, true);
+          : admit({ key: waking.key, org: waking.org }, record, waking.shownAs, waking.modelName, { ejections: this.deps.ejections, alreadyHeld: true });
       if ('waking' in outcome) continue;
       this.remove(waiter);
       waiter.settle(outcome);

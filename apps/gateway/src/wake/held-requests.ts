@@ -2,6 +2,7 @@ import type { Logger } from '@gguf/core';
 import { type Redis, requestWake } from '@gguf/redis';
 import type { Authorized, Waking } from '../auth/authorize';
 import type { Directory } from '../auth/directory';
+import type { UpstreamEjections } from '../failover/upstream-ejections';
 import { type GatewayError, gatewayError } from '../http/errors';
 import type { Metrics } from '../metrics';
 import { DeploymentWatch, type Waiter } from './deployment-watch';
@@ -15,13 +16,14 @@ const WAKING_RETRY_AFTER_S = 10;
 
 export interface HeldRequestsDeps {
   directory: Directory;
+  ejections: UpstreamEjections;
   redis: Redis;
   logger: Logger;
   metrics: Metrics;
 }
 
 /**
- * Requests waiting for sleeping deployments to wake, grouped per deployment (see DeploymentWatch). Each has
+ * Requests waiting for deployments to wake from sleep or come back from a restart, grouped per deployment (see DeploymentWatch). Each has
  * its own deadline, from its deployment's `wake_timeout_s`; past it the request is answered 503
  * `deployment_waking`. Failures to reach Redis or Postgres are logged once per outage: held requests go on
  * waiting until their deadlines.
@@ -90,9 +92,10 @@ export class HeldRequests {
   }
 
   private watchDeps() {
-    const { directory, redis, logger } = this.deps;
+    const { directory, ejections, redis, logger } = this.deps;
     return {
       directory,
+      ejections,
       pollMs: POLL_MS,
       rewakeMs: REWAKE_MS,
       requestWake: (deploymentId: string, until: number) => {

@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { admit, type Authorized, type Waking } from '../auth/authorize';
+import type { GatewayContext } from '../context';
+import { type GatewayError, gatewayError } from '../http/errors';
+import { forward } from '../proxy/forward';
+import type { ForwardPlan, RetryReason } from '../proxy/forward-plan';
+import { recordOutcome } from '../proxy/outcome';
+import { answerHeld, holdForWake } from '../proxy/wait-for-wake';
+import { awayAnswer, sleepingModelList } from '../wake/away-answer';
+
+/** A request ready to go, before it is known which upstream takes it. */
+export type PlannedRequest = Omit<ForwardPlan, 'auth' | 'committed' | 'retry'>;
+
+/**
+ * Sends an admitted request on its way: forwarded to a running deployment, or held while the deployment wakes or
+ * comes back, then forwarded; a GET to a deployment that is away is answered by the gateway (wake/away-answer.ts).
+ * The first attempt may be tried again once (`mayRetry`, see retryOnce).
+ */
+export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, admitted: Authorized | Waking, request: PlannedRequest, mayRetry: boolean): Promise<void> {
+  let auth: Authorized;
+  if ('waking' in admitted) {
+    if (request.route.method === 'GET') return answerAway(ctx, res, admitted, request);
+    const routed = await holdForWake(ctx, res, admitted, request);
+    if (!routed) return;
+    auth = routed;
+  } else auth = admitted;
+  const retry = mayRetry ? (reason: RetryReason) => void retryOnce(ctx, req, res, auth, request, reason) : undefined;
+  forward(ctx, req, res, { ...request, auth, committed: res.headersSent, retry });
+}
+
+/**
+ * The upstream failed before sending anything (refused, reset, closed, or 503): it is ejected for a few seconds
+ * and the deployment read afresh. A usable upstream takes the request at once; otherwise it is held (as already
+ * held: on the deployment's `wake_timeout_s`) until one is. The request keeps its rate-limit slot, is metered
+ * once, and is not tried a third time: a second failure is answered as any failure is.
+ */
+async function retryOnce(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, failed: Authorized, request: PlannedRequest, reason: RetryReason): Promise<void> {
+  const { metrics, ejections } = ctx;
+  metrics.upstreamRetries.inc({ reason });
+  const { deployment, shownAs, modelName } = failed;
+  if (ejections.eject(deployment.upstreamUrl, deployment.readyAt)) metrics.upstreamEjections.inc();
+  const caller = { key: failed.key, org: failed.org };
+  let next: Authorized | Waking | GatewayError;
+  try {
+    const record = await ctx.directory.freshDeployment(deployment.id);
+    next =
+      record === null || record.orgId !== caller.key.orgId
+        ? gatewayError(404, 'deployment_not_found', `${shownAs} not found: it was deleted while the request was sent.`)
+        : admit(caller, record, shownAs, modelName, { ejections, alreadyHeld: true });
+  } catch (error) {
+    // Postgres unreachable: held on what was known; the hold reads the deployment again until it can.
+    ctx.logger.warn({ requestId: request.requestId, err: error instanceof Error ? error.message : String(error) }, 'could not read the deployment to retry on; holding the request');
+    next = { ...caller, waking: deployment, shownAs, modelName };
+  }
+  if (res.destroyed) return void answerHeld(ctx, res, request, 'left');
+  if ('status' in next) return void answerHeld(ctx, res, request, next);
+  await dispatch(ctx, req, res, next, request, false);
+}
+
+/** A GET the gateway answers for a deployment that is away: no wake, no wait, no activity. */
+function answerAway(ctx: GatewayContext, res: ServerResponse, waking: Waking, request: PlannedRequest): void {
+  const answer = awayAnswer(request.route.name, waking.waking, waking.shownAs);
+  if (answer !== 'model-list') return void answerHeld(ctx, res, request, answer);
+  request.release();
+  const body = JSON.stringify(sleepingModelList(waking.waking));
+  res.writeHead(200, { ...request.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+  recordOutcome(ctx, { requestId: request.requestId, route: request.route, status: 200, result: 'ok', startedAt: request.startedAt, streamed: false });
+}
