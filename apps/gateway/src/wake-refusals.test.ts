@@ -15,7 +15,8 @@ let h: Harness;
 let sleepy: ReturnType<typeof sleepingDeployments>;
 
 beforeAll(async () => {
-  h = await startHarness({ GATEWAY_WAKE_COMMENT_INTERVAL_MS: '50' });
+  // An ejected upstream stays out until its deployment is ready again, however slow the machine.
+  h = await startHarness({ GATEWAY_WAKE_COMMENT_INTERVAL_MS: '50', GATEWAY_UPSTREAM_EJECT_MS: '600000' });
   sleepy = sleepingDeployments(h);
 });
 afterAll(() => h?.close());
@@ -129,7 +130,12 @@ describe('a held stream whose deployment fails once it runs', () => {
     const refused = await sleepy.create();
     const stream = post(refused, chat('nobody home', true));
     await sleepy.untilHeld(refused);
-    // Loopback, nothing listening: the connection is refused.
+    // Loopback, nothing listening: the connection is refused. The request is tried again once: held until the
+    // deployment is ready again, then refused a second time, which ends it.
+    const retries = async () => (await h.gateway.context.metrics.upstreamRetries.get()).values.reduce((sum, { value }) => sum + value, 0);
+    const before = await retries();
+    await sleepy.wake(refused, `http://127.0.0.1:${await freePort()}`);
+    await eventually(async () => (await retries()) === before + 1 && sleepy.held(refused) === 1);
     await sleepy.wake(refused, `http://127.0.0.1:${await freePort()}`);
     expect(lastEvent(await (await stream).text())).toMatchObject({ error: { code: 'upstream_unavailable', type: 'server_error' } });
 

@@ -13,9 +13,9 @@ export function sleepingDeployments(h: Harness) {
     await h.db.deployment.update({ where: { id }, data: { status: 'sleeping', replicasMin: 0, wakeTimeoutS: options.wakeTimeoutS ?? 600 } });
     return id;
   };
-  /** What the worker does once the deployment's server is up; `announce: false` leaves the gateway to find out by itself. */
+  /** What the worker does once the deployment's server is up (readiness sets its ready time); `announce: false` leaves the gateway to find out by itself. */
   const wake = async (id: string, upstreamUrl = h.fake.url, announce = true) => {
-    await h.db.deployment.update({ where: { id }, data: { status: 'running', upstreamUrl } });
+    await h.db.deployment.update({ where: { id }, data: { status: 'running', upstreamUrl, readyAt: new Date() } });
     if (announce) await publishDeploymentChanged(h.redis, { kind: 'updated', deploymentId: id });
   };
   const change = async (id: string, data: { status?: 'stopped' | 'failed' | 'pending'; desiredState?: 'stopped' | 'running'; deletedAt?: Date }) => {
