@@ -21,18 +21,18 @@
  * p90 of a handful of runs is their maximum.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, generateApiKey, newId, NO_ALLOWED_HOSTS, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
+import { createLogger, generateApiKey, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
 import { freePort } from '@gguf/local-services';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync } from '@gguf/redis';
 import { ProcessRuntime, resolveServerUser } from '@gguf/runtime';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
-import { ModelStore } from '../apps/worker/src/models/model-store';
 import { startWorker } from '../apps/worker/src/worker';
+import { BENCH_MODEL, benchModelStore } from './bench-library';
 import { buildGateway } from './bench-build';
 import { BenchProcesses, waitUntilAnswering } from './bench-processes';
 import { startBenchServices } from './bench-services';
@@ -68,19 +68,7 @@ try {
   const db = createDatabase(postgresUrl, { poolSize: 5 });
   stops.unshift(() => db.$disconnect());
 
-  const modelsDir = join(root, 'models');
-  const stateDir = join(root, 'state');
-  const library = join(modelsDir, 'library');
-  await mkdir(library, { recursive: true, mode: 0o755 });
-  await writeFile(join(library, 'tiny.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(56)]), { mode: 0o644 });
-  const models = new ModelStore({
-    modelsDir,
-    checksumsDir: join(stateDir, 'checksums'),
-    hfEndpoint: 'https://hub.invalid',
-    allow: NO_ALLOWED_HOSTS,
-    maxBytes: 1024 ** 3,
-    hfToken: async () => undefined,
-  });
+  const { models, stateDir, modelFile } = await benchModelStore(root);
   const binary = await fakeLlamaServerExecutable(join(root, 'bin'));
   const serverUser = resolveServerUser(undefined);
   // The gateway opens the deployment's sealed upstream secret with the same key the worker uses.
@@ -132,7 +120,7 @@ try {
       name: 'bench-wake',
       modelName: 'bench-wake',
       modelSource: 'local',
-      modelPath: 'tiny.gguf',
+      modelPath: BENCH_MODEL,
       gpuCount: 0,
       replicasMin: 0,
       scaleDownAfterS: 1,
@@ -178,7 +166,7 @@ try {
       return row.status === 'sleeping' && row.nodeId === null;
     });
     // llama-server's load time without the worker's probe, while the deployment sleeps (nothing else runs then).
-    const direct = await timeToReady(binary, join(library, 'tiny.gguf'), { FAKE_LLAMA_LOAD_MS: loadMs });
+    const direct = await timeToReady(binary, modelFile, { FAKE_LLAMA_LOAD_MS: loadMs });
     const before = await db.deploymentEvent.findFirst({ where: { deploymentId: id }, orderBy: { id: 'desc' }, select: { id: true } });
     const cold = await timeToFirstData(url, issued.key);
     const warm = await timeToFirstData(url, issued.key);

@@ -16,19 +16,19 @@
  * readiness probe (25 ms growing to 250 ms) counts as llama-server's time, not as overhead.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, newId, NO_ALLOWED_HOSTS, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
+import { createLogger, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
 import { applyMigrations } from '@gguf/db/migrate';
 import { freePort, startLocalPostgres, startLocalRedis } from '@gguf/local-services';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync } from '@gguf/redis';
 import { DockerRuntime, ProcessRuntime, resolveServerUser, type Runtime } from '@gguf/runtime';
 import { buildFakeLlamaServerImage, fakeLlamaServerExecutable, startTestDocker, type TestDockerDaemon } from '@gguf/testkit/docker';
-import { ModelStore } from '../apps/worker/src/models/model-store';
 import { startWorker } from '../apps/worker/src/worker';
+import { BENCH_MODEL, benchModelStore } from './bench-library';
 
 const { values } = parseArgs({
   options: {
@@ -61,19 +61,7 @@ try {
   const db = createDatabase(postgres.url, { poolSize: 10 });
   stops.unshift(() => db.$disconnect());
 
-  const modelsDir = join(root, 'models');
-  const stateDir = join(root, 'state');
-  const library = join(modelsDir, 'library');
-  await mkdir(library, { recursive: true, mode: 0o755 });
-  await writeFile(join(library, 'tiny.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(56)]), { mode: 0o644 });
-  const models = new ModelStore({
-    modelsDir,
-    checksumsDir: join(stateDir, 'checksums'),
-    hfEndpoint: 'https://hub.invalid',
-    allow: NO_ALLOWED_HOSTS,
-    maxBytes: 1024 ** 3,
-    hfToken: async () => undefined,
-  });
+  const { models, stateDir } = await benchModelStore(root);
   const serverUser = resolveServerUser(undefined);
   const serverEnv = { FAKE_LLAMA_LOAD_MS: loadMs };
   let makeRuntime: (nodeId: string) => Runtime;
@@ -121,7 +109,7 @@ try {
         name: `bench-${i}`,
         modelName: `bench-${i}`,
         modelSource: 'local',
-        modelPath: 'tiny.gguf',
+        modelPath: BENCH_MODEL,
         gpuCount: 0,
         upstreamSecret: secrets.seal(randomBytes(24).toString('base64url'), secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
       },
