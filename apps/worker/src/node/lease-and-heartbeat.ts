@@ -15,11 +15,17 @@ export async function acquireNodeLease(ctx: WorkerContext, workerId: string): Pr
   return lease;
 }
 
-/** One heartbeat tick: stamps the node while its runtime answers, and renews the node lease. */
+/** One heartbeat tick: renews the node lease, and stamps the node while its runtime answers. */
 export function heartbeatTick(ctx: WorkerContext, lease: NodeLease): () => Promise<void> {
   const nodeLog = ctx.logger;
   let runtimeDown = false;
   return async () => {
+    // The lease first: a slow engine ping must not let it lapse while this worker still serves the node.
+    try {
+      if (!(await lease.renew()) && !(await lease.tryAcquire())) nodeLog.error({ holder: await lease.holder() }, 'lost the node lease to another worker');
+    } catch (error) {
+      nodeLog.warn({ err: describeError(error) }, 'could not renew the node lease');
+    }
     try {
       // No heartbeat while the runtime is down: after NODE_STALE_AFTER_MS its deployments move elsewhere.
       await ctx.runtime.ping();
@@ -29,11 +35,6 @@ export function heartbeatTick(ctx: WorkerContext, lease: NodeLease): () => Promi
     } catch (error) {
       if (!runtimeDown) nodeLog.error({ err: describeError(error) }, 'runtime unavailable; heartbeats paused');
       runtimeDown = true;
-    }
-    try {
-      if (!(await lease.renew()) && !(await lease.tryAcquire())) nodeLog.error({ holder: await lease.holder() }, 'lost the node lease to another worker');
-    } catch (error) {
-      nodeLog.warn({ err: describeError(error) }, 'could not renew the node lease');
     }
   };
 }
