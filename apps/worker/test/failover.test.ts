@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { generateApiKey, newId } from '@gguf/core';
+import { ProcessRuntime } from '@gguf/runtime';
+import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
+import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GatewayProcess, startGatewayProcess } from '../../gateway/src/test/gateway-process';
+import type { WorkerHandle } from '../src/worker';
+import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
+
+/**
+ * Failover end to end (issue 11): a worker on the process runtime and a real gateway process, called with the
+ * official SDKs by a few steady loops. The deployment's llama-server is killed (SIGKILL) once mid-way: the worker
+ * restarts it on the same port, and the gateway retries the requests that failed before their first byte and
+ * holds them, and those that follow, until it is back. A stream that had already sent bytes cannot be retried:
+ * it ends with its protocol's error event, never with a 5xx.
+ */
+let t: TestDatabase;
+let root: string;
+let api: Api;
+let worker: WorkerHandle;
+let gateway: GatewayProcess;
+let orgId: string;
+let key: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const redisUrl = await testRedisUrl(15);
+  root = await traversable(await mkdtemp(join(tmpdir(), 'gguf-failover-')));
+  const binary = await fakeLlamaServerExecutable(join(root, 'bin'));
+  const modelsDir = join(root, 'models');
+  await putLibraryModel(modelsDir);
+  api = new Api(t.db, redisUrl);
+  orgId = await createOrg(t.db);
+  const issued = generateApiKey();
+  await t.db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'e2e', prefix: issued.prefix, hash: issued.hash } });
+  key = issued.key;
+  const stateDir = join(root, 'state');
+  const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+  worker = await startTestWorker({
+    db: t.db,
+    redisUrl,
+    node: nodeSettings({ name: 'failover-node', cpuSlots: 1 }),
+    models: await testModelStore(modelsDir, stateDir),
+    // Tokens take a while, so requests are in flight when the server dies; loading takes a second, so they wait.
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000', FAKE_LLAMA_TOKEN_DELAY_MS: '15' }, serverUser }),
+  });
+  gateway = await startGatewayProcess(
+    { DATABASE_URL: t.url, REDIS_URL: redisUrl, GATEWAY_RATE_LIMIT_PREFIX: `test:${randomBytes(4).toString('hex')}` } as Parameters<typeof startGatewayProcess>[0],
+    { GATEWAY_KEY_RPM: '0', GATEWAY_ORG_RPM: '0', GATEWAY_KEY_MAX_STREAMS: '0', GATEWAY_ORG_MAX_STREAMS: '0', GATEWAY_WAKE_COMMENT_INTERVAL_MS: '500' },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  gateway?.child.kill('SIGTERM');
+  await worker?.stop();
+  for (const s of (await worker?.runtime.list().catch(() => [])) ?? []) await worker.runtime.remove(s.handle).catch(() => undefined);
+  await api?.close();
+  await t?.drop();
+  await rm(root, { recursive: true, force: true });
+});
+
+interface Tally {
+  ok: number;
+  /** Streams ended by the protocol's error event after their first bytes (no status: the 200 was out). */
+  streamErrors: number;
+  /** Anything else: a status, a connection error, an empty answer. */
+  failures: string[];
+}
+
+/** The gateway's retry counter, summed over reasons, from its /metrics (open on loopback). */
+async function retried(): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  return [...text.matchAll(/^gateway_upstream_retries_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+describe('failover end to end', () => {
+  it('answers every request of 10 s of steady traffic while the server is killed and restarted: no 5xx, streams complete or end with an error event', { timeout: 120_000 }, async () => {
+    const row = await createDeployment(t.db, orgId, { modelName: 'failover-model' });
+    await api.sync(row.id);
+    await waitForStatus(t.db, row.id, 'running', 30_000);
+    const base = `${gateway.url}/api/gguf/${row.id}`;
+    const openai = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
+    const anthropic = new Anthropic({ apiKey: key, baseURL: base, maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'Say something.' }];
+    const calls: Record<string, () => Promise<string>> = {
+      plain: async () => (await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12 })).choices[0]?.message.content ?? '',
+      streamed: async () => {
+        let text = '';
+        for await (const chunk of await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
+        return text;
+      },
+      anthropic: () => anthropic.messages.stream({ model: 'any', max_tokens: 12, messages }).finalText(),
+    };
+    const tallies: Record<string, Tally> = Object.fromEntries(Object.keys(calls).map((kind) => [kind, { ok: 0, streamErrors: 0, failures: [] }]));
+    let stop = false;
+    const loop = async (kind: string) => {
+      const tally = tallies[kind]!;
+      while (!stop) {
+        try {
+          if ((await calls[kind]!()).length > 0) tally.ok++;
+          else tally.failures.push('empty answer');
+        } catch (error) {
+          const status = error instanceof OpenAI.APIError || error instanceof Anthropic.APIError ? error.status : undefined;
+          const midStream = status === undefined && kind !== 'plain' && (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError);
+          if (midStream) tally.streamErrors++;
+          else tally.failures.push(`${status ?? 'no status'}: ${(error as Error).message}`);
+        }
+      }
+    };
+    const retriesBefore = await retried();
+    const loops = ['plain', 'plain', 'plain', 'streamed', 'streamed', 'anthropic'].map(loop);
+    const started = Date.now();
+
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const [server] = (await worker.runtime.list()).filter((s) => s.deploymentId === row.id && s.state === 'running');
+    expect(server?.pid).toBeGreaterThan(0);
+    process.kill(server!.pid!, 'SIGKILL');
+    // The worker sees the exit and restarts it.
+    await waitFor(
+      'the server to be restarted',
+      async () => {
+        const now = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
+        return now.status === 'running' && now.restartCount === 1 ? now : undefined;
+      },
+      30_000,
+      () => describeDeployment(t.db, row.id),
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1_000, 10_000 - (Date.now() - started))));
+    stop = true;
+    await Promise.all(loops);
+
+    const retries = (await retried()) - retriesBefore;
+    console.info(`failover: ${JSON.stringify(tallies)}, retried ${retries}`);
+    for (const tally of Object.values(tallies)) expect(tally.failures).toEqual([]);
+    expect(tallies.plain!.streamErrors).toBe(0);
+    expect(Object.values(tallies).every((tally) => tally.ok > 0)).toBe(true);
+    expect(retries).toBeGreaterThanOrEqual(1);
+  });
+});
