@@ -24,7 +24,9 @@ export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: S
     if (!routed) return;
     auth = routed;
   } else auth = admitted;
-  const retry = mayRetry ? (reason: RetryReason) => void retryOnce(ctx, req, res, auth, request, reason) : undefined;
+  // A GET is never held, so its retry could only end in the gateway's own answer: llama-server's (503 Loading
+  // model, a refused connection) says more. With several servers per deployment, a GET can go to another.
+  const retry = mayRetry && request.route.method !== 'GET' ? (reason: RetryReason) => void retryOnce(ctx, req, res, auth, request, reason) : undefined;
   forward(ctx, req, res, { ...request, auth, committed: res.headersSent, retry });
 }
 
