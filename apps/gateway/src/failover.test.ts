@@ -10,7 +10,7 @@ import { sleepingDeployments } from './test/sleeping-deployment';
 /**
  * docs/gateway.md, "Failover": a request whose upstream fails before sending anything is tried again once, held
  * while the deployment comes back (the test plays the worker: it updates the row and announces the change), and a
- * second failure is answered as before. GETs to a sleeping deployment neither wake it nor count as activity.
+ * failure that lasts past the deployment's wake timeout is answered. GETs to a sleeping deployment neither wake it nor count as activity.
  */
 let h: Harness;
 
@@ -34,9 +34,9 @@ const chat = (id: string, content: string, stream = false) =>
   });
 
 /** A deployment that has served (its readiness set `readyAt`), running on `upstreamUrl`. */
-async function servedDeployment(upstreamUrl: string): Promise<string> {
+async function servedDeployment(upstreamUrl: string, wakeTimeoutS = 600): Promise<string> {
   const id = await h.createDeployment(h.orgId, { upstreamUrl });
-  await h.db.deployment.update({ where: { id }, data: { readyAt: new Date() } });
+  await h.db.deployment.update({ where: { id }, data: { readyAt: new Date(), wakeTimeoutS } });
   return id;
 }
 
@@ -89,19 +89,19 @@ describe('an upstream that refuses the connection (its llama-server crashed)', (
     expect(held(id)).toBe(0);
   });
 
-  it('answers 502 as before when the upstream fails again after its retry', async () => {
-    const id = await servedDeployment(`http://127.0.0.1:${await freePort()}`);
+  it('keeps a request that fails again waiting, until its wake timeout, then answers it', async () => {
+    const id = await servedDeployment(`http://127.0.0.1:${await freePort()}`, 1);
     const retries = await counted('upstreamRetries');
     const openai = new OpenAI({ apiKey: h.key, baseURL: `${h.deploymentUrl(id)}/v1`, maxRetries: 0 });
     const call = openai.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'nobody home' }] }).catch((e: unknown) => e);
     await eventually(() => held(id) === 1);
-    // Ready again by its record, still refusing: the second failure is the answer.
+    // Ready again by its record, still refusing: nothing reached a server, so it waits again, then gets its answer.
     await worker(id, { status: 'running', upstreamUrl: `http://127.0.0.1:${await freePort()}`, readyAt: new Date() });
     const error = await call;
     expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
-    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: 'upstream_unavailable' });
-    expect(await counted('upstreamRetries')).toBe(retries + 1);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: 'deployment_waking' });
+    expect(await counted('upstreamRetries')).toBe(retries + 2);
     expect(held(id)).toBe(0);
     // Ended once: nothing is left in flight.
     await eventually(async () => (await readActivity(h.redis, [id])).get(id)?.inflight === 0);
@@ -128,8 +128,8 @@ describe('an upstream that answers 503 before sending anything (llama-server loa
     }
   });
 
-  it('answers the second 503 as before, with Retry-After', async () => {
-    const id = await servedDeployment(h.fake.url);
+  it('answers a 503 that lasts past the wake timeout, with Retry-After', async () => {
+    const id = await servedDeployment(h.fake.url, 1);
     const send = () =>
       fetch(`${h.deploymentUrl(id)}/v1/chat/completions`, {
         method: 'POST',

@@ -127,17 +127,16 @@ describe('a caller that leaves while held', () => {
 
 describe('a held stream whose deployment fails once it runs', () => {
   it('ends with an error event in the caller’s protocol: no connection, or an upstream error status', async () => {
-    const refused = await sleepy.create();
+    const refused = await sleepy.create({ wakeTimeoutS: 1 });
     const stream = post(refused, chat('nobody home', true));
     await sleepy.untilHeld(refused);
-    // Loopback, nothing listening: the connection is refused. The request is tried again once: held until the
-    // deployment is ready again, then refused a second time, which ends it.
+    // Loopback, nothing listening: the connection is refused. Nothing reached a server, so the request waits
+    // again (held, its upstream ejected) until its wake timeout, which ends it with the timeout's error event.
     const retries = async () => (await h.gateway.context.metrics.upstreamRetries.get()).values.reduce((sum, { value }) => sum + value, 0);
     const before = await retries();
     await sleepy.wake(refused, `http://127.0.0.1:${await freePort()}`);
-    await eventually(async () => (await retries()) === before + 1 && sleepy.held(refused) === 1);
-    await sleepy.wake(refused, `http://127.0.0.1:${await freePort()}`);
-    expect(lastEvent(await (await stream).text())).toMatchObject({ error: { code: 'upstream_unavailable', type: 'server_error' } });
+    expect(lastEvent(await (await stream).text())).toMatchObject({ error: { code: 'deployment_waking', type: 'server_error' } });
+    expect(await retries()).toBe(before + 1);
 
     const noJinja = await h.startFake(['--no-jinja']);
     const id = await sleepy.create();

@@ -27,13 +27,17 @@ let worker: WorkerHandle;
 let gateway: GatewayProcess;
 let orgId: string;
 let key: string;
+let redisUrl: string;
+let modelsDir: string;
+let binary: string;
+const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const redisUrl = await testRedisUrl(15);
+  redisUrl = await testRedisUrl(15);
   root = await traversable(await mkdtemp(join(tmpdir(), 'gguf-failover-')));
-  const binary = await fakeLlamaServerExecutable(join(root, 'bin'));
-  const modelsDir = join(root, 'models');
+  binary = await fakeLlamaServerExecutable(join(root, 'bin'));
+  modelsDir = join(root, 'models');
   await putLibraryModel(modelsDir);
   api = new Api(t.db, redisUrl);
   orgId = await createOrg(t.db);
@@ -41,11 +45,10 @@ beforeAll(async () => {
   await t.db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'e2e', prefix: issued.prefix, hash: issued.hash } });
   key = issued.key;
   const stateDir = join(root, 'state');
-  const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
   worker = await startTestWorker({
     db: t.db,
     redisUrl,
-    node: nodeSettings({ name: 'failover-node', cpuSlots: 1 }),
+    node: nodeSettings({ name: 'failover-node', cpuSlots: 2 }),
     models: await testModelStore(modelsDir, stateDir),
     // Tokens take a while, so requests are in flight when the server dies; loading takes a second, so they wait.
     runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000', FAKE_LLAMA_TOKEN_DELAY_MS: '15' }, serverUser }),
@@ -65,6 +68,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+type Kind = 'plain' | 'streamed' | 'anthropic';
+
 interface Tally {
   ok: number;
   /** Streams ended by the protocol's error event after their first bytes (no status: the 200 was out). */
@@ -79,42 +84,51 @@ async function retried(): Promise<number> {
   return [...text.matchAll(/^gateway_upstream_retries_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
+/** Steady traffic from `loops` (plain, streamed and Anthropic SDK calls) until `stop()`; `done` resolves with the tallies. */
+function steadyTraffic(base: string, loops: readonly Kind[]): { stop: () => void; done: Promise<Record<Kind, Tally>> } {
+  const openai = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
+  const anthropic = new Anthropic({ apiKey: key, baseURL: base, maxRetries: 0 });
+  const messages = [{ role: 'user' as const, content: 'Say something.' }];
+  const calls: Record<Kind, () => Promise<string>> = {
+    plain: async () => (await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12 })).choices[0]?.message.content ?? '',
+    streamed: async () => {
+      let text = '';
+      for await (const chunk of await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    },
+    anthropic: () => anthropic.messages.stream({ model: 'any', max_tokens: 12, messages }).finalText(),
+  };
+  const tally = (): Tally => ({ ok: 0, streamErrors: 0, failures: [] });
+  const tallies: Record<Kind, Tally> = { plain: tally(), streamed: tally(), anthropic: tally() };
+  let stop = false;
+  const loop = async (kind: Kind) => {
+    const seen = tallies[kind];
+    while (!stop) {
+      try {
+        if ((await calls[kind]()).length > 0) seen.ok++;
+        else seen.failures.push('empty answer');
+      } catch (error) {
+        const status = error instanceof OpenAI.APIError || error instanceof Anthropic.APIError ? error.status : undefined;
+        const midStream = status === undefined && kind !== 'plain' && (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError);
+        if (midStream) seen.streamErrors++;
+        else seen.failures.push(`${status ?? 'no status'}: ${(error as Error).message}`);
+      }
+    }
+  };
+  const running = loops.map(loop);
+  return { stop: () => (stop = true), done: Promise.all(running).then(() => tallies) };
+}
+
+/** Three plain loops, two streamed, one Anthropic stream. */
+const TRAFFIC: readonly Kind[] = ['plain', 'plain', 'plain', 'streamed', 'streamed', 'anthropic'];
+
 describe('failover end to end', () => {
   it('answers every request of 10 s of steady traffic while the server is killed and restarted: no 5xx, streams complete or end with an error event', { timeout: 120_000 }, async () => {
     const row = await createDeployment(t.db, orgId, { modelName: 'failover-model' });
     await api.sync(row.id);
     await waitForStatus(t.db, row.id, 'running', 30_000);
-    const base = `${gateway.url}/api/gguf/${row.id}`;
-    const openai = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
-    const anthropic = new Anthropic({ apiKey: key, baseURL: base, maxRetries: 0 });
-    const messages = [{ role: 'user' as const, content: 'Say something.' }];
-    const calls: Record<string, () => Promise<string>> = {
-      plain: async () => (await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12 })).choices[0]?.message.content ?? '',
-      streamed: async () => {
-        let text = '';
-        for await (const chunk of await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
-        return text;
-      },
-      anthropic: () => anthropic.messages.stream({ model: 'any', max_tokens: 12, messages }).finalText(),
-    };
-    const tallies: Record<string, Tally> = Object.fromEntries(Object.keys(calls).map((kind) => [kind, { ok: 0, streamErrors: 0, failures: [] }]));
-    let stop = false;
-    const loop = async (kind: string) => {
-      const tally = tallies[kind]!;
-      while (!stop) {
-        try {
-          if ((await calls[kind]!()).length > 0) tally.ok++;
-          else tally.failures.push('empty answer');
-        } catch (error) {
-          const status = error instanceof OpenAI.APIError || error instanceof Anthropic.APIError ? error.status : undefined;
-          const midStream = status === undefined && kind !== 'plain' && (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError);
-          if (midStream) tally.streamErrors++;
-          else tally.failures.push(`${status ?? 'no status'}: ${(error as Error).message}`);
-        }
-      }
-    };
     const retriesBefore = await retried();
-    const loops = ['plain', 'plain', 'plain', 'streamed', 'streamed', 'anthropic'].map(loop);
+    const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, TRAFFIC);
     const started = Date.now();
 
     await new Promise((resolve) => setTimeout(resolve, 4_000));
@@ -132,14 +146,62 @@ describe('failover end to end', () => {
       () => describeDeployment(t.db, row.id),
     );
     await new Promise((resolve) => setTimeout(resolve, Math.max(1_000, 10_000 - (Date.now() - started))));
-    stop = true;
-    await Promise.all(loops);
+    traffic.stop();
+    const tallies = await traffic.done;
 
     const retries = (await retried()) - retriesBefore;
     console.info(`failover: ${JSON.stringify(tallies)}, retried ${retries}`);
     for (const tally of Object.values(tallies)) expect(tally.failures).toEqual([]);
-    expect(tallies.plain!.streamErrors).toBe(0);
+    expect(tallies.plain.streamErrors).toBe(0);
     expect(Object.values(tallies).every((tally) => tally.ok > 0)).toBe(true);
     expect(retries).toBeGreaterThanOrEqual(1);
+  });
+  it('brings a deployment back on another node when its node is lost while traffic runs, holding its requests meanwhile', { timeout: 120_000 }, async () => {
+    // A second node, kept out of the way until the deployment runs on the first.
+    const standby = await startTestWorker({
+      db: t.db,
+      redisUrl,
+      node: nodeSettings({ name: 'standby-node', cpuSlots: 2 }),
+      models: await testModelStore(modelsDir, join(root, 'standby-state')),
+      runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir: join(root, 'standby-state'), bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000' }, serverUser }),
+    });
+    try {
+      await t.db.node.update({ where: { id: standby.nodeId }, data: { cordoned: true } });
+      const row = await createDeployment(t.db, orgId, { modelName: 'node-lost-model' });
+      await api.sync(row.id);
+      const first = await waitForStatus(t.db, row.id, 'running', 30_000);
+      expect(first.nodeId).toBe(worker.nodeId);
+      await t.db.node.update({ where: { id: standby.nodeId }, data: { cordoned: false } });
+
+      const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, TRAFFIC);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // The node is lost: its worker goes silent and its server dies with it.
+      const [server] = (await worker.runtime.list()).filter((s) => s.deploymentId === row.id && s.state === 'running');
+      await worker.stop();
+      process.kill(server!.pid!, 'SIGKILL');
+      const moved = await waitFor(
+        'the deployment to run on the other node',
+        async () => {
+          const now = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
+          return now.status === 'running' && now.nodeId === standby.nodeId ? now : undefined;
+        },
+        60_000,
+        () => describeDeployment(t.db, row.id),
+      );
+      expect(moved.upstreamUrl).not.toBe(first.upstreamUrl);
+      // Traffic goes on a little on the new node, then stops.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      traffic.stop();
+      const tallies = await traffic.done;
+      console.info(`node lost: ${JSON.stringify(tallies)}`);
+      for (const tally of Object.values(tallies)) expect(tally.failures).toEqual([]);
+      expect(tallies.plain.streamErrors).toBe(0);
+      expect(Object.values(tallies).every((tally) => tally.ok > 0)).toBe(true);
+      const events = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'status', toStatus: 'pending' } });
+      expect(events.at(-1)?.message).toBe('node failover-node is unreachable; placing the deployment elsewhere');
+    } finally {
+      await standby.stop();
+      for (const s of await standby.runtime.list().catch(() => [])) await standby.runtime.remove(s.handle).catch(() => undefined);
+    }
   });
 });

@@ -12,11 +12,18 @@ import { awayAnswer, sleepingModelList } from '../wake/away-answer';
 export type PlannedRequest = Omit<ForwardPlan, 'auth' | 'committed' | 'retry'>;
 
 /**
+ * Which try this is: the first, or one after a failure before the first byte, which may fail over again until
+ * `until` (the deployment's `wake_timeout_s` after the first failure) while it waits for an upstream that answers.
+ */
+export type Attempt = { kind: 'first' } | { kind: 'retried'; until: number };
+export const FIRST_ATTEMPT: Attempt = { kind: 'first' };
+
+/**
  * Sends an admitted request on its way: forwarded to a running deployment, or held while the deployment wakes or
  * comes back, then forwarded; a GET to a deployment that is away is answered by the gateway (wake/away-answer.ts).
- * The first attempt may be tried again once (`mayRetry`, see retryOnce).
+ * A try that fails before the first byte is handed to `retry` (see there).
  */
-export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, admitted: Authorized | Waking, request: PlannedRequest, mayRetry: boolean): Promise<void> {
+export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, admitted: Authorized | Waking, request: PlannedRequest, attempt: Attempt): Promise<void> {
   let auth: Authorized;
   if ('waking' in admitted) {
     if (request.route.method === 'GET') return answerAway(ctx, res, admitted, request);
@@ -26,17 +33,20 @@ export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: S
   } else auth = admitted;
   // A GET is never held, so its retry could only end in the gateway's own answer: llama-server's (503 Loading
   // model, a refused connection) says more. With several servers per deployment, a GET can go to another.
-  const retry = mayRetry && request.route.method !== 'GET' ? (reason: RetryReason) => void retryOnce(ctx, req, res, auth, request, reason) : undefined;
+  const mayRetry = attempt.kind === 'first' || Date.now() < attempt.until;
+  const retry = mayRetry && request.route.method !== 'GET' ? (reason: RetryReason) => void failOver(ctx, req, res, auth, request, reason, attempt) : undefined;
   forward(ctx, req, res, { ...request, auth, committed: res.headersSent, retry });
 }
 
 /**
  * The upstream failed before sending anything (refused, reset, closed, or 503): it is ejected for a few seconds
  * and the deployment read afresh. A usable upstream takes the request at once; otherwise it is held (as already
- * held: on the deployment's `wake_timeout_s`) until one is. The request keeps its rate-limit slot, is metered
- * once, and is not tried a third time: a second failure is answered as any failure is.
+ * held) until one is. Nothing reached a server that failed this way, so trying again is safe: a request that
+ * fails again on the way (its node is lost, and the deployment still says running until the worker notices) goes
+ * back to waiting, until the deployment's `wake_timeout_s` after its first failure; then it is answered as any
+ * failure is. The request keeps its rate-limit slot and is metered once.
  */
-async function retryOnce(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, failed: Authorized, request: PlannedRequest, reason: RetryReason): Promise<void> {
+async function failOver(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, failed: Authorized, request: PlannedRequest, reason: RetryReason, attempt: Attempt): Promise<void> {
   const { metrics, ejections } = ctx;
   metrics.upstreamRetries.inc({ reason });
   const { deployment, shownAs, modelName } = failed;
@@ -56,7 +66,8 @@ async function retryOnce(ctx: GatewayContext, req: IncomingMessage, res: ServerR
   }
   if (res.destroyed) return void answerHeld(ctx, res, request, 'left');
   if ('status' in next) return void answerHeld(ctx, res, request, next);
-  await dispatch(ctx, req, res, next, request, false);
+  const until = attempt.kind === 'retried' ? attempt.until : Date.now() + deployment.wakeTimeoutS * 1000;
+  await dispatch(ctx, req, res, next, request, { kind: 'retried', until });
 }
 
 /** A GET the gateway answers for a deployment that is away: no wake, no wait, no activity. */

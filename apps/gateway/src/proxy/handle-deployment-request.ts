@@ -14,7 +14,7 @@ import { withoutBillingHeader } from './billing-header';
 import { serveModelList } from './model-list-response';
 import { recordOutcome } from './outcome';
 import { checkRequestBody } from './request-shape';
-import { dispatch } from '../failover/dispatch';
+import { dispatch, FIRST_ATTEMPT } from '../failover/dispatch';
 
 const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false, org: false, echoesModel: false };
 const PROBE_ROUTE: RouteSpec = { ...UNKNOWN_ROUTE, name: 'probe' };
@@ -166,6 +166,6 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
       release,
       startedAt,
     },
-    true,
+    FIRST_ATTEMPT,
   );
 }
