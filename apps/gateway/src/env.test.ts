@@ -6,7 +6,7 @@ const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/db', REDIS_URL: 'r
 
 describe('the gateway environment', () => {
   it('applies its defaults, 0 meaning no limit where a limit is asked for', () => {
-    expect(parseEnv('gateway', gatewayEnv, base)).toMatchObject({ GATEWAY_PORT: 3001, PUBLIC_GATEWAY_URL: 'http://localhost:3001', GATEWAY_KEY_RPM: 600, GATEWAY_KEY_MAX_STREAMS: 32, GATEWAY_WAKE_COMMENT_INTERVAL_MS: 5_000, GATEWAY_UPSTREAM_EJECT_MS: 5_000 });
+    expect(parseEnv('gateway', gatewayEnv, base)).toMatchObject({ GATEWAY_PORT: 3001, PUBLIC_GATEWAY_URL: 'http://localhost:3001', GATEWAY_KEY_RPM: 600, GATEWAY_KEY_MAX_STREAMS: 32, GATEWAY_WAKE_COMMENT_INTERVAL_MS: 5_000, GATEWAY_UPSTREAM_EJECT_MS: 5_000, GATEWAY_UPSTREAM_RETRY_WINDOW_MS: 45_000 });
     expect(parseEnv('gateway', gatewayEnv, { ...base, GATEWAY_KEY_RPM: '0' }).GATEWAY_KEY_RPM).toBe(0);
   });
 

@@ -30,6 +30,10 @@ export const gatewayEnv = commonEnv.extend({
   // How long a llama-server that failed before answering (refused, reset, 503 with nothing sent) is skipped: its
   // requests are retried once elsewhere or held meanwhile. A new ready time (the worker restarted it) ends it sooner.
   GATEWAY_UPSTREAM_EJECT_MS: positiveInt.default(5_000),
+  // How long a request whose upstream keeps failing before its first byte may go on waiting for the deployment to
+  // come back (at most its wake_timeout_s): a lost node's deployment says running until the worker notices
+  // (NODE_STALE_AFTER_MS, 30 s by default) and places it elsewhere. 0: retried once only.
+  GATEWAY_UPSTREAM_RETRY_WINDOW_MS: durationMs.default(45_000),
 
   // Requests per minute per API key (sliding window, shared by all gateway instances through Redis); 0 = no limit.
   GATEWAY_KEY_RPM: limit.default(600),

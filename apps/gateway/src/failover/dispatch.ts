@@ -13,7 +13,7 @@ export type PlannedRequest = Omit<ForwardPlan, 'auth' | 'committed' | 'retry'>;
 
 /**
  * Which try this is: the first, or one after a failure before the first byte, which may fail over again until
- * `until` (the deployment's `wake_timeout_s` after the first failure) while it waits for an upstream that answers.
+ * `until` (see failOver) while it waits for an upstream that answers.
  */
 export type Attempt = { kind: 'first' } | { kind: 'retried'; until: number };
 export const FIRST_ATTEMPT: Attempt = { kind: 'first' };
@@ -43,8 +43,8 @@ export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: S
  * and the deployment read afresh. A usable upstream takes the request at once; otherwise it is held (as already
  * held) until one is. Nothing reached a server that failed this way, so trying again is safe: a request that
  * fails again on the way (its node is lost, and the deployment still says running until the worker notices) goes
- * back to waiting, until the deployment's `wake_timeout_s` after its first failure; then it is answered as any
- * failure is. The request keeps its rate-limit slot and is metered once.
+ * back to waiting, for GATEWAY_UPSTREAM_RETRY_WINDOW_MS (at most the deployment's `wake_timeout_s`) after its
+ * first failure; then it is answered as any failure is. The request keeps its rate-limit slot and is metered once.
  */
 async function failOver(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, failed: Authorized, request: PlannedRequest, reason: RetryReason, attempt: Attempt): Promise<void> {
   const { metrics, ejections } = ctx;
@@ -66,7 +66,7 @@ async function failOver(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   }
   if (res.destroyed) return void answerHeld(ctx, res, request, 'left');
   if ('status' in next) return void answerHeld(ctx, res, request, next);
-  const until = attempt.kind === 'retried' ? attempt.until : Date.now() + deployment.wakeTimeoutS * 1000;
+  const until = attempt.kind === 'retried' ? attempt.until : Date.now() + Math.min(deployment.wakeTimeoutS * 1000, ctx.env.GATEWAY_UPSTREAM_RETRY_WINDOW_MS);
   await dispatch(ctx, req, res, next, request, { kind: 'retried', until });
 }
 
