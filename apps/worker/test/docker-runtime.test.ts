@@ -516,8 +516,9 @@ describe('docker runtime: two workers for one node', { timeout: 90_000 }, () => 
       standby.child.kill('SIGTERM');
       expect(await standby.exited).toBe(0);
       await docker.getContainer(container!.Id).remove({ force: true });
-      await t.db.deployment.update({ where: { id: row.id }, data: { desiredState: 'deleted', status: 'deleted', nodeId: null, port: null, upstreamUrl: null } });
     } finally {
+      // Gone whatever happened, so a failure here does not leave a deployment that takes the next test's node.
+      await t.db.deployment.updateMany({ where: { orgId, desiredState: 'running', node: { name: nodeName } }, data: { desiredState: 'deleted', status: 'deleted', nodeId: null, port: null, upstreamUrl: null } });
       for (const w of workers) w.child.kill('SIGKILL');
       await t.db.node.updateMany({ data: { cordoned: false } });
     }
