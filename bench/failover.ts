@@ -18,17 +18,16 @@ import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, generateApiKey, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
+import { createLogger, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
-import { freePort } from '@gguf/local-services';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync } from '@gguf/redis';
 import { ProcessRuntime, resolveServerUser } from '@gguf/runtime';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import { startWorker } from '../apps/worker/src/worker';
 import { BENCH_MODEL, benchModelStore } from './bench-library';
-import { buildGateway } from './bench-build';
-import { BenchProcesses, waitUntilAnswering } from './bench-processes';
+import { BenchProcesses } from './bench-processes';
 import { startBenchServices } from './bench-services';
+import { fmt, quantile, seedBenchOrg, startShippedGateway } from './bench-stack';
 import { SECRETS_KEY } from './gateway-seed';
 
 const { values } = parseArgs({
@@ -42,11 +41,6 @@ const { values } = parseArgs({
 const durationMs = Number(values.seconds) * 1000;
 const concurrency = Number(values.concurrency);
 
-const quantile = (xs: number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const root = await mkdtemp(join(tmpdir(), 'gguf-bench-failover-'));
@@ -74,23 +68,9 @@ try {
   });
   stops.unshift(() => worker.stop());
 
-  const gatewayRoot = await buildGateway(undefined, root);
-  const gatewayPort = await freePort();
-  processes.start(process.execPath, [join(gatewayRoot, 'apps/gateway/dist/main.js')], {
-    PATH: process.env.PATH,
-    DATABASE_URL: postgresUrl,
-    REDIS_URL: redisUrl,
-    SECRETS_KEY,
-    GATEWAY_PORT: String(gatewayPort),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    GATEWAY_KEY_RPM: '0',
-    GATEWAY_ORG_RPM: '0',
-  });
+  // The gateway as it ships: the bundle `npm start` runs.
+  const gateway = await startShippedGateway(root, processes, { postgresUrl, redisUrl }, { GATEWAY_KEY_RPM: '0', GATEWAY_ORG_RPM: '0' });
   stops.unshift(() => processes.stopAll());
-  const gateway = `http://127.0.0.1:${gatewayPort}`;
-  await waitUntilAnswering(`${gateway}/healthz`);
 
   const redis = createRedis(redisUrl, 'bench-api');
   const queue = createDeploymentQueue(redis);
@@ -98,10 +78,7 @@ try {
     await queue.close();
     await closeRedis(redis);
   });
-  const orgId = newId('organization');
-  await db.organization.create({ data: { id: orgId, name: 'Bench', slug: 'bench' } });
-  const issued = generateApiKey();
-  await db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'bench', prefix: issued.prefix, hash: issued.hash } });
+  const { orgId, key } = await seedBenchOrg(db);
   const id = newId('deployment');
   await db.deployment.create({
     data: {
@@ -130,7 +107,7 @@ try {
   const body = JSON.stringify({ model: 'any', messages: [{ role: 'user', content: 'Say something.' }], max_tokens: 12 });
   const send = async () => {
     const sentAt = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${issued.key}`, 'content-type': 'application/json' }, body });
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
     await res.arrayBuffer();
     return { sentAt, doneAt: performance.now(), status: res.status };
   };

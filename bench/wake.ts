@@ -25,17 +25,16 @@ import { chmod, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, generateApiKey, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
+import { createLogger, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
-import { freePort } from '@gguf/local-services';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync } from '@gguf/redis';
 import { ProcessRuntime, resolveServerUser } from '@gguf/runtime';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import { startWorker } from '../apps/worker/src/worker';
 import { BENCH_MODEL, benchModelStore } from './bench-library';
-import { buildGateway } from './bench-build';
-import { BenchProcesses, waitUntilAnswering } from './bench-processes';
+import { BenchProcesses } from './bench-processes';
 import { startBenchServices } from './bench-services';
+import { fmt, quantile, seedBenchOrg, startShippedGateway } from './bench-stack';
 import { SECRETS_KEY } from './gateway-seed';
 import { timeToFirstData, timeToReady } from './wake-timing';
 
@@ -50,11 +49,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const loadMs = values['load-ms'];
 
-const quantile = (xs: number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const root = await mkdtemp(join(tmpdir(), 'gguf-bench-wake-'));
@@ -85,21 +79,8 @@ try {
   stops.unshift(() => worker.stop());
 
   // The gateway as it ships: the bundle `npm start` runs.
-  const gatewayRoot = await buildGateway(undefined, root);
-  const gatewayPort = await freePort();
-  processes.start(process.execPath, [join(gatewayRoot, 'apps/gateway/dist/main.js')], {
-    PATH: process.env.PATH,
-    DATABASE_URL: postgresUrl,
-    REDIS_URL: redisUrl,
-    SECRETS_KEY,
-    GATEWAY_PORT: String(gatewayPort),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  });
+  const gateway = await startShippedGateway(root, processes, { postgresUrl, redisUrl });
   stops.unshift(() => processes.stopAll());
-  const gateway = `http://127.0.0.1:${gatewayPort}`;
-  await waitUntilAnswering(`${gateway}/healthz`);
 
   const redis = createRedis(redisUrl, 'bench-api');
   const queue = createDeploymentQueue(redis);
@@ -107,10 +88,7 @@ try {
     await queue.close();
     await closeRedis(redis);
   });
-  const orgId = newId('organization');
-  await db.organization.create({ data: { id: orgId, name: 'Bench', slug: 'bench' } });
-  const issued = generateApiKey();
-  await db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'bench', prefix: issued.prefix, hash: issued.hash } });
+  const { orgId, key } = await seedBenchOrg(db);
 
   const id = newId('deployment');
   await db.deployment.create({
@@ -140,7 +118,7 @@ try {
   const status = () => db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, nodeId: true, statusMessage: true } });
   await waitUntil('running', async () => (await status()).status === 'running');
   // One request while it runs, so the gateway's caches (key, deployment) and connections are warm for every run alike.
-  await timeToFirstData(url, issued.key);
+  await timeToFirstData(url, key);
 
   const rows: {
     wake: number;
@@ -168,8 +146,8 @@ try {
     // llama-server's load time without the worker's probe, while the deployment sleeps (nothing else runs then).
     const direct = await timeToReady(binary, modelFile, { FAKE_LLAMA_LOAD_MS: loadMs });
     const before = await db.deploymentEvent.findFirst({ where: { deploymentId: id }, orderBy: { id: 'desc' }, select: { id: true } });
-    const cold = await timeToFirstData(url, issued.key);
-    const warm = await timeToFirstData(url, issued.key);
+    const cold = await timeToFirstData(url, key);
+    const warm = await timeToFirstData(url, key);
 
     const events = await db.deploymentEvent.findMany({ where: { deploymentId: id, type: 'status', id: { gt: before?.id ?? 0n } }, orderBy: { id: 'asc' } });
     const at = (to: string) => {

@@ -29,6 +29,7 @@ import { DockerRuntime, ProcessRuntime, resolveServerUser, type Runtime } from '
 import { buildFakeLlamaServerImage, fakeLlamaServerExecutable, startTestDocker, type TestDockerDaemon } from '@gguf/testkit/docker';
 import { startWorker } from '../apps/worker/src/worker';
 import { BENCH_MODEL, benchModelStore } from './bench-library';
+import { fmt, quantile } from './bench-stack';
 
 const { values } = parseArgs({
   options: {
@@ -41,11 +42,6 @@ const runtimeKind = values.runtime === 'docker' ? 'docker' : 'process';
 const count = Number(values.count);
 const loadMs = values['load-ms'];
 
-const quantile = (xs: number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
 const root = await mkdtemp(join(tmpdir(), 'gguf-bench-worker-'));
 await chmod(root, 0o755);
