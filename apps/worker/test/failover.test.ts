@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { generateApiKey, newId } from '@gguf/core';
 import { ProcessRuntime } from '@gguf/runtime';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, startGatewayProcess } from '../../gateway/src/test/gateway-process';
+import type { GatewayProcess } from '../../gateway/src/test/gateway-process';
 import type { WorkerHandle } from '../src/worker';
-import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
+import { Api, createApiKey, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestGateway, startTestWorker, testModelStore, testServerUser, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
 
 /**
  * Failover end to end (issue 11): a worker on the process runtime and a real gateway process, called with the
@@ -30,7 +28,6 @@ let key: string;
 let redisUrl: string;
 let modelsDir: string;
 let binary: string;
-const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -41,9 +38,7 @@ beforeAll(async () => {
   await putLibraryModel(modelsDir);
   api = new Api(t.db, redisUrl);
   orgId = await createOrg(t.db);
-  const issued = generateApiKey();
-  await t.db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'e2e', prefix: issued.prefix, hash: issued.hash } });
-  key = issued.key;
+  key = await createApiKey(t.db, orgId);
   const stateDir = join(root, 'state');
   worker = await startTestWorker({
     db: t.db,
@@ -51,12 +46,9 @@ beforeAll(async () => {
     node: nodeSettings({ name: 'failover-node', cpuSlots: 2 }),
     models: await testModelStore(modelsDir, stateDir),
     // Tokens take a while, so requests are in flight when the server dies; loading takes a second, so they wait.
-    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000', FAKE_LLAMA_TOKEN_DELAY_MS: '15' }, serverUser }),
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000', FAKE_LLAMA_TOKEN_DELAY_MS: '15' }, serverUser: testServerUser }),
   });
-  gateway = await startGatewayProcess(
-    { DATABASE_URL: t.url, REDIS_URL: redisUrl, GATEWAY_RATE_LIMIT_PREFIX: `test:${randomBytes(4).toString('hex')}` } as Parameters<typeof startGatewayProcess>[0],
-    { GATEWAY_KEY_RPM: '0', GATEWAY_ORG_RPM: '0', GATEWAY_KEY_MAX_STREAMS: '0', GATEWAY_ORG_MAX_STREAMS: '0', GATEWAY_WAKE_COMMENT_INTERVAL_MS: '500' },
-  );
+  gateway = await startTestGateway(t.url, redisUrl, { GATEWAY_KEY_RPM: '0', GATEWAY_ORG_RPM: '0', GATEWAY_KEY_MAX_STREAMS: '0', GATEWAY_ORG_MAX_STREAMS: '0', GATEWAY_WAKE_COMMENT_INTERVAL_MS: '500' });
 }, 120_000);
 
 afterAll(async () => {
@@ -163,7 +155,7 @@ describe('failover end to end', () => {
       redisUrl,
       node: nodeSettings({ name: 'standby-node', cpuSlots: 2 }),
       models: await testModelStore(modelsDir, join(root, 'standby-state')),
-      runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir: join(root, 'standby-state'), bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000' }, serverUser }),
+      runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir: join(root, 'standby-state'), bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1000' }, serverUser: testServerUser }),
     });
     try {
       await t.db.node.update({ where: { id: standby.nodeId }, data: { cordoned: true } });

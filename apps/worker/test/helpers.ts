@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger, type DeploymentStatus, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
+import { createLogger, type DeploymentStatus, generateApiKey, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
 import type { Database, Deployment, Prisma } from '@gguf/db';
 import { createServer, type Server } from 'node:net';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, readDeploymentLogs, type Redis } from '@gguf/redis';
@@ -10,6 +10,7 @@ import type { Runtime } from '@gguf/runtime';
 import { testEnv, testSecrets } from '@gguf/testkit';
 import { HOSTILE_MARKER, HOSTILE_REPORT, type HostilePlan, type HostileReport } from '@gguf/testkit/fake-llama-server';
 import type { Queue } from 'bullmq';
+import { type GatewayProcess, startGatewayProcess } from '../../gateway/src/test/gateway-process';
 import type { NodeSettings } from '../src/context';
 import type { Timing } from '../src/env';
 import { ModelStore, type ModelStoreOptions } from '../src/models/model-store';
@@ -162,6 +163,22 @@ export async function startTestWorker(options: {
 }): Promise<WorkerHandle> {
   const models = options.models;
   return startWorker({ ...options, models: () => models, logger: quietLogger(), secrets: testSecrets, timing: { ...FAST_TIMING, ...options.timing } });
+}
+
+/** An unrestricted API key of the organization, for tests that call a gateway; returns the key itself. */
+export async function createApiKey(db: Database, orgId: string): Promise<string> {
+  const issued = generateApiKey();
+  await db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'e2e', prefix: issued.prefix, hash: issued.hash } });
+  return issued.key;
+}
+
+/** Tests run as root in CI: servers then run as nobody, as SERVER_USER's default says. */
+export const testServerUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+
+/** A real gateway process on the test's database and Redis (its own rate-limit prefix), with more settings. */
+export function startTestGateway(databaseUrl: string, redisUrl: string, settings: Record<string, string> = {}): Promise<GatewayProcess> {
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, GATEWAY_RATE_LIMIT_PREFIX: `test:${randomBytes(4).toString('hex')}` };
+  return startGatewayProcess(env as Parameters<typeof startGatewayProcess>[0], settings);
 }
 
 export async function createOrg(db: Database): Promise<string> {

@@ -24,6 +24,7 @@ import {
   startTestWorker,
   testModelStore,
   testRedisUrl,
+  testServerUser,
   traversable,
   waitFor,
   waitForStatus,
@@ -77,7 +78,7 @@ async function startProcessWorker(
     timing,
     node: settings,
     models: await testModelStore(modelsDir, stateDir),
-    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '150', ...serverEnv }, serverUser }),
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '150', ...serverEnv }, serverUser: testServerUser }),
   });
   workers.push(worker);
   return worker;
@@ -85,9 +86,6 @@ async function startProcessWorker(
 
 /** All a server's environment may hold: what finds programs, libraries and the locale, its own directory, its GPUs, the fake's knobs (PWD: set by the test binary's shell wrapper). */
 const SERVER_ENVIRONMENT = /^(PATH|LANG|LC_ALL|TZ|LD_LIBRARY_PATH|HOME|TMPDIR|CUDA_VISIBLE_DEVICES|PWD|FAKE_LLAMA_\w+)$/;
-
-/** Tests run as root in CI: servers then run as nobody, as SERVER_USER's default says. */
-const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 
 let cpuWorker: WorkerHandle;
 beforeAll(async () => {
@@ -136,7 +134,7 @@ describe('process runtime: deployment lifecycle', () => {
     expect(environment.join('\n')).not.toContain(upstreamSecretOf(running));
     // Nothing of the worker's own environment but what finds programs and the locale.
     expect(environment.map((line) => line.split('=')[0]).filter((name) => !SERVER_ENVIRONMENT.test(name!))).toEqual([]);
-    if (serverUser) expect((await proc('status')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('65534');
+    if (testServerUser) expect((await proc('status')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe('65534');
 
     // Ships llama-server output to Redis for the logs endpoint.
     const lines = await waitFor('server logs in Redis', async () => {

@@ -1,17 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { generateApiKey, newId } from '@gguf/core';
 import { ProcessRuntime } from '@gguf/runtime';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GatewayProcess, startGatewayProcess } from '../../gateway/src/test/gateway-process';
+import type { GatewayProcess } from '../../gateway/src/test/gateway-process';
 import type { WorkerHandle } from '../src/worker';
-import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
+import { Api, createApiKey, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestGateway, startTestWorker, testModelStore, testServerUser, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
 
 /**
  * Scale to zero end to end: a worker on the process runtime (the fake llama-server, which takes a
@@ -36,23 +34,17 @@ beforeAll(async () => {
   await putLibraryModel(modelsDir);
   api = new Api(t.db, redisUrl);
   orgId = await createOrg(t.db);
-  const issued = generateApiKey();
-  await t.db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'e2e', prefix: issued.prefix, hash: issued.hash } });
-  key = issued.key;
+  key = await createApiKey(t.db, orgId);
   const stateDir = join(root, 'state');
-  const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
   worker = await startTestWorker({
     db: t.db,
     redisUrl,
     node: nodeSettings({ name: 'wake-node', cpuSlots: 0, gpus: [{ index: 0, type: GPU, memoryMb: 1000 }] }),
     models: await testModelStore(modelsDir, stateDir),
     // Loading takes a second and a half, so requests really wait.
-    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1500' }, serverUser }),
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '1500' }, serverUser: testServerUser }),
   });
-  gateway = await startGatewayProcess(
-    { DATABASE_URL: t.url, REDIS_URL: redisUrl, GATEWAY_RATE_LIMIT_PREFIX: `test:${randomBytes(4).toString('hex')}` } as Parameters<typeof startGatewayProcess>[0],
-    { GATEWAY_WAKE_COMMENT_INTERVAL_MS: '500' },
-  );
+  gateway = await startTestGateway(t.url, redisUrl, { GATEWAY_WAKE_COMMENT_INTERVAL_MS: '500' });
 }, 120_000);
 
 afterAll(async () => {

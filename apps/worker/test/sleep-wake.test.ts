@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerHandle } from '../src/worker';
-import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
+import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, testServerUser, traversable, waitFor, waitForStatus } from './helpers';
 
 /**
  * Scale to zero on the worker's side, on the process runtime with the fake llama-server: an idle
@@ -35,13 +35,12 @@ beforeAll(async () => {
   orgId = await createOrg(t.db);
   const node = nodeSettings({ name: 'sleepy-node', cpuSlots: 2, gpus: [{ index: 0, type: GPU, memoryMb: 1000 }] });
   const stateDir = join(root, 'state');
-  const serverUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
   worker = await startTestWorker({
     db: t.db,
     redisUrl,
     node,
     models: await testModelStore(modelsDir, stateDir),
-    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '100' }, serverUser }),
+    runtime: (nodeId) => new ProcessRuntime({ nodeId, binary, stateDir, bindHost: '127.0.0.1', env: { FAKE_LLAMA_LOAD_MS: '100' }, serverUser: testServerUser }),
   });
 });
 
