@@ -1,0 +1,43 @@
+/**
+ * A server is one running copy of a deployment on a node (a row of `servers`). Its lifecycle, as one
+ * transition table (the deployment's own status is derived from its servers: see deployment-aggregate.ts):
+ *
+ *   placed → pulling → starting → ready
+ *   ready → starting                      (crashed: restarted after a backoff)
+ *   placed | pulling | starting → failed  (cannot run at this generation; kept for its message)
+ *   any but stopping → stopping           (scaled down, replaced, stopped, deleted: the row goes when it is done)
+ */
+export const SERVER_STATUSES = ['placed', 'pulling', 'starting', 'ready', 'failed', 'stopping'] as const;
+export type ServerStatus = (typeof SERVER_STATUSES)[number];
+
+const TRANSITIONS: { readonly [from in ServerStatus]: readonly ServerStatus[] } = {
+  placed: ['pulling', 'starting', 'failed', 'stopping'],
+  pulling: ['starting', 'failed', 'stopping'],
+  starting: ['ready', 'failed', 'stopping'],
+  ready: ['starting', 'stopping'],
+  failed: ['stopping'],
+  stopping: [],
+};
+
+export class IllegalServerTransitionError extends Error {
+  constructor(
+    readonly from: ServerStatus,
+    readonly to: ServerStatus,
+  ) {
+    super(`a server cannot go from ${from} to ${to}`);
+    this.name = 'IllegalServerTransitionError';
+  }
+}
+
+export function canServerTransition(from: ServerStatus, to: ServerStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Applies a transition: returns the new status, or throws `IllegalServerTransitionError`. */
+export function serverTransition(from: ServerStatus, to: ServerStatus): ServerStatus {
+  if (!canServerTransition(from, to)) throw new IllegalServerTransitionError(from, to);
+  return to;
+}
+
+/** Servers the gateway may send requests to. */
+export const isServing = (status: ServerStatus): boolean => status === 'ready';
