@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   user: 'usr',
   apiKey: 'key',
   deployment: 'dep',
+  server: 'srv',
   node: 'node',
   invitation: 'inv',
   session: 'ses',

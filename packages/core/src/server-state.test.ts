@@ -5,17 +5,13 @@ import { canServerTransition, IllegalServerTransitionError, SERVER_STATUSES, typ
 const LEGAL: ReadonlyArray<[ServerStatus, ServerStatus]> = [
   ['placed', 'pulling'],
   ['placed', 'starting'],
-  ['placed', 'failed'],
   ['placed', 'stopping'],
   ['pulling', 'starting'],
-  ['pulling', 'failed'],
   ['pulling', 'stopping'],
   ['starting', 'ready'],
-  ['starting', 'failed'],
   ['starting', 'stopping'],
   ['ready', 'starting'],
   ['ready', 'stopping'],
-  ['failed', 'stopping'],
 ];
 const legal = new Set(LEGAL.map(([from, to]) => `${from}→${to}`));
 const pairs = SERVER_STATUSES.flatMap((from) => SERVER_STATUSES.map((to) => [from, to] as const));

@@ -1,21 +1,22 @@
 /**
  * A server is one running copy of a deployment on a node (a row of `servers`). Its lifecycle, as one
- * transition table (the deployment's own status is derived from its servers: see deployment-aggregate.ts):
+ * transition table (the deployment's own status is derived from its servers: deployment-aggregate.ts):
  *
  *   placed → pulling → starting → ready
- *   ready → starting                      (crashed: restarted after a backoff)
- *   placed | pulling | starting → failed  (cannot run at this generation; kept for its message)
- *   any but stopping → stopping           (scaled down, replaced, stopped, deleted: the row goes when it is done)
+ *   ready → starting                      (crashed, or a new generation: started again)
+ *   any but stopping → stopping           (scaled down, asleep, stopped, deleted, moved: the row goes when it is done)
+ *
+ * A server that cannot run at its generation is removed at once and the deployment marked failed
+ * for that generation, so there is no `failed` server.
  */
-export const SERVER_STATUSES = ['placed', 'pulling', 'starting', 'ready', 'failed', 'stopping'] as const;
+export const SERVER_STATUSES = ['placed', 'pulling', 'starting', 'ready', 'stopping'] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
 
 const TRANSITIONS: { readonly [from in ServerStatus]: readonly ServerStatus[] } = {
-  placed: ['pulling', 'starting', 'failed', 'stopping'],
-  pulling: ['starting', 'failed', 'stopping'],
-  starting: ['ready', 'failed', 'stopping'],
+  placed: ['pulling', 'starting', 'stopping'],
+  pulling: ['starting', 'stopping'],
+  starting: ['ready', 'stopping'],
   ready: ['starting', 'stopping'],
-  failed: ['stopping'],
   stopping: [],
 };
 
