@@ -4,7 +4,6 @@ import {
   type DeploymentStatus,
   IllegalTransitionError,
   canTransition,
-  holdsResources,
   isDeploymentStatus,
   isLive,
   isSettled,
@@ -15,41 +14,66 @@ import {
 // The whole table, written out again independently: each legal edge once.
 const LEGAL: ReadonlyArray<[DeploymentStatus, DeploymentStatus]> = [
   ['pending', 'scheduling'],
-  ['pending', 'stopped'],
+  ['pending', 'pulling'],
+  ['pending', 'starting'],
+  ['pending', 'running'],
+  ['pending', 'stopping'],
+  ['pending', 'sleeping'],
   ['pending', 'failed'],
   ['pending', 'deleting'],
   ['scheduling', 'pending'],
   ['scheduling', 'pulling'],
   ['scheduling', 'starting'],
+  ['scheduling', 'running'],
   ['scheduling', 'stopping'],
+  ['scheduling', 'sleeping'],
   ['scheduling', 'failed'],
   ['scheduling', 'deleting'],
   ['pulling', 'pending'],
+  ['pulling', 'scheduling'],
   ['pulling', 'starting'],
+  ['pulling', 'running'],
   ['pulling', 'stopping'],
+  ['pulling', 'sleeping'],
   ['pulling', 'failed'],
   ['pulling', 'deleting'],
   ['starting', 'pending'],
+  ['starting', 'scheduling'],
+  ['starting', 'pulling'],
   ['starting', 'running'],
   ['starting', 'stopping'],
+  ['starting', 'sleeping'],
   ['starting', 'failed'],
   ['starting', 'deleting'],
   ['running', 'pending'],
+  ['running', 'scheduling'],
+  ['running', 'pulling'],
   ['running', 'starting'],
   ['running', 'stopping'],
   ['running', 'sleeping'],
   ['running', 'failed'],
   ['running', 'deleting'],
+  ['pending', 'stopped'],
+  ['stopping', 'pending'],
+  ['stopping', 'scheduling'],
+  ['stopping', 'pulling'],
+  ['stopping', 'starting'],
+  ['stopping', 'running'],
   ['stopping', 'stopped'],
   ['stopping', 'failed'],
   ['stopping', 'deleting'],
   ['stopped', 'pending'],
   ['stopped', 'deleting'],
   ['sleeping', 'pending'],
+  ['sleeping', 'scheduling'],
+  ['sleeping', 'pulling'],
+  ['sleeping', 'starting'],
   ['sleeping', 'running'],
+  ['sleeping', 'stopping'],
   ['sleeping', 'stopped'],
   ['sleeping', 'deleting'],
   ['failed', 'pending'],
+  ['failed', 'stopping'],
   ['failed', 'stopped'],
   ['failed', 'deleting'],
   ['deleting', 'deleted'],
@@ -76,8 +100,8 @@ describe('deployment state machine', () => {
     path.reduce((from, to) => transition(from, to));
   });
 
-  it('goes to sleep only from running, and wakes through pending', () => {
-    expect(DEPLOYMENT_STATUSES.filter((s) => canTransition(s, 'sleeping'))).toEqual(['running']);
+  it('goes to sleep from a live status, and wakes through pending', () => {
+    expect(DEPLOYMENT_STATUSES.filter((s) => canTransition(s, 'sleeping'))).toEqual(['pending', 'scheduling', 'pulling', 'starting', 'running']);
     ['pending', 'scheduling', 'starting', 'running'].reduce((from, to) => transition(from as DeploymentStatus, to as DeploymentStatus), 'sleeping');
   });
 
@@ -133,8 +157,7 @@ describe('deployment state machine', () => {
     expect(isDeploymentStatus(undefined)).toBe(false);
   });
 
-  it('classifies statuses that hold node resources and settled ones', () => {
-    expect(DEPLOYMENT_STATUSES.filter(holdsResources)).toEqual(['scheduling', 'pulling', 'starting', 'running', 'stopping', 'sleeping', 'deleting']);
+  it('classifies live and settled statuses', () => {
     expect(DEPLOYMENT_STATUSES.filter(isLive)).toEqual(['scheduling', 'pulling', 'starting', 'running']);
     expect(DEPLOYMENT_STATUSES.filter(isSettled)).toEqual(['running', 'stopped', 'sleeping', 'failed', 'deleted']);
   });

@@ -1,15 +1,15 @@
 /**
- * The deployment lifecycle as one explicit transition table. Every status change anywhere in the
- * product goes through `transition`, so an illegal move (say, `stopped → running` without being
- * scheduled) is refused in one place instead of being half-handled in several.
+ * The deployment lifecycle as one explicit transition table. A deployment's status is derived from
+ * its servers (deployment-aggregate.ts) and written through `transition`, so a move the table does
+ * not know is refused in one place instead of being half-handled in several.
  *
  *   pending → scheduling → pulling → starting → running → stopping → stopped
  *   running → sleeping → pending (scale to zero: idle, then woken by a request)
  *   any live status → failed;  any status → deleting → deleted
  *
- * Backward edges exist where the worker must retry: no capacity sends `scheduling` back to
- * `pending`, a crashed server sends `running` back to `starting`, a lost node or a settings change
- * sends a live deployment back to `pending` to be placed again.
+ * Among the live statuses (pending to running) every move is possible: servers come and go on
+ * their own (a second replica placed while the first restarts, a lost node, a crash), and the
+ * deployment follows its most advanced one.
  */
 export const DEPLOYMENT_STATUSES = [
   'pending',
@@ -30,18 +30,23 @@ export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 export const DESIRED_STATES = ['running', 'stopped', 'deleted'] as const;
 export type DesiredState = (typeof DESIRED_STATES)[number];
 
+const LIVE = ['pending', 'scheduling', 'pulling', 'starting', 'running'] as const;
+const others = (self: DeploymentStatus) => LIVE.filter((status) => status !== self);
+
 const TRANSITIONS: { readonly [from in DeploymentStatus]: readonly DeploymentStatus[] } = {
-  pending: ['scheduling', 'stopped', 'failed', 'deleting'],
-  scheduling: ['pending', 'pulling', 'starting', 'stopping', 'failed', 'deleting'],
-  pulling: ['pending', 'starting', 'stopping', 'failed', 'deleting'],
-  starting: ['pending', 'running', 'stopping', 'failed', 'deleting'],
-  running: ['pending', 'starting', 'stopping', 'sleeping', 'failed', 'deleting'],
-  stopping: ['stopped', 'failed', 'deleting'],
+  pending: [...others('pending'), 'stopping', 'stopped', 'sleeping', 'failed', 'deleting'],
+  scheduling: [...others('scheduling'), 'stopping', 'sleeping', 'failed', 'deleting'],
+  pulling: [...others('pulling'), 'stopping', 'sleeping', 'failed', 'deleting'],
+  starting: [...others('starting'), 'stopping', 'sleeping', 'failed', 'deleting'],
+  running: [...others('running'), 'stopping', 'sleeping', 'failed', 'deleting'],
+  // Asked to run again while stopping: its servers still up serve, the others are placed anew.
+  stopping: [...LIVE, 'stopped', 'failed', 'deleting'],
   stopped: ['pending', 'deleting'],
-  // Woken (pending) by a request or a raised `replicas.min`; `running` again when a request came
-  // before its node had stopped the server.
-  sleeping: ['pending', 'running', 'stopped', 'deleting'],
-  failed: ['pending', 'stopped', 'deleting'],
+  // Woken by a request or a raised `replicas.min`: placed again, or `running` again when a request
+  // came before its servers had stopped.
+  sleeping: [...LIVE, 'stopping', 'stopped', 'deleting'],
+  // Failed while a server was still on its way out; then retried (a new generation) or stopped.
+  failed: ['pending', 'stopping', 'stopped', 'deleting'],
   deleting: ['deleted'],
   deleted: [],
 };
@@ -73,18 +78,6 @@ export function nextStatuses(from: DeploymentStatus): readonly DeploymentStatus[
 export function transition(from: DeploymentStatus, to: DeploymentStatus): DeploymentStatus {
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
   return to;
-}
-
-/**
- * Statuses in which a deployment may hold a node (its port, GPUs or CPU slot). In the others
- * (pending, stopped, failed, deleted) it holds nothing: a node or a GPU booking left on such a
- * deployment (a worker died mid-update) is released by whoever sees it. A sleeping one holds its
- * node only until its node's worker has stopped the server.
- */
-export function holdsResources(status: DeploymentStatus): boolean {
-  return (
-    status === 'scheduling' || status === 'pulling' || status === 'starting' || status === 'running' || status === 'stopping' || status === 'sleeping' || status === 'deleting'
-  );
 }
 
 /** Statuses of a deployment on its way up or serving: a lost node sends these back to `pending`. */

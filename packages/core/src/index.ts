@@ -1,5 +1,7 @@
 export * from './api-keys';
 export * from './deployment-state';
+export * from './server-state';
+export * from './deployment-aggregate';
 export * from './deployments/index';
 export * from './env/index';
 export * from './gguf';

@@ -40,5 +40,3 @@ export function serverTransition(from: ServerStatus, to: ServerStatus): ServerSt
   return to;
 }
 
-/** Servers the gateway may send requests to. */
-export const isServing = (status: ServerStatus): boolean => status === 'ready';
