@@ -32,7 +32,9 @@ describe('data model', () => {
       status: 'pending',
       desiredState: 'running',
       generation: 1,
-      restartCount: 0,
+      failedGeneration: null,
+      replicasWanted: 1,
+      targetConcurrency: null,
       gpuCount: 1,
       contextSize: 4096,
       parallel: 1,
@@ -42,40 +44,65 @@ describe('data model', () => {
     });
   });
 
+  /** A server of the deployment on the node: what holds a port and GPUs. */
+  const seedServer = (deploymentId: string, nodeId: string, port: number) =>
+    t.db.server.create({ data: { id: newId('server'), deploymentId, generation: 1, nodeId, port } });
+
   it('forbids booking one GPU twice, in the database itself', async () => {
     const org = await t.db.organization.create({ data: { id: newId('organization'), name: 'G', slug: 'g-gpus' } });
     const node = await t.db.node.create({
       data: { id: newId('node'), name: 'gpu-1', runtimeKind: 'docker', address: '127.0.0.1', gpus: { create: [{ index: 0, type: 'NVIDIA L4', memoryMb: 23034 }] } },
     });
     const [a, b] = await Promise.all([seedDeployment(org.id), seedDeployment(org.id)]);
-    const book = (deploymentId: string) => t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 0, deploymentId, generation: 1 } });
-    const results = await Promise.allSettled([book(a.id), book(b.id)]);
+    const [sa, sb] = await Promise.all([seedServer(a.id, node.id, 20000), seedServer(b.id, node.id, 20001)]);
+    const book = (serverId: string) => t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 0, serverId } });
+    const results = await Promise.allSettled([book(sa.id), book(sb.id)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'P2002' } });
     // A GPU the node does not have cannot be booked at all.
-    await expect(t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 7, deploymentId: a.id, generation: 1 } })).rejects.toMatchObject({ code: 'P2003' });
+    await expect(t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 7, serverId: sa.id } })).rejects.toMatchObject({ code: 'P2003' });
   });
 
-  it('forbids two deployments on one port of a node, but not unplaced ones', async () => {
+  it('forbids two servers on one port of a node, even of one deployment, but not on two nodes', async () => {
     const org = await t.db.organization.create({ data: { id: newId('organization'), name: 'P', slug: 'p-ports' } });
     const node = await t.db.node.create({ data: { id: newId('node'), name: 'cpu-1', runtimeKind: 'process', address: '127.0.0.1' } });
-    await seedDeployment(org.id, { nodeId: node.id, port: 20000 });
-    await expect(seedDeployment(org.id, { nodeId: node.id, port: 20000 })).rejects.toMatchObject({ code: 'P2002' });
-    await seedDeployment(org.id);
-    await seedDeployment(org.id);
+    const other = await t.db.node.create({ data: { id: newId('node'), name: 'cpu-2', runtimeKind: 'process', address: '127.0.0.1' } });
+    const [a, b] = await Promise.all([seedDeployment(org.id), seedDeployment(org.id)]);
+    const first = await seedServer(a.id, node.id, 20000);
+    expect(first).toMatchObject({ status: 'placed', statusMessage: '', restartCount: 0, readyAt: null, upstreamUrl: null, runtimeHandle: null });
+    await expect(seedServer(b.id, node.id, 20000)).rejects.toMatchObject({ code: 'P2002' });
+    await expect(seedServer(a.id, node.id, 20000)).rejects.toMatchObject({ code: 'P2002' });
+    await seedServer(b.id, other.id, 20000);
+    await seedServer(a.id, node.id, 20001);
+    expect(await t.db.server.count({ where: { deploymentId: a.id } })).toBe(2);
   });
 
-  it('releases allocations and events with their deployment', async () => {
+  it('releases servers, their allocations and events with their deployment', async () => {
     const org = await t.db.organization.create({ data: { id: newId('organization'), name: 'C', slug: 'c-cascade' } });
     const node = await t.db.node.create({
       data: { id: newId('node'), name: 'gpu-2', runtimeKind: 'docker', address: '127.0.0.1', gpus: { create: [{ index: 0, type: 'T4', memoryMb: 15360 }] } },
     });
     const deployment = await seedDeployment(org.id);
-    await t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 0, deploymentId: deployment.id, generation: 1 } });
+    const server = await seedServer(deployment.id, node.id, 20000);
+    await t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 0, serverId: server.id } });
     await t.db.deploymentEvent.create({ data: { deploymentId: deployment.id, type: 'status', toStatus: 'pending', message: 'created' } });
     await t.db.deployment.delete({ where: { id: deployment.id } });
-    expect(await t.db.gpuAllocation.count({ where: { deploymentId: deployment.id } })).toBe(0);
+    expect(await t.db.server.count({ where: { deploymentId: deployment.id } })).toBe(0);
+    expect(await t.db.gpuAllocation.count({ where: { serverId: server.id } })).toBe(0);
     expect(await t.db.deploymentEvent.count({ where: { deploymentId: deployment.id } })).toBe(0);
+  });
+
+  it("releases a server's GPUs when the server row goes, and the deployment stays", async () => {
+    const org = await t.db.organization.create({ data: { id: newId('organization'), name: 'R', slug: 'r-release' } });
+    const node = await t.db.node.create({
+      data: { id: newId('node'), name: 'gpu-3', runtimeKind: 'docker', address: '127.0.0.1', gpus: { create: [{ index: 0, type: 'T4', memoryMb: 15360 }] } },
+    });
+    const deployment = await seedDeployment(org.id);
+    const server = await seedServer(deployment.id, node.id, 20000);
+    await t.db.gpuAllocation.create({ data: { nodeId: node.id, gpuIndex: 0, serverId: server.id } });
+    await t.db.server.delete({ where: { id: server.id } });
+    expect(await t.db.gpuAllocation.count({ where: { nodeId: node.id } })).toBe(0);
+    expect(await t.db.deployment.count({ where: { id: deployment.id } })).toBe(1);
   });
 
   it('accumulates usage per key × deployment × model name × hour with upserts', async () => {
