@@ -1,6 +1,6 @@
 import { chmod, chown, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serverName } from './types';
+import { deploymentPrefix } from './types';
 
 /** What a server's own directory holds. */
 export const SERVER_FILES = {
@@ -18,7 +18,7 @@ export interface ServerUser {
 
 /** Linux limits a Unix socket's path to 107 bytes; the longest name a server directory gets is that of its server. */
 const SOCKET_PATH_MAX = 107;
-const LONGEST_SERVER_NAME = 'gguf-dep_01m8ncevg3yb4gq6acvk0548fk-g9999999'.length;
+const LONGEST_SERVER_NAME = 'gguf-dep_01m8ncevg3yb4gq6acvk0548fk-vk0548fk-g9999999'.length;
 
 /**
  * One directory per server under `root` (a path on the node): the server's working directory,
@@ -77,7 +77,7 @@ export class ServerDirs {
   /** Every directory of a deployment's servers, whatever their generation. */
   async removeAll(deploymentId: string): Promise<void> {
     const names = await readdir(this.root).catch(() => [] as string[]);
-    const prefix = `${serverName({ deploymentId, generation: 0 }).replace(/0$/, '')}`;
+    const prefix = deploymentPrefix(deploymentId);
     await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => this.remove(name)));
   }
 }

@@ -18,6 +18,8 @@ export type NetworkMode = 'none' | 'host' | 'bridge';
 /** What identifies a server on a node. */
 export interface ServerIdentity {
   deploymentId: string;
+  /** The `servers` row it runs for: one deployment may have several servers, on this node or others. */
+  serverId: string;
   /** The deployment generation the server was started for; a newer generation replaces it. */
   generation: number;
   nodeId: string;
@@ -102,6 +104,7 @@ export interface FollowLogsOptions {
 export interface RuntimeEvent {
   kind: 'exited';
   deploymentId: string;
+  serverId: string;
   generation: number;
 }
 
@@ -168,12 +171,22 @@ export class RuntimeUnavailableError extends Error {
 export const LABELS = {
   managed: 'cloud.gguf.managed',
   deploymentId: 'cloud.gguf.deployment-id',
+  serverId: 'cloud.gguf.server-id',
   generation: 'cloud.gguf.generation',
   nodeId: 'cloud.gguf.node-id',
   port: 'cloud.gguf.port',
 } as const;
 
-/** Deterministic server name: a second start of the same generation collides instead of duplicating. */
-export function serverName(identity: Pick<ServerIdentity, 'deploymentId' | 'generation'>): string {
-  return `gguf-${identity.deploymentId}-g${identity.generation}`;
+/**
+ * Deterministic server name: a second start of the same generation collides instead of duplicating.
+ * It starts with the deployment's id, so everything of a deployment is found by prefix, and carries
+ * the server id's random tail, short enough for the Unix socket path inside a directory named after it.
+ */
+export function serverName(identity: Pick<ServerIdentity, 'deploymentId' | 'serverId' | 'generation'>): string {
+  return `${deploymentPrefix(identity.deploymentId)}${identity.serverId.slice(-8)}-g${identity.generation}`;
+}
+
+/** What every server name of a deployment starts with. */
+export function deploymentPrefix(deploymentId: string): string {
+  return `gguf-${deploymentId}-`;
 }

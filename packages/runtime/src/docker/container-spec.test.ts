@@ -4,6 +4,7 @@ import { type ContainerSettings, containerSpec, DEFAULT_IMAGES } from './contain
 
 const request: LaunchRequest = {
   deploymentId: 'dep_a',
+  serverId: 'srv_a',
   generation: 2,
   nodeId: 'node_a',
   modelFile: '/srv/models/library/qwen/q4.gguf',

@@ -80,6 +80,7 @@ export function containerSpec(request: LaunchRequest, settings: ContainerSetting
     Labels: {
       [LABELS.managed]: 'true',
       [LABELS.deploymentId]: request.deploymentId,
+      [LABELS.serverId]: request.serverId,
       [LABELS.generation]: String(request.generation),
       [LABELS.nodeId]: request.nodeId,
       [LABELS.port]: String(request.port),

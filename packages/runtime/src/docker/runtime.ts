@@ -292,7 +292,7 @@ export class DockerRuntime implements Runtime {
               try {
                 const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } };
                 const identity = identityOf(event.Actor?.Attributes);
-                if (identity) this.events.emit('event', { kind: 'exited', deploymentId: identity.deploymentId, generation: identity.generation });
+                if (identity) this.events.emit('event', { kind: 'exited', deploymentId: identity.deploymentId, serverId: identity.serverId, generation: identity.generation });
               } catch {
                 // Not an event line; ignore.
               }
@@ -318,13 +318,14 @@ export class DockerRuntime implements Runtime {
   }
 }
 
-function identityOf(labels: Record<string, string> | undefined): { deploymentId: string; generation: number; nodeId: string; port?: number } | undefined {
+function identityOf(labels: Record<string, string> | undefined): { deploymentId: string; serverId: string; generation: number; nodeId: string; port?: number } | undefined {
   if (!labels || labels[LABELS.managed] !== 'true') return undefined;
   const deploymentId = labels[LABELS.deploymentId];
+  const serverId = labels[LABELS.serverId];
   const generation = Number(labels[LABELS.generation]);
   const nodeId = labels[LABELS.nodeId];
-  if (!deploymentId || !nodeId || !Number.isInteger(generation)) return undefined;
+  if (!deploymentId || !serverId || !nodeId || !Number.isInteger(generation)) return undefined;
   const port = Number(labels[LABELS.port]);
-  return { deploymentId, generation, nodeId, ...(Number.isInteger(port) && port > 0 ? { port } : {}) };
+  return { deploymentId, serverId, generation, nodeId, ...(Number.isInteger(port) && port > 0 ? { port } : {}) };
 }
 

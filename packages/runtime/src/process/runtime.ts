@@ -16,6 +16,7 @@ import {
   type RuntimeEvent,
   RuntimeUnavailableError,
   type ServerInfo,
+  deploymentPrefix,
   serverName,
 } from '../types';
 import { followLogFile, tailFile } from './log-file';
@@ -42,6 +43,7 @@ export interface ProcessRuntimeOptions {
 /** What a state file records: enough to find, identify and stop the server after a worker restart. */
 interface ServerRecord {
   deploymentId: string;
+  serverId: string;
   generation: number;
   nodeId: string;
   port: number;
@@ -122,8 +124,9 @@ export class ProcessRuntime implements Runtime {
     // Nothing to pull: the binary is on the machine.
   }
 
-  logFile(deploymentId: string): string {
-    return join(this.logsDir, `${deploymentId}.log`);
+  /** A server's output, named like the server (so a deployment's files share its prefix). */
+  logFile(handle: string): string {
+    return join(this.logsDir, `${handle}.log`);
   }
 
   private stateFile(handle: string): string {
@@ -174,6 +177,7 @@ export class ProcessRuntime implements Runtime {
     const alive = record.finishedAt === undefined && isAlive(record.pid, record.pidStart);
     return {
       deploymentId: record.deploymentId,
+      serverId: record.serverId,
       generation: record.generation,
       nodeId: record.nodeId,
       handle,
@@ -213,7 +217,7 @@ export class ProcessRuntime implements Runtime {
       CUDA_VISIBLE_DEVICES: request.gpuIndices.join(','),
     };
     const user = this.options.serverUser;
-    const logFile = this.logFile(request.deploymentId);
+    const logFile = this.logFile(handle);
     const fd = openSync(logFile, 'a', 0o600);
     let child;
     try {
@@ -229,6 +233,7 @@ export class ProcessRuntime implements Runtime {
     child.on('error', () => undefined);
     const record: ServerRecord = {
       deploymentId: request.deploymentId,
+      serverId: request.serverId,
       generation: request.generation,
       nodeId: request.nodeId,
       port: request.port,
@@ -241,7 +246,7 @@ export class ProcessRuntime implements Runtime {
     child.once('exit', (code, signal) => {
       void this.markExited(handle, pid, { exitCode: code, exitSignal: signal })
         .catch(() => undefined)
-        .then(() => this.events.emit('event', { kind: 'exited', deploymentId: request.deploymentId, generation: request.generation } satisfies RuntimeEvent));
+        .then(() => this.events.emit('event', { kind: 'exited', deploymentId: request.deploymentId, serverId: request.serverId, generation: request.generation } satisfies RuntimeEvent));
     });
     // The worker may exit (or restart) while servers keep running.
     child.unref();
@@ -292,12 +297,12 @@ export class ProcessRuntime implements Runtime {
 
   async tail(handle: string, lines: number): Promise<string[]> {
     const record = await this.readRecord(handle);
-    const file = record?.logFile ?? this.logFile(handle.replace(/^gguf-/, '').replace(/-g\d+$/, ''));
+    const file = record?.logFile ?? this.logFile(handle);
     return tailFile(file, lines);
   }
 
   followLogs(server: ServerInfo, options: FollowLogsOptions): LogFollower {
-    return followLogFile(this.logFile(server.deploymentId), options, {
+    return followLogFile(this.logFile(server.handle), options, {
       pollMs: this.options.pollMs ?? 250,
       maxBytes: this.options.maxLogBytes ?? 16 * 1024 * 1024,
       isRunning: async () => (await this.inspect(server.handle))?.state === 'running',
@@ -305,7 +310,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   async purge(deploymentId: string): Promise<void> {
-    await rm(this.logFile(deploymentId), { force: true });
+    const prefix = deploymentPrefix(deploymentId);
+    const logs = await readdir(this.logsDir).catch(() => [] as string[]);
+    await Promise.all(logs.filter((name) => name.startsWith(prefix)).map((name) => rm(join(this.logsDir, name), { force: true })));
     for (const server of await this.list()) {
       if (server.deploymentId === deploymentId) await this.remove(server.handle);
     }
