@@ -29,7 +29,20 @@ const rows = Array.from({ length: 20 }, (_, i) => ({
 const directory = new Directory({} as Database, { ttlMs: 3_600_000, negativeTtlMs: 1_000, maxEntries: 1_000, secrets: new SecretBox({ current: 'x'.repeat(40) }) });
 await directory.modelTables.get(orgId, async () => buildModelTable(orgId, rows, 'dep_7'));
 for (const row of rows) {
-  const record: DeploymentRecord = { id: row.id, orgId, modelName: row.modelName, status: 'running', upstreamUrl: 'http://127.0.0.1:1', upstreamSecret: 's' };
+  const record: DeploymentRecord = {
+    id: row.id,
+    orgId,
+    modelName: row.modelName,
+    status: 'running',
+    upstreams: [{ serverId: `srv_${row.id}`, url: 'http://127.0.0.1:1', readyAt: 0 }],
+    targetConcurrency: 1,
+    upstreamSecret: 's',
+    replicasMin: 1,
+    wakeTimeoutS: 600,
+    desiredState: 'running',
+    servedBefore: true,
+    servedModelId: row.modelName,
+  };
   await directory.deployments.get(row.id, async () => record);
 }
 const key = (allowedModels: string[] | null): KeyRecord => ({ id: 'key_1', orgId, expiresAt: null, allowedModels, rpm: null, maxStreams: null, tokenBudget: null });

@@ -1,8 +1,9 @@
 // The tenant the gateway benchmark calls as: one organization, one API key, and a running deployment per
-// upstream (each the same fast upstream, reached over plain TCP or through the worker's socket forwarder),
-// with its upstream secret sealed as the API stores it.
+// upstream, as its one ready server (each the same fast upstream, reached over plain TCP or through the
+// worker's socket forwarder), with its upstream secret sealed as the API stores it.
 import { generateApiKey, newId, SECRET_COLUMNS, SecretBox, secretLocation } from '@gguf/core';
 import { createDatabase } from '@gguf/db';
+import { readyServer } from '../apps/gateway/src/test/servers';
 
 export const UPSTREAM_SECRET = 'upstream-secret';
 /** The gateway opens the deployment's sealed upstream secret with it, as in production. */
@@ -33,10 +34,10 @@ export async function seedTenant(databaseUrl: string, upstreamUrls: string[]): P
           modelSource: 'local',
           modelPath: 'bench.gguf',
           status: 'running',
-          upstreamUrl,
           upstreamSecret: box.seal(UPSTREAM_SECRET, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
         },
       });
+      await readyServer(db, id, upstreamUrl);
       deploymentIds.push(id);
     }
     await db.apiKey.create({ data: { id: newId('apiKey'), orgId, name: 'bench', prefix: apiKey.prefix, hash: apiKey.hash } });

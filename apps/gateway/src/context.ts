@@ -3,6 +3,7 @@ import { type GatewayEnv } from './env';
 import type { Agent } from 'undici';
 import type { ActivityTracker } from './activity/activity-tracker';
 import type { Directory } from './auth/directory';
+import type { Balancer } from './balancing/balancer';
 import type { UpstreamEjections } from './failover/upstream-ejections';
 import type { RateLimiter } from './limits/rate-limiter';
 import type { Meter } from './metering/meter';
@@ -25,6 +26,8 @@ export interface GatewayContext {
   held: HeldRequests;
   /** Upstreams that just failed before answering, skipped for a few seconds. */
   ejections: UpstreamEjections;
+  /** Chooses the server of a deployment each request goes to, from the requests in flight on each. */
+  balancer: Balancer;
   /** Keep-alive connection pools, one per llama-server origin. */
   agent: Agent;
 }

@@ -89,7 +89,8 @@ describe('deployments that cannot be reached', () => {
   });
 
   it.each(['pending', 'starting', 'stopped'] as const)('answers 503 with Retry-After at once while the deployment is %s', async (status) => {
-    const id = await h.createDeployment(h.orgId, { status, upstreamUrl: status === 'stopped' ? null : h.fake.url });
+    // A new deployment: none of its servers was ever ready.
+    const id = await h.createDeployment(h.orgId, { status, upstreamUrl: null });
     const res = await raw(`/api/gguf/${id}/v1/models`, { headers: { authorization: `Bearer ${h.key}` } });
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

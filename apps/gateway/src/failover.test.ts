@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './test/eventually';
 import { type Harness, startHarness } from './test/harness';
+import { setServer } from './test/servers';
 import { sleepingDeployments } from './test/sleeping-deployment';
 
 /**
@@ -33,16 +34,18 @@ const chat = (id: string, content: string, stream = false) =>
     body: JSON.stringify({ model: 'local', messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) }),
   });
 
-/** A deployment that has served (its readiness set `readyAt`), running on `upstreamUrl`. */
+/** A deployment that has served (its one server is ready), running on `upstreamUrl`. */
 async function servedDeployment(upstreamUrl: string, wakeTimeoutS = 600): Promise<string> {
   const id = await h.createDeployment(h.orgId, { upstreamUrl });
-  await h.db.deployment.update({ where: { id }, data: { readyAt: new Date(), wakeTimeoutS } });
+  await h.db.deployment.update({ where: { id }, data: { wakeTimeoutS } });
   return id;
 }
 
-/** What the worker writes, and announces, as the deployment's status changes. */
-async function worker(id: string, data: { status: 'running' | 'starting'; upstreamUrl: string | null; readyAt?: Date }) {
-  await h.db.deployment.update({ where: { id }, data });
+/** What the worker writes, and announces, as the deployment's server restarts (`starting`) or is ready again on `upstreamUrl` (a new ready time). */
+async function worker(id: string, status: 'running' | 'starting', upstreamUrl?: string) {
+  const server = await h.db.server.findFirstOrThrow({ where: { deploymentId: id } });
+  await setServer(h.db, server.id, status === 'running' ? { status: 'ready', upstreamUrl } : { status: 'starting' });
+  await h.db.deployment.update({ where: { id }, data: { status } });
   await publishDeploymentChanged(h.redis, { kind: 'updated', deploymentId: id });
 }
 
@@ -70,11 +73,11 @@ describe('an upstream that refuses the connection (its llama-server crashed)', (
     await eventually(async () => (await readActivity(h.redis, [id])).get(id)?.inflight === 3);
 
     // The worker sees the exit and restarts the server on the same port; a request meanwhile is held too.
-    await worker(id, { status: 'starting', upstreamUrl: null });
+    await worker(id, 'starting');
     const restarting = chat(id, 'while it restarts');
     await eventually(() => held(id) === 4);
     const restarted = await h.startFake(['--port', String(port)]);
-    await worker(id, { status: 'running', upstreamUrl: restarted.url, readyAt: new Date() });
+    await worker(id, 'running', restarted.url);
 
     for (const res of await Promise.all([plain, next, restarting])) {
       expect(res.status).toBe(200);
@@ -96,7 +99,7 @@ describe('an upstream that refuses the connection (its llama-server crashed)', (
     const call = openai.chat.completions.create({ model: 'local', messages: [{ role: 'user', content: 'nobody home' }] }).catch((e: unknown) => e);
     await eventually(() => held(id) === 1);
     // Ready again by its record, still refusing: nothing reached a server, so it waits again, then gets its answer.
-    await worker(id, { status: 'running', upstreamUrl: `http://127.0.0.1:${await freePort()}`, readyAt: new Date() });
+    await worker(id, 'running', `http://127.0.0.1:${await freePort()}`);
     const error = await call;
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
@@ -118,7 +121,7 @@ describe('an upstream that answers 503 before sending anything (llama-server loa
       await eventually(() => held(id) === 1);
       expect(await counted('upstreamRetries', { reason: 'status_503' })).toBe(retries + 1);
       // The worker's readiness probe finds a server that has loaded: a new ready time.
-      await worker(id, { status: 'running', upstreamUrl: h.fake.url, readyAt: new Date() });
+      await worker(id, 'running', h.fake.url);
       const answer = await res;
       expect(answer.status).toBe(200);
       expect(((await answer.json()) as { object: string }).object).toBe('chat.completion');
@@ -138,7 +141,7 @@ describe('an upstream that answers 503 before sending anything (llama-server loa
       });
     const res = send();
     await eventually(() => held(id) === 1);
-    await worker(id, { status: 'running', upstreamUrl: h.fake.url, readyAt: new Date() });
+    await worker(id, 'running', h.fake.url);
     const answer = await res;
     expect(answer.status).toBe(503);
     expect(answer.headers.get('retry-after')).not.toBeNull();

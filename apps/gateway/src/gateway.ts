@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { Agent } from 'undici';
 import { ActivityTracker } from './activity/activity-tracker';
 import { Directory } from './auth/directory';
+import { Balancer } from './balancing/balancer';
 import { UpstreamEjections } from './failover/upstream-ejections';
 import { subscribeToChanges } from './auth/invalidation';
 import type { GatewayContext } from './context';
@@ -70,6 +71,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
     activity: new ActivityTracker(redis, logger, { flushMs: ACTIVITY_FLUSH_MS }),
     held: new HeldRequests({ directory, ejections, redis, logger, metrics }),
     ejections,
+    balancer: new Balancer(ejections, metrics),
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
       connect: { timeout: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },

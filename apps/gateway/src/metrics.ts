@@ -61,6 +61,12 @@ export function createMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    balancedRequests: new Counter({
+      name: 'gateway_balanced_requests_total',
+      help: 'Requests given a server, by what their affinity key came from (session, user, prompt, none) and how the server was chosen (preferred, spilled, least_loaded, only).',
+      labelNames: ['affinity', 'placement'],
+      registers: [registry],
+    }),
     upstreamEjections: new Counter({ name: 'gateway_upstream_ejections_total', help: 'Upstreams skipped for a while after failing before they answered.', registers: [registry] }),
     wakeTimeouts: new Counter({ name: 'gateway_wake_timeouts_total', help: 'Held requests answered 503 because their deployment did not wake within its wake_timeout_s.', registers: [registry] }),
     limiterFailOpen: new Counter({ name: 'gateway_rate_limiter_fail_open_total', help: 'Requests let through because Redis could not be asked.', registers: [registry] }),

@@ -3,6 +3,7 @@ import { hashApiKey, isWellFormedApiKey } from '@gguf/core';
 import { type GatewayError, gatewayError } from '../http/errors';
 import { allowedDeploymentIds } from '../models/model-access';
 import { presentedKey } from './credentials';
+import type { ReadyUpstreams } from '../balancing/balancer';
 import type { UpstreamEjections } from '../failover/upstream-ejections';
 import { wakeDecision } from '../wake/wake-decision';
 import type { DeploymentRecord, Directory, KeyRecord, OrgLimits } from './directory';
@@ -14,7 +15,8 @@ export interface Caller {
 }
 
 export interface Authorized extends Caller {
-  deployment: DeploymentRecord & { upstreamUrl: string };
+  /** A deployment with at least one ready server that is not ejected (the balancer picks one per try). */
+  deployment: DeploymentRecord & { upstreams: ReadyUpstreams };
   /** How messages name the deployment: its id, or the model the caller asked for. */
   shownAs: string;
   /** The model name usage is metered under: the caller's `model` on /api/llm, the deployment's model name on its own URL. */
@@ -62,17 +64,20 @@ export interface Admission {
 }
 
 /**
- * A running deployment with a usable upstream address is routable; a sleeping one, or one on its way up (woken,
- * or restarting after it served), holds the request; any other answers 503 (see wake/wake-decision.ts).
+ * A running deployment with a ready server that is not ejected is routable; a sleeping one, or one on its way up
+ * (woken, or restarting after it served), or whose every server just failed, holds the request; any other
+ * answers 503 (see wake/wake-decision.ts).
  */
 export function admit(caller: Caller, deployment: DeploymentRecord, shownAs: string, modelName: string, admission: Admission): Authorized | Waking | GatewayError {
-  const upstream = deployment.upstreamUrl;
-  const ejected = upstream !== null && admission.ejections.isEjected(upstream, deployment.readyAt);
-  const decision = wakeDecision(deployment, admission.alreadyHeld ?? false, ejected);
+  const { upstreams } = deployment;
+  const allEjected = upstreams.length > 0 && upstreams.every((upstream) => admission.ejections.isEjected(upstream.url, upstream.readyAt));
+  const decision = wakeDecision(deployment, admission.alreadyHeld ?? false, allEjected);
   if (decision === 'hold') return { ...caller, waking: deployment, shownAs, modelName };
-  if (decision === 'refuse' || upstream === null) return notRunning(deployment, shownAs);
-  return { ...caller, deployment: { ...deployment, upstreamUrl: upstream }, shownAs, modelName };
+  if (decision === 'refuse' || !hasUpstream(upstreams)) return notRunning(deployment, shownAs);
+  return { ...caller, deployment: { ...deployment, upstreams }, shownAs, modelName };
 }
+
+const hasUpstream = (upstreams: DeploymentRecord['upstreams']): upstreams is ReadyUpstreams => upstreams.length > 0;
 
 /**
  * A deployment's own base URL (/api/gguf/{id}). Another organization's deployment is answered exactly like a

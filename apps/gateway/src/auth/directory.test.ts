@@ -1,6 +1,7 @@
 import { newId, SECRET_COLUMNS, SecretBox, SecretsError, secretLocation } from '@gguf/core';
 import { createTestDatabase, type TestDatabase, TEST_SECRETS_KEY } from '@gguf/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readyServer, setServer } from '../test/servers';
 import { Directory } from './directory';
 
 /** Counts how often a secret is opened, to show it happens when a deployment is cached, not per request. */
@@ -21,8 +22,9 @@ const at = (id: string) => secretLocation(SECRET_COLUMNS.deploymentUpstreamSecre
 async function deploymentWith(upstreamSecret: (id: string) => string): Promise<string> {
   const id = newId('deployment');
   await t.db.deployment.create({
-    data: { id, orgId, name: 'd', modelName: `d-${id.slice(-8)}`, modelSource: 'local', modelPath: 'm.gguf', status: 'running', upstreamUrl: 'http://127.0.0.1:9/x', upstreamSecret: upstreamSecret(id) },
+    data: { id, orgId, name: 'd', modelName: `d-${id.slice(-8)}`, modelSource: 'local', modelPath: 'm.gguf', status: 'running', upstreamSecret: upstreamSecret(id) },
   });
+  await readyServer(t.db, id, 'http://127.0.0.1:9/x');
   return id;
 }
 
@@ -41,7 +43,7 @@ describe('Directory: deployments', () => {
     const records = await Promise.all([d.deployment(id), d.deployment(id), d.deployment(id)]);
     await d.deployment(id);
     expect(records.map((r) => r?.upstreamSecret)).toEqual(['the-upstream-secret', 'the-upstream-secret', 'the-upstream-secret']);
-    expect(records[0]).toMatchObject({ id, orgId, upstreamUrl: 'http://127.0.0.1:9' });
+    expect(records[0]).toMatchObject({ id, orgId, upstreams: [{ url: 'http://127.0.0.1:9' }] });
     expect(secrets.opened - before).toBe(1);
   });
 
@@ -58,5 +60,27 @@ describe('Directory: deployments', () => {
     expect((error as Error).message).toContain(`deployments.upstream_secret:${id}`);
     expect((error as Error).message).not.toMatch(/moved-secret|other-key-secret|plain-text-secret/);
     expect(d.deployments.peek(id)).toBeUndefined();
+  });
+
+  it('lists its ready servers with an address in a stable order, its target concurrency, and whether it ever served', async () => {
+    const id = await deploymentWith((id) => secrets.seal('s', at(id)));
+    await t.db.deployment.update({ where: { id }, data: { parallel: 4 } });
+    const first = (await t.db.server.findFirstOrThrow({ where: { deploymentId: id } })).id;
+    const second = await readyServer(t.db, id, 'http://127.0.0.1:10');
+    const restarting = await readyServer(t.db, id, 'http://127.0.0.1:11');
+    await setServer(t.db, restarting, { status: 'starting' });
+    const unparsable = await readyServer(t.db, id, 'http://127.0.0.1:12');
+    await t.db.server.update({ where: { id: unparsable }, data: { upstreamUrl: 'not a url' } });
+    const d = directory();
+    expect(await d.deployment(id)).toMatchObject({
+      upstreams: [{ serverId: first, url: 'http://127.0.0.1:9' }, { serverId: second, url: 'http://127.0.0.1:10' }],
+      targetConcurrency: 4,
+      servedBefore: true,
+    });
+    await t.db.deployment.update({ where: { id }, data: { targetConcurrency: 2 } });
+    await t.db.server.updateMany({ where: { deploymentId: id }, data: { status: 'starting', upstreamUrl: null } });
+    expect(await d.freshDeployment(id)).toMatchObject({ upstreams: [], targetConcurrency: 2, servedBefore: true });
+    await t.db.server.deleteMany({ where: { deploymentId: id } });
+    expect(await d.freshDeployment(id)).toMatchObject({ upstreams: [], servedBefore: false });
   });
 });

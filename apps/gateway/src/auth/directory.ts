@@ -18,14 +18,25 @@ export interface KeyRecord {
   tokenBudget: number | null;
 }
 
+/** A ready server of a deployment, as the gateway dials it. */
+export interface Upstream {
+  serverId: string;
+  /** Origin (`http://host:port`) of the server's llama-server. */
+  url: string;
+  /** When it last became ready (epoch ms). A new value: readiness brought it back (see failover/upstream-ejections.ts). */
+  readyAt: number;
+}
+
 export interface DeploymentRecord {
   id: string;
   orgId: string;
   /** The deployment's model name within its organization. */
   modelName: string;
   status: string;
-  /** Origin (`http://host:port`) of the deployment's llama-server; null while it has none. */
-  upstreamUrl: string | null;
+  /** Its ready servers, in a stable order (oldest first); empty while it has none. */
+  upstreams: readonly Upstream[];
+  /** In-flight requests per ready server past which the balancer spills to another (`target_concurrency`, else `parallel`). */
+  targetConcurrency: number;
   /** Opened once when the deployment is cached, never per request. */
   upstreamSecret: string;
   /** 0: the deployment sleeps when idle, and requests to it are held while it wakes (see wake/). */
@@ -34,8 +45,8 @@ export interface DeploymentRecord {
   wakeTimeoutS: number;
   /** What the owner asked for (running, stopped, deleted); the status follows it. */
   desiredState: string;
-  /** When its server last became ready (epoch ms); null while it never served. A new value: readiness brought it back. */
-  readyAt: number | null;
+  /** Whether one of its servers was ever ready: a deployment coming back is held for, a new one is not (see wake/wake-decision.ts). */
+  servedBefore: boolean;
   /** The id llama-server's `/v1/models` gives its model (its --alias), so the gateway can answer it while asleep. */
   servedModelId: string;
 }
@@ -106,12 +117,14 @@ export class Directory {
           orgId: true,
           modelName: true,
           status: true,
-          upstreamUrl: true,
           upstreamSecret: true,
           replicasMin: true,
           wakeTimeoutS: true,
           desiredState: true,
-          readyAt: true,
+          parallel: true,
+          targetConcurrency: true,
+          // Every server, not just the ready ones: one ever ready means the deployment served before.
+          servers: { select: { id: true, status: true, upstreamUrl: true, readyAt: true }, orderBy: { id: 'asc' } },
           modelSource: true,
           modelRepo: true,
           modelFile: true,
@@ -129,12 +142,13 @@ export class Directory {
         orgId: row.orgId,
         modelName: row.modelName,
         status: row.status,
-        upstreamUrl: originOf(row.upstreamUrl),
+        upstreams: readyUpstreams(row.servers),
+        targetConcurrency: Math.max(1, row.targetConcurrency ?? row.parallel),
         upstreamSecret,
         replicasMin: row.replicasMin,
         wakeTimeoutS: row.wakeTimeoutS,
         desiredState: row.desiredState,
-        readyAt: row.readyAt?.getTime() ?? null,
+        servedBefore: row.servers.some((server) => server.readyAt !== null),
         servedModelId: servedModelId(row),
       };
     });
@@ -238,6 +252,16 @@ export class Directory {
 function servedModelId(row: { modelName: string; modelSource: string; modelRepo: string | null; modelFile: string | null; modelUrl: string | null; modelPath: string | null }): string {
   const parsed = modelSource.safeParse({ source: row.modelSource, repo: row.modelRepo ?? undefined, file: row.modelFile ?? undefined, url: row.modelUrl ?? undefined, path: row.modelPath ?? undefined });
   return parsed.success ? modelDisplayName(parsed.data) : row.modelName;
+}
+
+/** Servers that take requests: ready, with an address that parses. */
+function readyUpstreams(servers: readonly { id: string; status: string; upstreamUrl: string | null; readyAt: Date | null }[]): Upstream[] {
+  const upstreams: Upstream[] = [];
+  for (const server of servers) {
+    const url = server.status === 'ready' ? originOf(server.upstreamUrl) : null;
+    if (url !== null) upstreams.push({ serverId: server.id, url, readyAt: server.readyAt?.getTime() ?? 0 });
+  }
+  return upstreams;
 }
 
 /** The worker writes `http://host:port`; anything unparsable is treated as "no upstream yet" rather than dialled. */

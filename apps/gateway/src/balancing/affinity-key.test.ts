@@ -29,6 +29,14 @@ describe('affinityKey', () => {
     expect(affinityKey({}, { ...turn1, tools: [{ name: 't' }] })!.key).not.toBe(affinityKey({}, turn1)!.key);
   });
 
+  it('keys OpenAI conversations by their first message after the system prompt, and by the system prompt too', () => {
+    const openai = (system: string, first: string, more: { role: string; content: string }[] = []) => ({ model: 'm', messages: [{ role: 'system', content: system }, { role: 'user', content: first }, ...more] });
+    const turn1 = affinityKey({}, openai('Be terse.', 'Plan a trip'))!.key;
+    expect(affinityKey({}, openai('Be terse.', 'Plan a trip', [{ role: 'assistant', content: 'Where?' }, { role: 'user', content: 'Rome' }]))!.key).toBe(turn1);
+    expect(affinityKey({}, openai('Be terse.', 'Write a poem'))!.key).not.toBe(turn1);
+    expect(affinityKey({}, openai('Be verbose.', 'Plan a trip'))!.key).not.toBe(turn1);
+  });
+
   it('reads only the first 4 KB of the prompt, and bounds long ids', () => {
     const long = 'x'.repeat(PROMPT_PREFIX_BYTES);
     expect(affinityKey({}, chat(`${long}a`))!.key).toBe(affinityKey({}, chat(`${long}b`))!.key);

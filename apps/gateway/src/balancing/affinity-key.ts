@@ -23,13 +23,20 @@ function idKey(kind: string, value: unknown): string | undefined {
   return value.length <= MAX_ID_LENGTH ? `${kind}:${value}` : `${kind}:#${sha256(value)}`;
 }
 
+/** OpenAI's system prompt is its leading `system` (or `developer`) messages. */
+const isSystemMessage = (message: unknown) => isJsonObject(message) && (message.role === 'system' || message.role === 'developer');
+
 /**
- * The start of the prompt as llama-server will see it: system prompt, tools, then the first message. Two turns of
- * one conversation share it, so they share a key; it is what the replica's prompt cache holds first.
+ * The start of the prompt as llama-server will see it: system prompt, tools, then the first message (in OpenAI's
+ * shape, the first after the system messages, or every conversation sharing a system prompt would share a key).
+ * Two turns of one conversation share it, so they share a key; it is what the replica's prompt cache holds first.
  */
 function promptStart(body: JsonObject): string {
   const parts: unknown[] = [body.system ?? null, body.tools ?? null];
-  if (Array.isArray(body.messages)) parts.push(body.messages[0] ?? null);
+  if (Array.isArray(body.messages)) {
+    const firstOther = body.messages.findIndex((message) => !isSystemMessage(message));
+    parts.push(...body.messages.slice(0, firstOther === -1 ? body.messages.length : firstOther + 1));
+  }
   else if (typeof body.prompt === 'string' || Array.isArray(body.prompt)) parts.push(body.prompt);
   else if (body.input !== undefined) parts.push(body.input);
   return JSON.stringify(parts).slice(0, PROMPT_PREFIX_BYTES);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { pickReplica, type ReplicaLoad } from './pick-replica';
+import { pickReplica as pick, type ReplicaLoad } from './pick-replica';
 
 const replicas = (...inflight: number[]): ReplicaLoad[] => inflight.map((n, i) => ({ id: `srv_${i}`, inflight: n, ejected: false }));
+/** The chosen replica's id. */
+const pickReplica = (...args: Parameters<typeof pick>) => pick(...args)?.id;
 const keys = Array.from({ length: 3000 }, (_, i) => `prompt:${i}`);
 
 describe('pickReplica', () => {
@@ -44,13 +46,17 @@ describe('pickReplica', () => {
     const spilled = pickReplica(busy, key, 2)!;
     expect(spilled).not.toBe(preferred);
     expect(busy.find((r) => r.id === spilled)!.inflight).toBe(Math.min(...busy.filter((r) => r.id !== preferred).map((r) => r.inflight)));
+    expect(pick(busy, key, 2)!.placement).toBe('spilled');
     // Below the target it stays.
-    expect(pickReplica(idle.map((r) => (r.id === preferred ? { ...r, inflight: 1 } : r)), key, 2)).toBe(preferred);
+    expect(pick(idle.map((r) => (r.id === preferred ? { ...r, inflight: 1 } : r)), key, 2)).toEqual({ id: preferred, placement: 'preferred' });
+    // Every replica as busy: it stays where its cache is.
+    expect(pick(replicas(2, 2, 2), key, 2)).toEqual({ id: preferred, placement: 'preferred' });
   });
 
   it('takes the least loaded without a key', () => {
     expect(pickReplica(replicas(3, 1, 2), undefined, 4)).toBe('srv_1');
     expect(pickReplica(replicas(1, 1), undefined, 4)).toBe('srv_0');
+    expect(pick(replicas(1, 1), undefined, 4)!.placement).toBe('least_loaded');
   });
 
   it('skips ejected replicas while any other is left, and has nothing to give without replicas', () => {

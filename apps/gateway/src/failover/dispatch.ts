@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { admit, type Authorized, type Waking } from '../auth/authorize';
+import type { Upstream } from '../auth/directory';
 import type { GatewayContext } from '../context';
 import { type GatewayError, gatewayError } from '../http/errors';
 import { forward } from '../proxy/forward';
@@ -9,7 +10,7 @@ import { answerHeld, holdForWake } from '../proxy/wait-for-wake';
 import { awayAnswer, sleepingModelList } from '../wake/away-answer';
 
 /** A request ready to go, before it is known which upstream takes it. */
-export type PlannedRequest = Omit<ForwardPlan, 'auth' | 'committed' | 'retry'>;
+export type PlannedRequest = Omit<ForwardPlan, 'auth' | 'upstream' | 'committed' | 'retry'>;
 
 /**
  * Which try this is: the first, or one after a failure before the first byte, which may fail over again until
@@ -19,9 +20,10 @@ export type Attempt = { kind: 'first' } | { kind: 'retried'; until: number };
 export const FIRST_ATTEMPT: Attempt = { kind: 'first' };
 
 /**
- * Sends an admitted request on its way: forwarded to a running deployment, or held while the deployment wakes or
- * comes back, then forwarded; a GET to a deployment that is away is answered by the gateway (wake/away-answer.ts).
- * A try that fails before the first byte is handed to `retry` (see there).
+ * Sends an admitted request on its way: forwarded to one of a running deployment's servers (the balancer's
+ * pick), or held while the deployment wakes or comes back, then forwarded; a GET to a deployment that is away is
+ * answered by the gateway (wake/away-answer.ts). A try that fails before the first byte is handed to `retry`
+ * (see there).
  */
 export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, admitted: Authorized | Waking, request: PlannedRequest, attempt: Attempt): Promise<void> {
   let auth: Authorized;
@@ -31,26 +33,28 @@ export async function dispatch(ctx: GatewayContext, req: IncomingMessage, res: S
     if (!routed) return;
     auth = routed;
   } else auth = admitted;
-  // A GET is never held, so its retry could only end in the gateway's own answer: llama-server's (503 Loading
-  // model, a refused connection) says more. With several servers per deployment, a GET can go to another.
-  const mayRetry = attempt.kind === 'first' || Date.now() < attempt.until;
-  const retry = mayRetry && request.route.method !== 'GET' ? (reason: RetryReason) => void failOver(ctx, req, res, auth, request, reason, attempt) : undefined;
-  forward(ctx, req, res, { ...request, auth, committed: res.headersSent, retry });
+  const { upstreams, targetConcurrency } = auth.deployment;
+  const upstream = ctx.balancer.pick(upstreams, targetConcurrency, request.affinity);
+  // A GET is never held, so its retry could only end in the gateway's own answer, unless another server takes
+  // it: it is tried once more with several servers, never with one (llama-server's 503 Loading model says more).
+  const mayRetry = request.route.method === 'GET' ? attempt.kind === 'first' && upstreams.length > 1 : attempt.kind === 'first' || Date.now() < attempt.until;
+  const retry = mayRetry ? (reason: RetryReason) => void failOver(ctx, req, res, auth, upstream, request, reason, attempt) : undefined;
+  forward(ctx, req, res, { ...request, auth, upstream, committed: res.headersSent, retry });
 }
 
 /**
- * The upstream failed before sending anything (refused, reset, closed, or 503): it is ejected for a few seconds
- * and the deployment read afresh. A usable upstream takes the request at once; otherwise it is held (as already
- * held) until one is. Nothing reached a server that failed this way, so trying again is safe: a request that
+ * The server failed before sending anything (refused, reset, closed, or 503): it is ejected for a few seconds
+ * and the deployment read afresh. Another ready server takes the request at once; with none (or one server
+ * only), it is held (as already held) until one is usable. Nothing reached a server that failed this way, so trying again is safe: a request that
  * fails again on the way (its node is lost, and the deployment still says running until the worker notices) goes
  * back to waiting, for GATEWAY_UPSTREAM_RETRY_WINDOW_MS (at most the deployment's `wake_timeout_s`) after its
  * first failure; then it is answered as any failure is. The request keeps its rate-limit slot and is metered once.
  */
-async function failOver(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, failed: Authorized, request: PlannedRequest, reason: RetryReason, attempt: Attempt): Promise<void> {
+async function failOver(ctx: GatewayContext, req: IncomingMessage, res: ServerResponse, failed: Authorized, upstream: Upstream, request: PlannedRequest, reason: RetryReason, attempt: Attempt): Promise<void> {
   const { metrics, ejections } = ctx;
   metrics.upstreamRetries.inc({ reason });
   const { deployment, shownAs, modelName } = failed;
-  if (ejections.eject(deployment.upstreamUrl, deployment.readyAt)) metrics.upstreamEjections.inc();
+  if (ejections.eject(upstream.url, upstream.readyAt)) metrics.upstreamEjections.inc();
   const caller = { key: failed.key, org: failed.org };
   let next: Authorized | Waking | GatewayError;
   try {

@@ -13,7 +13,7 @@ describe('UpstreamEjections', () => {
     expect(ejections.isEjected(ORIGIN, 100, 6_000)).toBe(false);
   });
 
-  it('lets an origin back at once when its deployment is ready again (a new ready time)', () => {
+  it('lets an origin back at once when its server is ready again (a new ready time)', () => {
     const ejections = new UpstreamEjections(5_000);
     ejections.eject(ORIGIN, 100, 1_000);
     expect(ejections.isEjected(ORIGIN, 2_000, 2_000)).toBe(false);
@@ -23,8 +23,8 @@ describe('UpstreamEjections', () => {
 
   it('counts a failure of an origin already ejected as the same ejection, and extends it', () => {
     const ejections = new UpstreamEjections(5_000);
-    expect(ejections.eject(ORIGIN, null, 1_000)).toBe(true);
-    expect(ejections.eject(ORIGIN, null, 3_000)).toBe(false);
-    expect(ejections.isEjected(ORIGIN, null, 7_000)).toBe(true);
+    expect(ejections.eject(ORIGIN, 100, 1_000)).toBe(true);
+    expect(ejections.eject(ORIGIN, 100, 3_000)).toBe(false);
+    expect(ejections.isEjected(ORIGIN, 100, 7_000)).toBe(true);
   });
 });

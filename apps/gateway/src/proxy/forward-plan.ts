@@ -1,4 +1,6 @@
 import type { Authorized } from '../auth/authorize';
+import type { Upstream } from '../auth/directory';
+import type { AffinityKey } from '../balancing/affinity-key';
 import type { RouteSpec } from '../routes';
 
 /** Why a request is tried again: its upstream refused the connection, lost it before answering, or answered 503 with nothing relayed. */
@@ -10,6 +12,10 @@ export interface ForwardPlan {
   /** Path and query string on llama-server. */
   upstreamPath: string;
   auth: Authorized;
+  /** The deployment's server this try goes to (see balancing/). */
+  upstream: Upstream;
+  /** What keeps the request's conversation on one server; undefined when the request names none (a GET). */
+  affinity: AffinityKey | undefined;
   body: Buffer | undefined;
   streamed: boolean;
   /** The gateway added `stream_options.include_usage`; the caller must not see the chunk it produces. */
@@ -28,7 +34,7 @@ export interface ForwardPlan {
   startedAt: number;
   /**
    * Set while the request may still be tried again (once): an upstream that fails before sending anything hands
-   * the request over to it instead of answering (see failover/retry.ts). Its slot stays taken meanwhile.
+   * the request over to it instead of answering (see failover/dispatch.ts). Its slot stays taken meanwhile.
    */
   retry?: (reason: RetryReason) => void;
 }

@@ -39,6 +39,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   const finish = (status: number, result: string, tokens?: Tokens, end?: () => void) => {
     if (finished) return;
     finished = true;
+    leave();
     plan.release();
     if (streaming) ctx.metrics.activeStreams.dec();
     recordOutcome(ctx, {
@@ -58,6 +59,8 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     plan.release();
     return;
   }
+  // In flight on its server (what the balancer spills by) until this try ends, answered or handed over.
+  const leave = ctx.balancer.enter(plan.upstream.serverId);
   if (plan.committed) {
     streaming = true;
     ctx.metrics.activeStreams.inc();
@@ -89,6 +92,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     const retry = plan.retry;
     if (retry === undefined || res.destroyed) return false;
     finished = true;
+    leave();
     res.off('close', onClose);
     if (streaming) ctx.metrics.activeStreams.dec();
     retry(reason);
@@ -214,7 +218,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
   const { env } = ctx;
   ctx.agent.dispatch(
     {
-      origin: auth.deployment.upstreamUrl,
+      origin: plan.upstream.url,
       path: plan.upstreamPath,
       method: route.method,
       headers: upstreamRequestHeaders(req.headers, auth.deployment.upstreamSecret, plan.requestId, plan.body?.length),

@@ -15,6 +15,7 @@ import { serveModelList } from './model-list-response';
 import { recordOutcome } from './outcome';
 import { checkRequestBody } from './request-shape';
 import { dispatch, FIRST_ATTEMPT } from '../failover/dispatch';
+import { type AffinityKey, affinityKey } from '../balancing/affinity-key';
 
 const UNKNOWN_ROUTE: RouteSpec = { name: 'unknown', method: 'GET', protocol: 'openai', streams: false, org: false, echoesModel: false };
 const PROBE_ROUTE: RouteSpec = { ...UNKNOWN_ROUTE, name: 'probe' };
@@ -105,6 +106,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
 
   let intent: StreamIntent = { body: Buffer.alloc(0), streamed: false, stripUsageOnlyChunk: false };
   let requested: unknown;
+  let affinity: AffinityKey | undefined;
   if (target.route.method === 'POST') {
     const read = await readBody(req, maxBytes);
     if (read.kind === 'aborted') return;
@@ -112,9 +114,11 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
     const checked = checkRequestBody(target.route, read.body);
     if (!checked.ok) return refuse(checked.error);
     const body = target.route.protocol === 'anthropic' ? withoutBillingHeader(read.body, checked.value) : read.body;
+    // Without the billing header: its suffix changes on every request, and a conversation must keep its key.
+    affinity = affinityKey(req.headers, checked.value);
     intent = streamIntent(target.route, body, checked.value);
     requested = checked.value.model;
-  }
+  } else affinity = affinityKey(req.headers, undefined);
   // The organization endpoint's own model list needs no deployment.
   const listsModels = deploymentId === undefined && target.route.name === 'models';
   if (!auth && !listsModels) {
@@ -162,6 +166,7 @@ export async function handleDeploymentRequest(ctx: GatewayContext, req: Incoming
       streamed: intent.streamed,
       stripUsageOnlyChunk: intent.stripUsageOnlyChunk,
       echoModel: echoedModel(target.route, requested),
+      affinity,
       headers,
       release,
       startedAt,

@@ -8,6 +8,7 @@ import { closeRedis, createRedis, type Redis } from '@gguf/redis';
 import { createTestDatabase, TEST_SECRETS_KEY, testEnv, testSecrets } from '@gguf/testkit';
 import { type FakeLlamaServer, startFakeLlamaServer } from '@gguf/testkit/fake-llama-server';
 import { createGateway, type Gateway } from '../gateway';
+import { readyServer } from './servers';
 
 export interface Harness {
   /** Gateway base URL, e.g. http://127.0.0.1:41234 */
@@ -24,7 +25,10 @@ export interface Harness {
   key: string;
   createOrg(limits?: { rateLimitRpm?: number; maxConcurrentStreams?: number }): Promise<string>;
   createKey(orgId: string, options?: { scope?: string[]; expiresAt?: Date }): Promise<{ key: string; id: string; hash: string }>;
-  /** upstreamUrl defaults to the harness's fake, modelName to `test-` and the end of the id. */
+  /**
+   * upstreamUrl: the address of its one ready server (see servers.ts): by default the harness's fake when it is
+   * running, none otherwise; null: no server. modelName defaults to `test-` and the end of the id.
+   */
   createDeployment(orgId: string, options?: { status?: 'running' | 'starting' | 'stopped' | 'pending'; upstreamUrl?: string | null; modelName?: string; modelAliases?: string[] }): Promise<string>;
   deploymentUrl(deploymentId?: string): string;
   /** The organization endpoint: `${url}/api/llm`. */
@@ -82,6 +86,8 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
   };
   const createDeployment: Harness['createDeployment'] = async (orgId, options = {}) => {
     const id = newId('deployment');
+    // Running means a server is ready (the deployment's status follows its servers'); any other status, none.
+    const status = options.status ?? 'running';
     await db.deployment.create({
       data: {
         id,
@@ -92,12 +98,13 @@ export async function startHarness(envOverrides: Record<string, string> = {}, lo
         modelSource: 'huggingface',
         modelRepo: 'org/model-GGUF',
         modelFile: 'model.gguf',
-        status: options.status ?? 'running',
-        upstreamUrl: options.upstreamUrl === undefined ? fake.url : options.upstreamUrl,
+        status,
         // Sealed, as the REST API stores it.
         upstreamSecret: testSecrets.seal(upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, id)),
       },
     });
+    const upstreamUrl = options.upstreamUrl === undefined ? (status === 'running' ? fake.url : null) : options.upstreamUrl;
+    if (upstreamUrl !== null) await readyServer(db, id, upstreamUrl);
     return id;
   };
 

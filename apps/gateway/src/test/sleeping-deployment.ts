@@ -1,21 +1,23 @@
 import { clearWake, publishDeploymentChanged, readActivity, wakeWanted } from '@gguf/redis';
 import { eventually } from './eventually';
 import type { Harness } from './harness';
+import { readyServer } from './servers';
 
 /**
  * Deployments that sleep, for the held-request tests: the test plays the worker, which wakes a deployment by
- * giving it an upstream, moving it to running and announcing the change.
+ * giving it a ready server, moving it to running and announcing the change.
  */
 export function sleepingDeployments(h: Harness) {
   /** A scale-to-zero deployment of the harness's org, asleep (no upstream). */
   const create = async (options: { wakeTimeoutS?: number; modelName?: string } = {}) => {
     const id = await h.createDeployment(h.orgId, { upstreamUrl: null, modelName: options.modelName });
-    await h.db.deployment.update({ where: { id }, data: { status: 'sleeping', replicasMin: 0, wakeTimeoutS: options.wakeTimeoutS ?? 600 } });
+    await h.db.deployment.update({ where: { id }, data: { status: 'sleeping', replicasMin: 0, replicasWanted: 0, wakeTimeoutS: options.wakeTimeoutS ?? 600 } });
     return id;
   };
-  /** What the worker does once the deployment's server is up (readiness sets its ready time); `announce: false` leaves the gateway to find out by itself. */
+  /** What the worker does once the deployment's server is up (a ready server, and the deployment running); `announce: false` leaves the gateway to find out by itself. */
   const wake = async (id: string, upstreamUrl = h.fake.url, announce = true) => {
-    await h.db.deployment.update({ where: { id }, data: { status: 'running', upstreamUrl, readyAt: new Date() } });
+    await readyServer(h.db, id, upstreamUrl);
+    await h.db.deployment.update({ where: { id }, data: { status: 'running', replicasWanted: 1 } });
     if (announce) await publishDeploymentChanged(h.redis, { kind: 'updated', deploymentId: id });
   };
   const change = async (id: string, data: { status?: 'stopped' | 'failed' | 'pending'; desiredState?: 'stopped' | 'running'; deletedAt?: Date }) => {

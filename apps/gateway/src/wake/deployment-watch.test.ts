@@ -6,6 +6,7 @@ import { type DeploymentRecord, Directory } from '../auth/directory';
 import { UpstreamEjections } from '../failover/upstream-ejections';
 import type { GatewayError } from '../http/errors';
 import { eventually } from '../test/eventually';
+import { readyServer } from '../test/servers';
 import { DeploymentWatch, type Waiter } from './deployment-watch';
 
 /** Counts the reads a watch makes, to show they are shared by every request it holds. */
@@ -75,12 +76,13 @@ describe('DeploymentWatch', () => {
     expect(directory.reads).toBe(1);
     expect(watch.size).toBe(10);
 
-    await t.db.deployment.update({ where: { id }, data: { status: 'running', upstreamUrl: 'http://127.0.0.1:9' } });
+    const serverId = await readyServer(t.db, id, 'http://127.0.0.1:9');
+    await t.db.deployment.update({ where: { id }, data: { status: 'running' } });
     directory.forgetDeployment(id); // what the change notification does
     await eventually(() => settled.length === 10);
     expect(directory.reads).toBe(2);
     expect(settled.map((entry) => entry.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    for (const { outcome } of settled) expect(outcome).toMatchObject({ deployment: { id, upstreamUrl: 'http://127.0.0.1:9' } });
+    for (const { outcome } of settled) expect(outcome).toMatchObject({ deployment: { id, upstreams: [{ serverId, url: 'http://127.0.0.1:9' }] } });
     expect(watch.size).toBe(0);
   });
 

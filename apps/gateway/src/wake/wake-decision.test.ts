@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { wakeDecision } from './wake-decision';
 
-const UPSTREAM = 'http://127.0.0.1:1';
-const deployment = (status: string, replicasMin = 0, desiredState = 'running', readyAt: number | null = null, upstreamUrl: string | null = status === 'running' ? UPSTREAM : null) => ({
+const UPSTREAM = { serverId: 'srv_1', url: 'http://127.0.0.1:1', readyAt: 1_000 };
+const deployment = (status: string, replicasMin = 0, desiredState = 'running', servedBefore = false, upstreams = status === 'running' ? [UPSTREAM] : []) => ({
   status,
   replicasMin,
   desiredState,
-  readyAt,
-  upstreamUrl,
+  servedBefore,
+  upstreams,
 });
 
 describe('wakeDecision', () => {
   it.each([
-    // status, replicas.min, desired, served before (readyAt set), new request, already held
+    // status, replicas.min, desired, served before (a server was ready once), new request, already held
     ['running', 1, 'running', true, 'forward', 'forward'],
     ['running', 0, 'running', true, 'forward', 'forward'],
     ['sleeping', 0, 'running', true, 'hold', 'hold'],
@@ -42,21 +42,21 @@ describe('wakeDecision', () => {
     ['failed', 0, 'running', false, 'refuse', 'refuse'],
     ['deleting', 0, 'deleted', true, 'refuse', 'refuse'],
   ] as const)('%s with replicas.min %i, desired %s, served before %s: new %s, held %s', (status, min, desired, served, fresh, held) => {
-    const record = deployment(status, min, desired, served ? 1_000 : null);
+    const record = deployment(status, min, desired, served);
     expect(wakeDecision(record, false)).toBe(fresh);
     expect(wakeDecision(record, true)).toBe(held);
   });
 
-  it('refuses a new request to a running deployment without an upstream; a held one waits for the address', () => {
-    expect(wakeDecision(deployment('running', 0, 'running', 1_000, null), false)).toBe('refuse');
-    expect(wakeDecision(deployment('running', 0, 'running', 1_000, null), true)).toBe('hold');
+  it('refuses a new request to a running deployment without a ready server; a held one waits for the address', () => {
+    expect(wakeDecision(deployment('running', 0, 'running', true, []), false)).toBe('refuse');
+    expect(wakeDecision(deployment('running', 0, 'running', true, []), true)).toBe('hold');
   });
 
-  it('holds every request to a running deployment whose only upstream is ejected, until it is usable again', () => {
-    expect(wakeDecision(deployment('running', 1, 'running', 1_000), false, true)).toBe('hold');
-    expect(wakeDecision(deployment('running', 1, 'running', 1_000), true, true)).toBe('hold');
-    expect(wakeDecision(deployment('running', 1, 'running', null), false, true)).toBe('hold');
+  it('holds every request to a running deployment whose every ready server is ejected, until one is usable again', () => {
+    expect(wakeDecision(deployment('running', 1, 'running', true), false, true)).toBe('hold');
+    expect(wakeDecision(deployment('running', 1, 'running', true), true, true)).toBe('hold');
+    expect(wakeDecision(deployment('running', 1, 'running', false), false, true)).toBe('hold');
     // Ejection says nothing about a deployment that is not running.
-    expect(wakeDecision(deployment('stopped', 1, 'stopped', 1_000), true, true)).toBe('refuse');
+    expect(wakeDecision(deployment('stopped', 1, 'stopped', true), true, true)).toBe('refuse');
   });
 });
