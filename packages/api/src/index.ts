@@ -30,6 +30,7 @@ export * from './deployments/get-deployment';
 export * from './deployments/list-all-deployments';
 export * from './deployments/list-deployment-events';
 export * from './deployments/list-deployments';
+export * from './deployments/load-replicas';
 export * from './deployments/read-deployment-logs';
 export * from './deployments/routes';
 export * from './deployments/schemas';

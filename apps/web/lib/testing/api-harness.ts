@@ -1,6 +1,7 @@
 import { createOrganization, createOrganizationApiKey, type CreateOrganizationInput, startSession } from '@gguf/api';
 import { createTestDeps } from '@gguf/api/testing';
-import { parseEnv } from '@gguf/core';
+import { newId, parseEnv } from '@gguf/core';
+import type { Prisma } from '@gguf/db';
 import { webEnv } from '../server/env';
 import { TEST_SECRETS_KEY, testEnv } from '@gguf/testkit';
 import { encode } from 'next-auth/jwt';
@@ -88,6 +89,18 @@ export async function createApiHarness(envOverrides: Record<string, string> = {}
     return `next-auth.session-token=${token}`;
   }
 
+  /**
+   * What the worker would do: a node (a new process node unless one is named) and a server of the
+   * deployment on it, at its current generation. `server` sets the rest (status, readyAt…).
+   */
+  async function placeServer(deploymentId: string, options: { nodeId?: string; nodeName?: string; port?: number; server?: Partial<Prisma.ServerUncheckedCreateInput> } = {}) {
+    const nodeId = options.nodeId ?? newId('node');
+    if (!options.nodeId) await db.node.create({ data: { id: nodeId, name: options.nodeName ?? nodeId, runtimeKind: 'process', address: '127.0.0.1' } });
+    const { generation } = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { generation: true } });
+    const port = options.port ?? 20000 + (await db.server.count({ where: { nodeId } }));
+    return db.server.create({ data: { id: newId('server'), deploymentId, generation, nodeId, port, ...options.server } });
+  }
+
   async function jobsFor(deploymentId: string) {
     const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active']);
     return jobs.filter((job) => job.data.deploymentId === deploymentId).map((job) => ({ id: job.id, ...job.data }));
@@ -98,7 +111,7 @@ export async function createApiHarness(envOverrides: Record<string, string> = {}
     setServerContextForTests(undefined);
   }
 
-  return { db, redis, queue, context, system, call, createTenant, sessionCookie, jobsFor, close };
+  return { db, redis, queue, context, system, call, createTenant, sessionCookie, placeServer, jobsFor, close };
 }
 
 function parseJson(text: string): unknown {

@@ -7,6 +7,7 @@ import { announceOrganization } from '../organizations/announce-organization';
 import { lockOrganization } from '../organizations/lock-organization';
 import { announceDeployment } from './announce-deployment';
 import { findDeployment } from './find-deployment';
+import { loadReplicasOf } from './load-replicas';
 import { recordDeploymentEvent } from './record-event';
 import type { DeploymentObject } from './schemas';
 import { serializeDeployment } from './serialize-deployment';
@@ -51,7 +52,7 @@ export async function changeDeploymentState(deps: ApiDeps, scope: OrgScope, id: 
       targetId: id,
       details: { generation: updated.generation, ...(unsetDefault ? { default_deployment_unset: true } : {}) },
     });
-    return serializeDeployment(updated, deps.publicGatewayUrl);
+    return serializeDeployment(updated, await loadReplicasOf(deps, tx, id), deps.publicGatewayUrl);
   });
   if (!replayed) {
     await announceDeployment(deps, { id, generation: value.generation, desiredState: value.desired_state, reason: spec.message.toLowerCase() });

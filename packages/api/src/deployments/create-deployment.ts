@@ -9,6 +9,7 @@ import { checkDeploymentQuota } from '../quotas/check-deployment-quota';
 import { announceDeployment } from './announce-deployment';
 import { assertModelUrlAllowed } from './check-model-url';
 import { claimModelNames } from './claim-model-names';
+import { NO_REPLICAS } from './load-replicas';
 import { recordDeploymentEvent } from './record-event';
 import type { CreateDeploymentInput, DeploymentObject } from './schemas';
 import { modelColumns, serializeDeployment } from './serialize-deployment';
@@ -47,6 +48,7 @@ export async function createDeployment(
         replicasMax: input.replicas.max,
         scaleDownAfterS: input.scale_down_after_s,
         wakeTimeoutS: input.wake_timeout_s,
+        targetConcurrency: input.target_concurrency,
         status: 'pending',
         desiredState: 'running',
         generation: 1,
@@ -70,9 +72,10 @@ export async function createDeployment(
         replicas: input.replicas,
         scale_down_after_s: input.scale_down_after_s,
         wake_timeout_s: input.wake_timeout_s,
+        target_concurrency: input.target_concurrency,
       },
     });
-    return serializeDeployment(row, deps.publicGatewayUrl);
+    return serializeDeployment(row, NO_REPLICAS, deps.publicGatewayUrl);
   });
   if (!replayed) {
     await announceDeployment(deps, { id: value.id, generation: 1, desiredState: 'running', reason: 'created' });

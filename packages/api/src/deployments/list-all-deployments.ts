@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AdminScope } from '../auth/principal';
 import type { ApiDeps } from '../deps';
 import { idCursor, type Page, type PageQuery, toPage } from '../shared/pagination';
+import { loadReplicas, NO_REPLICAS } from './load-replicas';
 import type { AdminDeploymentObject, adminDeploymentsQuery } from './schemas';
 import { serializeAdminDeployment } from './serialize-deployment';
 
@@ -20,5 +21,6 @@ export async function listAllDeployments(
     },
     ...rest,
   });
-  return toPage(rows, query.limit, (row) => row.id, (row) => serializeAdminDeployment(row, deps.publicGatewayUrl));
+  const replicas = await loadReplicas(deps, deps.db, rows.map((row) => row.id));
+  return toPage(rows, query.limit, (row) => row.id, (row) => serializeAdminDeployment(row, replicas.get(row.id) ?? NO_REPLICAS, deps.publicGatewayUrl));
 }

@@ -1,4 +1,4 @@
-import { DEPLOYMENT_STATUSES, DESIRED_STATES, llamaArgs, modelAliases, modelName, modelSource } from '@gguf/core';
+import { DEPLOYMENT_STATUSES, DESIRED_STATES, llamaArgs, modelAliases, modelName, modelSource, SERVER_STATUSES } from '@gguf/core';
 import { z } from 'zod';
 import { integer, name, queryInteger, storableStrings, text } from '../shared/fields';
 import { listOf, sequenceCursor } from '../shared/pagination';
@@ -38,6 +38,7 @@ export const SCALING = {
   maxReplicas: 1,
   scaleDownAfterS: { min: 60, max: 86_400, default: 900 },
   wakeTimeoutS: { min: 10, max: 3_600, default: 600 },
+  targetConcurrency: { min: 1, max: 1_024 },
 } as const;
 
 /** What the OpenAPI document says of each scaling field, in requests and answers alike. */
@@ -48,6 +49,8 @@ const SAYS = {
   scaleDownAfterS: 'Seconds without requests before a deployment with `replicas.min` 0 goes to sleep.',
   wakeTimeoutS:
     'Seconds the gateway holds a request to a sleeping deployment while it wakes (a large model may load for minutes); past them the request gets 503 with Retry-After.',
+  targetConcurrency:
+    'Requests in flight per ready server at which it counts as busy: the gateway spills a conversation to a less loaded server past it, and autoscaling adds a server when the average stays above it. null: `parallel`.',
 };
 
 const replicaMin = integer(0, 1).describe(SAYS.replicasMin);
@@ -71,6 +74,7 @@ const scaling = {
   replicasChange: z.strictObject({ min: replicaMin.optional(), max: replicaMax.optional() }).describe(SAYS.replicas),
   scale_down_after_s: integer(SCALING.scaleDownAfterS.min, SCALING.scaleDownAfterS.max).describe(SAYS.scaleDownAfterS),
   wake_timeout_s: integer(SCALING.wakeTimeoutS.min, SCALING.wakeTimeoutS.max).describe(SAYS.wakeTimeoutS),
+  target_concurrency: integer(SCALING.targetConcurrency.min, SCALING.targetConcurrency.max).nullable().describe(SAYS.targetConcurrency),
 };
 
 export const createDeploymentBody = z.strictObject({
@@ -87,12 +91,13 @@ export const createDeploymentBody = z.strictObject({
   replicas: scaling.replicas.default({ min: 1, max: 1 }),
   scale_down_after_s: scaling.scale_down_after_s.default(SCALING.scaleDownAfterS.default),
   wake_timeout_s: scaling.wake_timeout_s.default(SCALING.wakeTimeoutS.default),
+  target_concurrency: scaling.target_concurrency.default(null),
 });
 export type CreateDeploymentInput = z.infer<typeof createDeploymentBody>;
 
 /**
- * A rename (name, model_name, model_aliases) or a scaling change (replicas, scale_down_after_s, wake_timeout_s)
- * changes nothing that runs; any settings field redeploys with a new generation. `replicas` may name one bound:
+ * A rename (name, model_name, model_aliases) or a scaling change (replicas, scale_down_after_s, wake_timeout_s,
+ * target_concurrency) changes nothing that runs; any settings field redeploys with a new generation. `replicas` may name one bound:
  * the other keeps its saved value.
  */
 export const updateDeploymentBody = z
@@ -109,12 +114,14 @@ export const updateDeploymentBody = z
     replicas: scaling.replicasChange.optional(),
     scale_down_after_s: scaling.scale_down_after_s.optional(),
     wake_timeout_s: scaling.wake_timeout_s.optional(),
+    /** null goes back to `parallel`. */
+    target_concurrency: scaling.target_concurrency.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'must change at least one field');
 export type UpdateDeploymentInput = z.infer<typeof updateDeploymentBody>;
 
 export const SETTINGS_FIELDS = ['model', 'gpu', 'context_size', 'parallel', 'embeddings', 'llama_args'] as const;
-export const SCALING_FIELDS = ['replicas', 'scale_down_after_s', 'wake_timeout_s'] as const;
+export const SCALING_FIELDS = ['replicas', 'scale_down_after_s', 'wake_timeout_s', 'target_concurrency'] as const;
 
 /** Bytes so far; the total and percent are null while the server has not said how large the file is. */
 export const downloadProgress = z.object({
@@ -123,6 +130,41 @@ export const downloadProgress = z.object({
   percent: z.number().int().min(0).max(100).nullable(),
 });
 export type DownloadProgress = z.infer<typeof downloadProgress>;
+
+/**
+ * One server running the deployment (a replica). Nodes are the platform's: an organization sees the name of the
+ * node a server runs on, never its address or id; operators get the id too (adminReplicaServer).
+ */
+const replicaServer = z.object({
+  id: z.string(),
+  node: z.object({ name: z.string() }),
+  status: z
+    .enum(SERVER_STATUSES)
+    .describe('placed → pulling (the model) → starting (loading it) → ready (serving); `stopping` while it is retired (scaled down, asleep, moved or replaced by a new generation).'),
+  inflight: z
+    .number()
+    .int()
+    .nullable()
+    .describe("Requests in flight on this server, as the gateways last reported; null when they cannot tell it from the deployment's (several servers ready)."),
+  restarts: z.number().int().describe('Times it crashed and was started again.'),
+  ready_at: z.iso.datetime().nullable().describe('When it last became ready; null while it is not serving.'),
+});
+const adminReplicaServer = replicaServer.extend({ node: z.object({ id: z.string(), name: z.string() }) });
+
+/** The replicas as saved (min, max) and as running now (inflight, servers). */
+const replicasOf = <S extends z.ZodType>(server: S) =>
+  z
+    .object({
+      min: z.number().int().describe(SAYS.replicasMin),
+      max: z.number().int().describe(SAYS.replicasMax),
+      inflight: z
+        .number()
+        .int()
+        .nullable()
+        .describe('Requests in flight over every gateway (held ones included), as last reported about once a second; null when Redis cannot be read.'),
+      servers: z.array(server).describe('Its servers, oldest first.'),
+    })
+    .describe(SAYS.replicas);
 
 export const deployment = z.object({
   id: z.string(),
@@ -142,9 +184,10 @@ export const deployment = z.object({
   parallel: z.number().int(),
   embeddings: z.boolean(),
   llama_args: llamaArgs,
-  replicas: z.object({ min: z.number().int().describe(SAYS.replicasMin), max: z.number().int().describe(SAYS.replicasMax) }).describe(SAYS.replicas),
+  replicas: replicasOf(replicaServer),
   scale_down_after_s: z.number().int().describe(SAYS.scaleDownAfterS),
   wake_timeout_s: z.number().int().describe(SAYS.wakeTimeoutS),
+  target_concurrency: z.number().int().nullable().describe(SAYS.targetConcurrency),
   /** Bumped by every settings change or restart. */
   generation: z.number().int(),
   /** Root URL for the Anthropic SDK and Claude Code. */
@@ -161,8 +204,11 @@ export const deployment = z.object({
 });
 export type DeploymentObject = z.infer<typeof deployment>;
 
-/** Across organizations (admin view): the same object plus its owner and placement. */
-export const adminDeployment = deployment.extend({ org_id: z.string(), node_id: z.string().nullable() });
+export type ReplicaServerObject = z.infer<typeof replicaServer>;
+export type AdminReplicaServerObject = z.infer<typeof adminReplicaServer>;
+
+/** Across organizations (admin view): the same object plus its owner, and its servers' node ids. */
+export const adminDeployment = deployment.extend({ org_id: z.string(), replicas: replicasOf(adminReplicaServer) });
 export type AdminDeploymentObject = z.infer<typeof adminDeployment>;
 
 export const deploymentList = listOf(deployment);

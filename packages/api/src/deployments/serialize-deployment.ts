@@ -1,6 +1,8 @@
 import { type LlamaArgs, type ModelSource } from '@gguf/core';
 import type { Deployment } from '@gguf/db';
+import type { Replicas } from './load-replicas';
 import type { AdminDeploymentObject, DeploymentObject, DownloadProgress } from './schemas';
+import { serializeAdminReplicaServers, serializeReplicaServers } from './serialize-replicas';
 
 /** The model reference as columns, and back: the API shows the same union the request took. */
 export function modelColumns(model: ModelSource) {
@@ -41,7 +43,8 @@ export function downloadProgressOf(row: Pick<Deployment, 'status' | 'pullBytes' 
   return { bytes, total_bytes: total, percent };
 }
 
-export function serializeDeployment(row: Deployment, publicGatewayUrl: string): DeploymentObject {
+/** The deployment as its organization sees it; `replicas` from loadReplicas. */
+export function serializeDeployment(row: Deployment, replicas: Replicas, publicGatewayUrl: string): DeploymentObject {
   const baseUrl = deploymentBaseUrl(publicGatewayUrl, row.id);
   return {
     id: row.id,
@@ -57,9 +60,10 @@ export function serializeDeployment(row: Deployment, publicGatewayUrl: string): 
     parallel: row.parallel,
     embeddings: row.embeddings,
     llama_args: row.llamaArgs as LlamaArgs,
-    replicas: { min: row.replicasMin, max: row.replicasMax },
+    replicas: { min: row.replicasMin, max: row.replicasMax, inflight: replicas.inflight, servers: serializeReplicaServers(replicas) },
     scale_down_after_s: row.scaleDownAfterS,
     wake_timeout_s: row.wakeTimeoutS,
+    target_concurrency: row.targetConcurrency,
     generation: row.generation,
     base_url: baseUrl,
     openai_base_url: `${baseUrl}/v1`,
@@ -72,6 +76,7 @@ export function serializeDeployment(row: Deployment, publicGatewayUrl: string): 
   };
 }
 
-export function serializeAdminDeployment(row: Deployment, publicGatewayUrl: string): AdminDeploymentObject {
-  return { ...serializeDeployment(row, publicGatewayUrl), org_id: row.orgId, node_id: row.nodeId };
+export function serializeAdminDeployment(row: Deployment, replicas: Replicas, publicGatewayUrl: string): AdminDeploymentObject {
+  const tenantView = serializeDeployment(row, replicas, publicGatewayUrl);
+  return { ...tenantView, org_id: row.orgId, replicas: { ...tenantView.replicas, servers: serializeAdminReplicaServers(replicas) } };
 }

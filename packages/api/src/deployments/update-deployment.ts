@@ -8,6 +8,7 @@ import { announceDeployment, announceModelNames } from './announce-deployment';
 import { assertModelUrlAllowed } from './check-model-url';
 import { claimModelNames } from './claim-model-names';
 import { findDeployment } from './find-deployment';
+import { loadReplicasOf } from './load-replicas';
 import { recordDeploymentEvent } from './record-event';
 import { type DeploymentObject, REPLICAS_OUT_OF_ORDER, replicasInOrder, SCALING_FIELDS, SETTINGS_FIELDS, type UpdateDeploymentInput } from './schemas';
 import { modelColumns, serializeDeployment } from './serialize-deployment';
@@ -16,7 +17,7 @@ import { modelColumns, serializeDeployment } from './serialize-deployment';
  * Renames a deployment and/or changes its settings or scaling. A settings change bumps the generation, so the
  * worker redeploys and ignores any job still carrying the old one; a rename alone (its name, model name
  * or aliases) touches nothing that runs, but new model names reach every gateway. A scaling change
- * (replicas, idle time, wake timeout) restarts nothing either, but the worker gets a sync at the same
+ * (replicas, idle time, wake timeout, target concurrency) restarts nothing either, but the worker gets a sync at the same
  * generation (raising `replicas.min` to 1 wakes a sleeping deployment) and the gateways drop their
  * cached route (they hold requests by its wake timeout).
  */
@@ -57,6 +58,7 @@ export async function updateDeployment(deps: ApiDeps, scope: OrgScope, id: strin
         replicasMax: input.replicas?.max,
         scaleDownAfterS: input.scale_down_after_s,
         wakeTimeoutS: input.wake_timeout_s,
+        targetConcurrency: input.target_concurrency,
         ...(redeploy ? { generation: { increment: 1 } } : {}),
       },
     });
@@ -80,9 +82,14 @@ export async function updateDeployment(deps: ApiDeps, scope: OrgScope, id: strin
     await announceDeployment(deps, { id, generation: row.generation, desiredState: row.desiredState, reason: redeploy ? 'settings changed' : 'scaling changed' });
   }
   if (routing) await announceModelNames(deps, scope.orgId, id);
-  return serializeDeployment(row, deps.publicGatewayUrl);
+  return serializeDeployment(row, await loadReplicasOf(deps, deps.db, id), deps.publicGatewayUrl);
 }
 
-function scalingOf(row: { replicasMin: number; replicasMax: number; scaleDownAfterS: number; wakeTimeoutS: number }) {
-  return { replicas: { min: row.replicasMin, max: row.replicasMax }, scale_down_after_s: row.scaleDownAfterS, wake_timeout_s: row.wakeTimeoutS };
+function scalingOf(row: { replicasMin: number; replicasMax: number; scaleDownAfterS: number; wakeTimeoutS: number; targetConcurrency: number | null }) {
+  return {
+    replicas: { min: row.replicasMin, max: row.replicasMax },
+    scale_down_after_s: row.scaleDownAfterS,
+    wake_timeout_s: row.wakeTimeoutS,
+    target_concurrency: row.targetConcurrency,
+  };
 }

@@ -4,14 +4,18 @@ import type { ApiDeps } from '../deps';
 import { ApiError } from '../errors/api-error';
 import { findNode } from './find-node';
 
-/** Forgets a node, but only once nothing is placed on it: drain it first. */
+/**
+ * Forgets a node, but only once no server is on it: drain it first. Deleting it would cascade to its
+ * servers' rows (and free their GPUs) while their processes may still run there, unknown to anyone.
+ */
 export async function deleteNode(deps: ApiDeps, scope: AdminScope, id: string): Promise<{ id: string; deleted: true }> {
   await deps.db.$transaction(async (tx) => {
     await findNode(tx, id);
-    const placed = await tx.deployment.count({ where: { nodeId: id, status: { not: 'deleted' } } });
-    const allocated = await tx.gpuAllocation.count({ where: { nodeId: id } });
-    if (placed > 0 || allocated > 0) {
-      throw new ApiError('conflict', `The node still hosts ${placed} deployment(s); drain it and wait for them to move before deleting it.`);
+    // Locked: a server placed while this runs either counts here or fails on the missing node.
+    await tx.$queryRaw`SELECT 1 FROM nodes WHERE id = ${id} FOR UPDATE`;
+    const servers = await tx.server.count({ where: { nodeId: id } });
+    if (servers > 0) {
+      throw new ApiError('conflict', `The node still runs ${servers} server(s); drain it and wait for them to move before deleting it.`);
     }
     await tx.node.delete({ where: { id } });
     await writeAuditLog(tx, { ...scope, orgId: null, action: 'node.delete', targetType: 'node', targetId: id });

@@ -8,19 +8,21 @@ import type { NodeObject } from './schemas';
 import { NODE_INCLUDE, serializeNode } from './serialize-node';
 
 /**
- * Cordons the node and moves its deployments away: each gets a new generation, so the worker
- * places it again (never on a cordoned node) and retires the old server.
+ * Cordons the node and marks it draining: the worker places nothing new there and moves the servers it runs
+ * to other nodes. Their deployments keep their generation, so their servers elsewhere keep serving; each gets
+ * a sync so the move starts now instead of at the worker's next pass.
  */
 export async function drainNode(deps: ApiDeps, scope: AdminScope, id: string): Promise<NodeObject> {
   const { row, moved } = await deps.db.$transaction(async (tx) => {
     await findNode(tx, id);
     const updated = await tx.node.update({ where: { id }, data: { cordoned: true, drainingAt: new Date() }, include: NODE_INCLUDE });
-    const placed = await tx.deployment.findMany({ where: { nodeId: id, ...LIVE_DEPLOYMENT }, select: { id: true } });
-    const moved = [];
-    for (const { id: deploymentId } of placed) {
-      const d = await tx.deployment.update({ where: { id: deploymentId }, data: { generation: { increment: 1 } }, select: { id: true, generation: true, desiredState: true } });
-      await tx.deploymentEvent.create({ data: { deploymentId, type: 'api', message: 'Node drained; moving to another node', data: { node_id: id, generation: d.generation } } });
-      moved.push(d);
+    const moved = await tx.deployment.findMany({
+      where: { servers: { some: { nodeId: id } }, ...LIVE_DEPLOYMENT },
+      select: { id: true, generation: true, desiredState: true },
+      orderBy: { id: 'asc' },
+    });
+    for (const d of moved) {
+      await tx.deploymentEvent.create({ data: { deploymentId: d.id, type: 'api', message: `Node ${updated.name} drained; moving its server to another node`, data: { generation: d.generation } } });
     }
     await writeAuditLog(tx, { ...scope, orgId: null, action: 'node.drain', targetType: 'node', targetId: id, details: { deployments: moved.map((d) => d.id) } });
     return { row: updated, moved };

@@ -91,7 +91,19 @@ export const node = z.object({
   cordoned: z.boolean(),
   draining_at: z.iso.datetime().nullable(),
   heartbeat_at: z.iso.datetime().nullable(),
-  gpus: z.array(z.object({ index: z.number().int(), type: z.string(), memory_mb: z.number().int(), uuid: z.string().nullable(), deployment_id: z.string().nullable() })),
+  /** Servers placed on it, whatever their status: a drained node can be deleted once this is 0. */
+  servers: z.number().int(),
+  gpus: z.array(
+    z.object({
+      index: z.number().int(),
+      type: z.string(),
+      memory_mb: z.number().int(),
+      uuid: z.string().nullable(),
+      /** The server holding it, and that server's deployment; null while free. */
+      server_id: z.string().nullable(),
+      deployment_id: z.string().nullable(),
+    }),
+  ),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -4,9 +4,15 @@ import { nodeIsolation } from './node-isolation';
 import { libraryOf } from './node-library';
 import type { NodeObject } from './schemas';
 
-export const NODE_INCLUDE = { gpus: { include: { allocation: true }, orderBy: { index: 'asc' } } } as const;
+export const NODE_INCLUDE = {
+  gpus: { include: { allocation: { include: { server: { select: { deploymentId: true } } } } }, orderBy: { index: 'asc' } },
+  _count: { select: { servers: true } },
+} as const;
 
-type NodeRow = Node & { gpus: (NodeGpu & { allocation: GpuAllocation | null })[] };
+type NodeRow = Node & {
+  gpus: (NodeGpu & { allocation: (GpuAllocation & { server: { deploymentId: string } }) | null })[];
+  _count: { servers: number };
+};
 
 /** dockerTls holds a private key: only whether it is set is ever shown. */
 export function serializeNode(row: NodeRow): NodeObject {
@@ -27,7 +33,15 @@ export function serializeNode(row: NodeRow): NodeObject {
     cordoned: row.cordoned,
     draining_at: iso(row.drainingAt),
     heartbeat_at: iso(row.heartbeatAt),
-    gpus: row.gpus.map((g) => ({ index: g.index, type: g.type, memory_mb: g.memoryMb, uuid: g.uuid, deployment_id: g.allocation?.deploymentId ?? null })),
+    servers: row._count.servers,
+    gpus: row.gpus.map((g) => ({
+      index: g.index,
+      type: g.type,
+      memory_mb: g.memoryMb,
+      uuid: g.uuid,
+      server_id: g.allocation?.serverId ?? null,
+      deployment_id: g.allocation?.server.deploymentId ?? null,
+    })),
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };

@@ -195,27 +195,39 @@ describe('nodes', () => {
     expect(res.json.error.param).toBe(param);
   });
 
-  it('cordons, uncordons, drains (moving deployments) and deletes only when empty', async () => {
+  it('cordons, uncordons, drains (moving servers) and deletes only when no server is left', async () => {
     const n = (await register({ name: 'gpu-3', docker_endpoint: 'ssh://a@gpu-3', address: 'gpu-3', gpus: [{ index: 0, type: 'L4', memory_mb: 1 }] })).json;
     const params = { id: n.id };
     expect((await h.call(cordon.POST, '', { method: 'POST', headers: admin, params })).json.cordoned).toBe(true);
     expect((await h.call(uncordon.POST, '', { method: 'POST', headers: admin, params })).json.cordoned).toBe(false);
     const tenant = await h.createTenant({ name: 'Placed' });
     const dep = (await h.call(tenantDeployments.POST, '', { method: 'POST', headers: tenant.auth, body: deploymentBody })).json.id;
-    // What the worker would have done: place the deployment on the node.
-    await h.db.deployment.update({ where: { id: dep }, data: { nodeId: n.id, status: 'running', port: 20001 } });
-    await h.db.gpuAllocation.create({ data: { nodeId: n.id, gpuIndex: 0, deploymentId: dep, generation: 1 } });
-    expect((await h.call(node.GET, '', { headers: admin, params })).json.gpus[0].deployment_id).toBe(dep);
+    const bystander = (await h.call(tenantDeployments.POST, '', { method: 'POST', headers: tenant.auth, body: deploymentBody })).json.id;
+    // What the worker would have done: place a server of it on the node, holding its GPU; another elsewhere.
+    const server = await h.placeServer(dep, { nodeId: n.id, server: { status: 'ready', upstreamUrl: 'http://gpu-3:20000' } });
+    await h.db.gpuAllocation.create({ data: { nodeId: n.id, gpuIndex: 0, serverId: server.id } });
+    await h.placeServer(bystander);
+    const placed = (await h.call(node.GET, '', { headers: admin, params })).json;
+    expect(placed.servers).toBe(1);
+    expect(placed.gpus[0]).toMatchObject({ server_id: server.id, deployment_id: dep });
     const refused = await h.call(node.DELETE, '', { method: 'DELETE', headers: admin, params });
     expect(refused.status).toBe(409);
-    expect(refused.json.error.message).toMatch(/drain/);
+    expect(refused.json.error.message).toMatch(/1 server\(s\); drain it/);
+
     const drained = await h.call(drain.POST, '', { method: 'POST', headers: admin, params });
     expect(drained.json.cordoned).toBe(true);
     expect(drained.json.draining_at).not.toBeNull();
-    expect((await h.jobsFor(dep)).map((j) => j.id)).toContain(`sync-${dep}-g2-running`);
-    // The worker moves it off and releases the GPU; then the node can go.
-    await h.db.gpuAllocation.deleteMany({ where: { nodeId: n.id } });
-    await h.db.deployment.update({ where: { id: dep }, data: { nodeId: null, port: null } });
+    // Only the deployment with a server there is touched, and it keeps its generation: its other servers keep serving.
+    expect((await h.call(tenantDeployment.GET, '', { headers: tenant.auth, params: { id: dep } })).json.generation).toBe(1);
+    expect((await h.jobsFor(dep)).map((j) => j.id)).toContain(`sync-${dep}-g1-running`);
+    const events = await h.db.deploymentEvent.findMany({ where: { message: { contains: 'drained' } } });
+    expect(events.map((e) => [e.deploymentId, e.message])).toEqual([[dep, 'Node gpu-3 drained; moving its server to another node']]);
+    const audit = await h.db.auditLog.findFirstOrThrow({ where: { targetId: n.id, action: 'node.drain' } });
+    expect(audit.details).toEqual({ deployments: [dep] });
+
+    // The worker moves the server off (its row goes, releasing the GPU); then the node can go.
+    await h.db.server.delete({ where: { id: server.id } });
+    expect((await h.call(node.GET, '', { headers: admin, params })).json).toMatchObject({ servers: 0, gpus: [{ server_id: null, deployment_id: null }] });
     expect((await h.call(node.DELETE, '', { method: 'DELETE', headers: admin, params })).json.deleted).toBe(true);
     expect((await h.call(node.GET, '', { headers: admin, params })).status).toBe(404);
   });

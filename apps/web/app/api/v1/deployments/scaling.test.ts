@@ -23,18 +23,18 @@ const create = (payload: unknown, auth = tenant.auth) => h.call(collection.POST,
 const patch = (id: string, payload: unknown, auth = tenant.auth) => h.call(one.PATCH, `/api/v1/deployments/${id}`, { method: 'PATCH', params: { id }, headers: auth, body: payload });
 
 describe('scaling fields on create', () => {
-  it('default to one replica always running, 15 idle minutes and a 10 minute wake', async () => {
+  it('default to one replica always running, 15 idle minutes, a 10 minute wake and `parallel` as target concurrency', async () => {
     const res = await create(body);
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ replicas: { min: 1, max: 1 }, scale_down_after_s: 900, wake_timeout_s: 600 });
+    expect(res.json).toMatchObject({ replicas: { min: 1, max: 1, inflight: 0, servers: [] }, scale_down_after_s: 900, wake_timeout_s: 600, target_concurrency: null });
     const row = await h.db.deployment.findUniqueOrThrow({ where: { id: res.json.id } });
-    expect(row).toMatchObject({ replicasMin: 1, replicasMax: 1, scaleDownAfterS: 900, wakeTimeoutS: 600 });
+    expect(row).toMatchObject({ replicasMin: 1, replicasMax: 1, scaleDownAfterS: 900, wakeTimeoutS: 600, targetConcurrency: null });
   });
 
   it('are stored and returned by create, get and list; a partial replicas object takes the other default', async () => {
-    const res = await create({ ...body, replicas: { min: 0 }, scale_down_after_s: 60, wake_timeout_s: 3600 });
+    const res = await create({ ...body, replicas: { min: 0 }, scale_down_after_s: 60, wake_timeout_s: 3600, target_concurrency: 1024 });
     expect(res.status).toBe(201);
-    const expected = { replicas: { min: 0, max: 1 }, scale_down_after_s: 60, wake_timeout_s: 3600 };
+    const expected = { replicas: { min: 0, max: 1 }, scale_down_after_s: 60, wake_timeout_s: 3600, target_concurrency: 1024 };
     expect(res.json).toMatchObject(expected);
     const id = res.json.id as string;
     expect((await h.call(one.GET, '', { params: { id }, headers: tenant.auth })).json).toMatchObject(expected);
@@ -66,6 +66,12 @@ describe('scaling fields on create', () => {
     [{ wake_timeout_s: 3601 }, 'wake_timeout_s', /at most 3600/],
     [{ wake_timeout_s: true }, 'wake_timeout_s', /must be a number/],
     [{ wake_timeout_s: [600] }, 'wake_timeout_s', /must be a number/],
+    [{ target_concurrency: 0 }, 'target_concurrency', /at least 1/],
+    [{ target_concurrency: 1025 }, 'target_concurrency', /at most 1024/],
+    [{ target_concurrency: 2.5 }, 'target_concurrency', /whole number/],
+    [{ target_concurrency: '4' }, 'target_concurrency', /must be a number/],
+    [{ target_concurrency: 2 ** 53 }, 'target_concurrency', /whole number|at most 1024/],
+    [{ replicas: { min: 1, max: 1, target_concurrency: 4 } }, 'replicas', /Unrecognized key.*target_concurrency/],
   ])('refuses %j with 400 naming the field', async (fields, param, message) => {
     const res = await create({ ...body, name: 'refused', ...fields });
     expect(res.status).toBe(400);
@@ -92,21 +98,28 @@ describe('scaling fields on PATCH', () => {
     subscriber.on('message', (_channel, message) => messages.push(message));
     await subscriber.subscribe(CHANNELS.deployments);
 
-    const res = await patch(id, { replicas: { min: 0 }, scale_down_after_s: 300, wake_timeout_s: 120 });
+    const res = await patch(id, { replicas: { min: 0 }, scale_down_after_s: 300, wake_timeout_s: 120, target_concurrency: 6 });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ replicas: { min: 0, max: 1 }, scale_down_after_s: 300, wake_timeout_s: 120, generation: 1 });
+    expect(res.json).toMatchObject({ replicas: { min: 0, max: 1 }, scale_down_after_s: 300, wake_timeout_s: 120, target_concurrency: 6, generation: 1 });
     expect(await h.jobsFor(id)).toEqual([{ id: `sync-${id}-g1-running`, deploymentId: id, generation: 1, desiredState: 'running', reason: 'scaling changed' }]);
     await expect.poll(() => messages.map((m) => JSON.parse(m))).toContainEqual({ kind: 'updated', deploymentId: id });
     await closeRedis(subscriber);
 
     const timeline = await h.call(events.GET, '', { params: { id }, headers: tenant.auth, query: { limit: '1' } });
-    expect(timeline.json.data[0]).toMatchObject({ message: 'Scaling changed (replicas, scale_down_after_s, wake_timeout_s)', data: { replicas: { min: 0, max: 1 }, scale_down_after_s: 300, wake_timeout_s: 120 } });
+    expect(timeline.json.data[0]).toMatchObject({
+      message: 'Scaling changed (replicas, scale_down_after_s, wake_timeout_s, target_concurrency)',
+      data: { replicas: { min: 0, max: 1 }, scale_down_after_s: 300, wake_timeout_s: 120, target_concurrency: 6 },
+    });
     const audit = await h.db.auditLog.findFirstOrThrow({ where: { targetId: id, action: 'deployment.update' } });
-    expect(audit.details).toMatchObject({ changed: ['replicas', 'scale_down_after_s', 'wake_timeout_s'], generation: 1 });
+    expect(audit.details).toMatchObject({ changed: ['replicas', 'scale_down_after_s', 'wake_timeout_s', 'target_concurrency'], generation: 1, target_concurrency: 6 });
 
     // Back to always on: one bound named, the other kept; still no new generation.
     const back = await patch(id, { replicas: { min: 1 } });
-    expect(back.json).toMatchObject({ replicas: { min: 1, max: 1 }, scale_down_after_s: 300, generation: 1 });
+    expect(back.json).toMatchObject({ replicas: { min: 1, max: 1 }, scale_down_after_s: 300, target_concurrency: 6, generation: 1 });
+    // null goes back to `parallel`, also without a new generation.
+    const unset = await patch(id, { target_concurrency: null });
+    expect(unset.json).toMatchObject({ target_concurrency: null, generation: 1 });
+    expect(await h.db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ targetConcurrency: null, generation: 1 });
   });
 
   it('with a settings change in the same PATCH redeploys once, with the new scaling', async () => {
@@ -123,6 +136,8 @@ describe('scaling fields on PATCH', () => {
     [{ scale_down_after_s: 0 }, 'scale_down_after_s', /at least 60/],
     [{ wake_timeout_s: 'soon' }, 'wake_timeout_s', /must be a number/],
     [{ wake_timeout_s: 2 ** 40 }, 'wake_timeout_s', /at most 3600/],
+    [{ target_concurrency: -1 }, 'target_concurrency', /at least 1/],
+    [{ target_concurrency: { value: 4 } }, 'target_concurrency', /must be a number/],
   ])('refuses %j and changes nothing', async (fields, param, message) => {
     const id = (await create({ ...body, name: 'unchanged' })).json.id as string;
     const res = await patch(id, fields);
@@ -135,7 +150,7 @@ describe('scaling fields on PATCH', () => {
       expect(res.json.error.message).toMatch(message!);
     }
     const row = await h.db.deployment.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ replicasMin: 1, replicasMax: 1, scaleDownAfterS: 900, wakeTimeoutS: 600, generation: 1 });
+    expect(row).toMatchObject({ replicasMin: 1, replicasMax: 1, scaleDownAfterS: 900, wakeTimeoutS: 600, targetConcurrency: null, generation: 1 });
   });
 
   it("answers 404 for another organization's deployment, exactly as for a missing one, and leaves it alone", async () => {
