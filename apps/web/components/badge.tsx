@@ -1,4 +1,4 @@
-import type { DeploymentStatus } from '@gguf/core';
+import type { DeploymentStatus, ServerStatus } from '@gguf/core';
 import type { ReactNode } from 'react';
 
 type Tone = 'green' | 'yellow' | 'red' | 'zinc' | 'blue';
@@ -33,6 +33,23 @@ export function StatusBadge({ status }: { status: DeploymentStatus }) {
   return (
     <span data-testid="status" data-status={status}>
       <Badge tone={STATUS_TONE[status]}>{status}</Badge>
+    </span>
+  );
+}
+
+const SERVER_STATUS_TONE: Record<ServerStatus, Tone> = {
+  placed: 'yellow',
+  pulling: 'blue',
+  starting: 'blue',
+  ready: 'green',
+  stopping: 'zinc',
+};
+
+/** One server's status (a replica of a deployment), in the deployment's colours. */
+export function ServerStatusBadge({ status }: { status: ServerStatus }) {
+  return (
+    <span data-testid="server-status" data-status={status}>
+      <Badge tone={SERVER_STATUS_TONE[status]}>{status}</Badge>
     </span>
   );
 }

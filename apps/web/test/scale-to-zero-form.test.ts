@@ -11,7 +11,7 @@ import { deploymentObject } from '../lib/testing/deployment-object';
 const saved = deploymentObject({
   status: 'sleeping',
   gpu: { count: 1, type: null },
-  replicas: { min: 0, max: 1 },
+  replicas: { min: 0, max: 1, inflight: 0, servers: [] },
   scale_down_after_s: 1800,
   wake_timeout_s: 300,
   generation: 3,
@@ -78,6 +78,37 @@ describe('the deployment form’s scale to zero', () => {
   });
 });
 
+describe('the deployment form’s target concurrency', () => {
+  it('is empty for a new deployment and sent as null: the parallel slots', () => {
+    const body = toRequestBody(named({}), []);
+    expect(body.target_concurrency).toBeNull();
+    expect(validate(body)).toMatchObject({ ok: true, data: { target_concurrency: null } });
+    expect(validate(toRequestBody(named({ targetConcurrency: ' 16 ' }), []))).toMatchObject({ ok: true, data: { target_concurrency: 16 } });
+  });
+
+  it.each([
+    ['0', /at least 1/],
+    ['2000', /at most 1024/],
+    ['1.5', /whole number/],
+    ['many', /must be a number/],
+  ])('refuses %j with the API’s own words', (targetConcurrency, message) => {
+    const result = validate(toRequestBody(named({ targetConcurrency }), []));
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.fieldErrors?.target_concurrency).toMatch(message);
+  });
+
+  it('edits a saved value: shown as typed text, sent only when changed, and cleared back to null', () => {
+    const state = formStateOf(deploymentObject({ target_concurrency: 6 }));
+    expect(state.targetConcurrency).toBe('6');
+    expect(formStateOf(deploymentObject()).targetConcurrency).toBe('');
+    const initial = toRequestBody(state, []);
+    expect(changedFields(toRequestBody({ ...state, targetConcurrency: '8' }, []), initial)).toEqual({ target_concurrency: 8 });
+    const cleared = changedFields(toRequestBody({ ...state, targetConcurrency: '' }, []), initial);
+    expect(cleared).toEqual({ target_concurrency: null });
+    expect(updateDeploymentBody.parse(cleared)).toEqual({ target_concurrency: null });
+  });
+});
+
 describe('minutes and seconds', () => {
   it.each([
     ['15', 900],
@@ -126,7 +157,7 @@ describe('a sleeping deployment on the dashboard', () => {
     // Already waking: the gateway holds requests to a deployment that scales to zero on its way up too.
     expect(playgroundNotice({ ...saved, status: 'pulling' })).toMatchObject({ kind: 'waking' });
     // Without scale to zero, or stopped, the gateway refuses as before.
-    expect(playgroundNotice({ ...saved, status: 'starting', replicas: { min: 1, max: 1 } })).toMatchObject({ kind: 'refused' });
+    expect(playgroundNotice({ ...saved, status: 'starting', replicas: { ...saved.replicas, min: 1 } })).toMatchObject({ kind: 'refused' });
     expect(playgroundNotice({ ...saved, status: 'stopped', desired_state: 'stopped' })).toMatchObject({ kind: 'refused' });
     expect(playgroundNotice({ ...saved, status: 'pending', desired_state: 'stopped' })).toMatchObject({ kind: 'refused' });
   });

@@ -16,6 +16,7 @@ import { ModelNameFields } from './model-name-fields';
 import { LlamaOptionFields } from './llama-option-fields';
 import { MemoryEstimatePanel } from './memory-estimate-panel';
 import { ScaleToZeroFields } from './scale-to-zero-fields';
+import { TargetConcurrencyField } from './target-concurrency-field';
 
 const VALIDATE_AFTER_MS = 400;
 
@@ -169,8 +170,11 @@ export function DeploymentForm({
         </div>
       </Card>
 
-      <Card title="Scale to zero">
-        <ScaleToZeroFields state={state} errors={errors} update={update} />
+      <Card title="Scaling">
+        <div className="space-y-6">
+          <ScaleToZeroFields state={state} errors={errors} update={update} />
+          <TargetConcurrencyField state={state} errors={errors} update={update} />
+        </div>
       </Card>
 
       <MemoryEstimatePanel state={state} gpuTypes={gpuTypes} onModelSize={(modelSizeGb) => setState((s) => ({ ...s, modelSizeGb }))} />

@@ -31,6 +31,8 @@ export interface DeploymentFormState {
   idleMinutes: string;
   /** `wake_timeout_s`, in seconds. */
   wakeTimeoutS: string;
+  /** `target_concurrency`; empty means null: the parallel slots. */
+  targetConcurrency: string;
   modelSizeGb: string;
 }
 
@@ -55,6 +57,7 @@ export function emptyFormState(defaultGpuCount: number): DeploymentFormState {
     scaleToZero: false,
     idleMinutes: '15',
     wakeTimeoutS: '600',
+    targetConcurrency: '',
     modelSizeGb: '',
   };
 }
@@ -81,6 +84,7 @@ export function formStateOf(d: DeploymentObject): DeploymentFormState {
     scaleToZero: d.replicas.min === 0,
     idleMinutes: minutesFromSeconds(d.scale_down_after_s),
     wakeTimeoutS: String(d.wake_timeout_s),
+    targetConcurrency: d.target_concurrency === null ? '' : String(d.target_concurrency),
     modelSizeGb: '',
   };
 }
@@ -130,5 +134,7 @@ export function toRequestBody(state: DeploymentFormState, options: LlamaOption[]
     replicas: { min: state.scaleToZero ? 0 : 1, max: 1 },
     // Only with scale to zero on: off, they mean nothing, and hidden fields must not block a save.
     ...(state.scaleToZero ? { scale_down_after_s: secondsFromMinutes(state.idleMinutes), wake_timeout_s: numberOrText(state.wakeTimeoutS) } : {}),
+    // Sent as null when empty, so clearing the field on an edit goes back to the parallel slots.
+    target_concurrency: numberOrText(state.targetConcurrency) ?? null,
   };
 }

@@ -12,21 +12,20 @@ export default async function AdminDeploymentsPage() {
   const { deps, db } = serverContext();
   const { data } = await listAllDeployments(deps, scope, { limit: 100 });
   const orgs = new Map((await db.organization.findMany({ where: { id: { in: [...new Set(data.map((d) => d.org_id))] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
-  const nodes = new Map((await db.node.findMany({ select: { id: true, name: true } })).map((n) => [n.id, n.name]));
   return (
     <>
       <PageHeader title="All deployments" description="Every organization's deployments, newest first." />
       {data.length === 0 ? (
         <EmptyState title="No deployments on the platform yet" />
       ) : (
-        <Table head={['Name', 'Organization', 'Model', 'GPUs', 'Node', 'Status', 'Created']} caption="All deployments">
+        <Table head={['Name', 'Organization', 'Model', 'GPUs', 'Nodes', 'Status', 'Created']} caption="All deployments">
           {data.map((d) => (
             <tr key={d.id}>
               <Td className="font-medium">{d.name}</Td>
               <Td>{orgs.get(d.org_id) ?? d.org_id}</Td>
               <Td>{describeModel(d.model).name}</Td>
               <Td className="whitespace-nowrap">{describeGpus(d.gpu)}</Td>
-              <Td>{d.node_id ? (nodes.get(d.node_id) ?? d.node_id) : '—'}</Td>
+              <Td>{d.replicas.servers.length > 0 ? [...new Set(d.replicas.servers.map((s) => s.node.name))].join(', ') : '—'}</Td>
               <Td>
                 <StatusBadge status={d.status} />
               </Td>

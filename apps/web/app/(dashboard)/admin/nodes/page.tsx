@@ -48,7 +48,7 @@ export default async function AdminNodesPage() {
               <ConfirmButton
                 label="Remove"
                 title={`Remove ${node.name}?`}
-                body="The node leaves the platform. This is refused while deployments still run on it: drain it first."
+                body="The node leaves the platform. This is refused while servers still run on it: drain it first."
                 confirmLabel="Remove node"
                 variant="danger"
                 action={nodeAction.bind(null, node.id, 'delete')}
@@ -56,7 +56,7 @@ export default async function AdminNodesPage() {
               <ConfirmButton
                 label="Drain"
                 title={`Drain ${node.name}?`}
-                body="The node is cordoned and every deployment on it is moved to another node; each restarts once."
+                body="The node is cordoned and every server on it is moved to another node; a deployment's servers on other nodes keep serving."
                 confirmLabel="Drain"
                 variant="danger"
                 action={nodeAction.bind(null, node.id, 'drain')}
@@ -66,7 +66,7 @@ export default async function AdminNodesPage() {
         >
           <IsolationWarning node={node} />
           <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-            {node.address} · ports {node.port_range.start}–{node.port_range.end} · {node.cpu_cores === null ? 'CPU cores not reported yet' : `${node.cpu_cores} CPU cores`} · {node.cpu_slots} CPU
+            {node.address} · {node.servers} {node.servers === 1 ? 'server' : 'servers'} · ports {node.port_range.start}–{node.port_range.end} · {node.cpu_cores === null ? 'CPU cores not reported yet' : `${node.cpu_cores} CPU cores`} · {node.cpu_slots} CPU
             slots · last heartbeat {formatDateTime(node.heartbeat_at)}
           </p>
           {node.gpus.length === 0 ? (

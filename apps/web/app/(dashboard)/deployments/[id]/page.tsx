@@ -19,6 +19,7 @@ import { deploymentSnippets, organizationSnippets } from '../../../../lib/dashbo
 import { dailyUsage } from '../../../../lib/dashboard/usage-series';
 import { serverContext } from '../../../../lib/server/context';
 import { DeploymentActions } from './deployment-actions';
+import { ReplicasCard } from './replicas-card';
 
 const LOG_LINES = 200;
 
@@ -49,6 +50,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
     ['Parallel slots', String(deployment.parallel)],
     ['Embeddings', deployment.embeddings ? 'on' : 'off'],
     ['Scale to zero', describeScaling(deployment)],
+    ['Target concurrency', deployment.target_concurrency === null ? `parallel slots (${deployment.parallel})` : String(deployment.target_concurrency)],
     ['llama-server options', Object.entries(deployment.llama_args).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults'],
     ['Generation', String(deployment.generation)],
     ['Created', formatDateTime(deployment.created_at)],
@@ -92,6 +94,8 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           <DownloadProgressBar download={deployment.download} />
         </Card>
       ) : null}
+
+      <ReplicasCard deployment={deployment} />
 
       <Card title="Call it by name">
         <div className="grid gap-4 md:grid-cols-2">
