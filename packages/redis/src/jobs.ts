@@ -36,13 +36,13 @@ export const JOBS = {
     backoff: { type: 'fixed', delay: 0 },
   },
   /**
-   * On a node's own queue: make the node's servers match one placed deployment (pull, start, wait
-   * for readiness, restart after a crash, stop, remove). One job per deployment at a time; the
-   * handler re-reads the deployment until nothing is left to do, so changes made meanwhile are not lost.
+   * On a node's own queue: make one server on the node match what its deployment asks (pull,
+   * start, wait for readiness, restart after a crash, stop, remove). One job per server at a time;
+   * the handler re-reads the server until nothing is left to do, so changes made meanwhile are not lost.
    */
   'node.sync': {
     payload: z.object({
-      deploymentId: z.string(),
+      serverId: z.string(),
       reason: z.string().max(200),
     }),
     attempts: 10,
@@ -71,8 +71,8 @@ export function syncJobId(payload: JobPayload<'deployment.sync'>): string {
 }
 
 /** One node job per deployment at a time: a duplicate while one waits or runs is absorbed by it. */
-export function nodeSyncJobId(deploymentId: string): string {
-  return `node-sync-${deploymentId}`;
+export function nodeSyncJobId(serverId: string): string {
+  return `node-sync-${serverId}`;
 }
 
 /** A job of this id that already failed (kept for inspection) must not swallow new work: drop it first. */
@@ -104,14 +104,14 @@ export async function enqueueDeploymentSync(queue: Queue, payload: JobPayload<'d
 export interface NodeSyncOptions {
   /** Run no earlier than this many milliseconds from now (restart backoff). */
   delayMs?: number;
-  /** When the deployment's job is waiting out a delay, run it now instead (a user asked for something). */
+  /** When the server's job is waiting out a delay, run it now instead (a user asked for something). */
   promote?: boolean;
 }
 
 export async function enqueueNodeSync(queue: Queue, payload: JobPayload<'node.sync'>, options: NodeSyncOptions = {}): Promise<void> {
   const spec = JOBS['node.sync'];
   const data = spec.payload.parse(payload);
-  const jobId = nodeSyncJobId(data.deploymentId);
+  const jobId = nodeSyncJobId(data.serverId);
   const existing = await dropFinished(queue, jobId);
   if (existing) {
     if (options.promote && (await existing.getState()) === 'delayed') await existing.promote().catch(() => undefined);

@@ -1,13 +1,14 @@
 import { SECRET_COLUMNS, secretLocation } from '@gguf/core';
-import type { Deployment } from '@gguf/db';
 import type { LaunchRequest } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
+import type { ServerRun } from '../sync/server-run';
 import type { DeploymentLaunchSpec } from './spec';
 
-/** What a runtime needs to start the deployment's server: its settings, where it is placed, its model file, its key (opened here, only). */
-export function launchRequest(ctx: WorkerContext, row: Deployment, spec: DeploymentLaunchSpec, gpuIndices: number[], modelFile: string): LaunchRequest {
+/** What a runtime needs to start one of the deployment's servers: its settings, where it is placed, its model file, its key (opened here, only). */
+export function launchRequest(ctx: WorkerContext, { server, dep: row }: ServerRun, spec: DeploymentLaunchSpec, gpuIndices: number[], modelFile: string): LaunchRequest {
   return {
     deploymentId: row.id,
+    serverId: server.id,
     generation: row.generation,
     nodeId: ctx.node.id,
     modelFile,
@@ -16,7 +17,7 @@ export function launchRequest(ctx: WorkerContext, row: Deployment, spec: Deploym
     contextSize: row.contextSize,
     parallel: row.parallel,
     embeddings: row.embeddings,
-    port: row.port!,
+    port: server.port,
     gpuIndices,
     apiKey: ctx.secrets.open(row.upstreamSecret, secretLocation(SECRET_COLUMNS.deploymentUpstreamSecret, row.id)),
     cpus: serverCpus(spec, ctx.node),

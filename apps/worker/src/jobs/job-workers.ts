@@ -4,7 +4,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { WorkerContext } from '../context';
 import { reconcileCluster } from '../reconcile/cluster';
 import { BadDeploymentError, syncInCluster } from '../sync/cluster-sync';
-import { syncOnNode } from '../sync/node-sync';
+import { syncServer } from '../sync/node-sync';
 import type { Outcome } from '../sync/outcome';
 
 const CLUSTER_RECONCILE_SCHEDULER = 'cluster-reconcile';
@@ -70,7 +70,7 @@ export function startJobWorkers(ctx: WorkerContext, connection: Redis, workerId:
       if (!parsed.success) throw new UnrecoverableError(`malformed node.sync payload: ${parsed.error.message}`);
       const signal = signalFor(jobSignal);
       const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await runSteps(() => syncOnNode(ctx, parsed.data.deploymentId, signal, { final }), job, token);
+      await runSteps(() => syncServer(ctx, parsed.data.serverId, signal, { final }), job, token);
     },
     workerOptions,
   );

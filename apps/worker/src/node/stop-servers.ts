@@ -1,21 +1,17 @@
 import type { WorkerContext } from '../context';
-import { applyTransition, noteDeployment } from '../deployments/apply-transition';
+import { changeServer } from '../deployments/apply-transition';
 
-/** serversOnShutdown = stop: the node's servers go with the worker; their deployments wait in `starting` for the next one. */
+/** serversOnShutdown = stop: the node's servers go with the worker; they wait in `starting` for the next one. */
 export async function stopServers(ctx: WorkerContext): Promise<void> {
   const message = `llama-server stopped with the worker of node ${ctx.node.name}; it starts again when the worker does`;
-  for (const server of await ctx.runtime.list()) {
-    if (server.state === 'running') await ctx.runtime.stop(server.handle, ctx.timing.stopTimeoutMs);
-    await ctx.logs.drain(server, 1_000);
-    await ctx.runtime.remove(server.handle);
+  for (const process of await ctx.runtime.list()) {
+    if (process.state === 'running') await ctx.runtime.stop(process.handle, ctx.timing.stopTimeoutMs);
+    await ctx.logs.drain(process, 1_000);
+    await ctx.runtime.remove(process.handle);
   }
-  const placed = await ctx.db.deployment.findMany({ where: { nodeId: ctx.node.id, status: { in: ['running', 'starting'] } }, select: { id: true, status: true, generation: true } });
-  for (const d of placed) {
-    if (d.status === 'running') {
-      await applyTransition(ctx, { deploymentId: d.id, from: 'running', to: 'starting', message, generation: d.generation, set: { upstreamUrl: null } });
-    } else {
-      await noteDeployment(ctx, { deploymentId: d.id, type: 'server', message, status: 'starting', generation: d.generation });
-    }
+  const placed = await ctx.db.server.findMany({ where: { nodeId: ctx.node.id, status: { in: ['ready', 'starting'] } } });
+  for (const server of placed) {
+    await changeServer(ctx, { server, ...(server.status === 'ready' ? { to: 'starting' as const } : {}), message, set: { upstreamUrl: null }, event: { type: 'server', message } });
   }
-  ctx.logger.info({ deployments: placed.length }, 'stopped the node\'s servers with the worker');
+  ctx.logger.info({ servers: placed.length }, "stopped the node's servers with the worker");
 }

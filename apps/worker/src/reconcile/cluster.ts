@@ -1,18 +1,16 @@
-import { DEPLOYMENT_STATUSES, holdsResources, isLive } from '@gguf/core';
-import { Prisma } from '@gguf/db';
 import { enqueueDeploymentSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
-import { releasePlacement } from '../deployments/release-placement';
+import { removeServerRow } from '../deployments/apply-transition';
 import { sleepIdleDeployments } from '../scaling/sleep-idle';
 import { requeueWakes } from '../scaling/wakes';
 import { kickPending } from '../sync/kick';
 
 export interface ClusterReconcileReport {
   unreachable: string[];
+  /** Servers taken off unreachable or draining nodes, to be placed elsewhere. */
   moved: string[];
   /** Deployments given a deployment.sync by this pass. */
   queued: string[];
-  releasedAllocations: number;
   /** Idle deployments put to sleep, and sleeping ones queued again for a wake still wanted. */
   slept: string[];
   woken: string[];
@@ -21,17 +19,17 @@ export interface ClusterReconcileReport {
 /**
  * cluster.reconcile (a repeatable job on the shared queue, so one worker runs it per tick): the
  * part of level-triggered reconciliation that needs only Postgres.
- *  - nodes whose heartbeat is stale become unreachable, and their deployments (and those of
- *    draining nodes) are moved: back to pending without a node, to be placed elsewhere;
- *  - GPU bookings whose deployment no longer holds them are released;
- *  - every unplaced deployment that is not where it should be gets a deployment.sync, so a lost
- *    job or a deployment waiting for capacity is picked up again;
+ *  - nodes whose heartbeat is stale become unreachable, and their servers (and those of draining
+ *    nodes) are removed with their ports and GPUs, so their deployments place them elsewhere;
+ *  - every deployment that is not where it should be (fewer or more servers than it wants, a
+ *    stop or delete to finish) gets a deployment.sync, so a lost job or a deployment waiting for
+ *    capacity is picked up again;
  *  - idle deployments that may sleep go to sleep, and wakes announced while no worker listened
  *    are queued again (scaling/).
  * What runs on each node is compared by that node's own worker (reconcile/node.ts).
  */
 export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterReconcileReport> {
-  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], releasedAllocations: 0, slept: [], woken: [] };
+  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], slept: [], woken: [] };
   const staleSeconds = ctx.timing.nodeStaleAfterMs / 1000;
 
   const lost = await ctx.db.$queryRaw<{ id: string; name: string }[]>`
@@ -43,51 +41,36 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
     ctx.logger.warn({ node: node.name, nodeId: node.id }, 'node missed its heartbeats; marked unreachable');
   }
 
-  // Deployments on nodes that cannot (unreachable) or should not (draining) keep them.
-  const stranded = await ctx.db.deployment.findMany({
-    where: { nodeId: { not: null }, status: { not: 'deleted' }, node: { OR: [{ status: 'unreachable' }, { drainingAt: { not: null } }] } },
+  // Servers on nodes that cannot (unreachable) or should not (draining) keep them. A draining node's
+  // worker removes the process of a server whose row is gone (reconcile/node.ts).
+  const stranded = await ctx.db.server.findMany({
+    where: { node: { OR: [{ status: 'unreachable' }, { drainingAt: { not: null } }] } },
     include: { node: { select: { name: true, status: true } } },
   });
-  for (const d of stranded) {
-    const nodeName = d.node?.name ?? 'unknown';
-    const why = d.node?.status === 'unreachable' ? `node ${nodeName} is unreachable` : `node ${nodeName} is draining`;
-    // Kicked once for all of them below.
-    const release = { deploymentId: d.id, from: d.status, set: { deployStep: null, restartCount: 0 }, kick: false };
-    let ok: boolean;
-    if (isLive(d.status)) {
-      const message = d.desiredState === 'running' ? `${why}; placing the deployment elsewhere` : why;
-      ok = await releasePlacement(ctx, { ...release, to: 'pending', message, data: { nodeId: d.nodeId, node: nodeName } });
-    } else if (d.status === 'stopping') {
-      ok = await releasePlacement(ctx, { ...release, to: 'stopped', message: `stopped (${why})` });
-    } else if (d.status === 'deleting') {
-      ok = await releasePlacement(ctx, { ...release, to: 'deleted', message: `deleted (${why})`, set: { ...release.set, deletedAt: d.deletedAt ?? new Date() } });
-    } else {
-      ok = await releasePlacement(ctx, { deploymentId: d.id, from: d.status, nodeId: d.nodeId!, kick: false });
-    }
-    if (ok) report.moved.push(d.id);
+  for (const server of stranded) {
+    const why = server.node.status === 'unreachable' ? `node ${server.node.name} is unreachable` : `node ${server.node.name} is draining`;
+    const ok = await removeServerRow(ctx, {
+      server: { id: server.id, deploymentId: server.deploymentId },
+      message: `${why}; its server is placed elsewhere`,
+      event: { type: 'server', message: `${why}: removed its server there`, data: { serverId: server.id, nodeId: server.nodeId, node: server.node.name } },
+    });
+    if (ok) report.moved.push(server.id);
   }
-
-  // Bookings held by deployments that are not placed on that node any more, or in a status that holds nothing.
-  const holdsNothing = Prisma.join(DEPLOYMENT_STATUSES.filter((status) => !holdsResources(status)));
-  report.releasedAllocations = await ctx.db.$executeRaw`
-    DELETE FROM gpu_allocations a USING deployments d
-    WHERE a.deployment_id = d.id
-      AND (d.node_id IS NULL OR d.node_id <> a.node_id OR d.status::text IN (${holdsNothing}))`;
-  if (report.releasedAllocations > 0) ctx.logger.warn({ count: report.releasedAllocations }, 'released GPU bookings of deployments that no longer hold them');
 
   report.slept = await sleepIdleDeployments(ctx);
   report.woken = await requeueWakes(ctx);
 
-  // Unplaced deployments that are not settled where they should be (a sleeping one waits for a wake).
+  // Deployments that are not settled where they should be (a sleeping one waits for a wake).
   const unsettled = await ctx.db.$queryRaw<{ id: string; generation: number; desired_state: 'running' | 'stopped' | 'deleted' }[]>`
-    SELECT id, generation, desired_state FROM deployments
-    WHERE node_id IS NULL AND status <> 'deleted' AND (
-      desired_state = 'deleted'
-      OR (desired_state = 'stopped' AND status <> 'stopped')
-      OR (desired_state = 'running' AND status <> 'sleeping' AND (
-        status <> 'failed' OR deploy_step IS DISTINCT FROM ('g' || generation || ':failed')))
+    SELECT d.id, d.generation, d.desired_state FROM deployments d
+    WHERE d.status <> 'deleted' AND (
+      d.desired_state = 'deleted'
+      OR (d.desired_state = 'stopped' AND d.status <> 'stopped')
+      OR (d.desired_state = 'running' AND d.failed_generation IS DISTINCT FROM d.generation AND (
+        (d.replicas_wanted > 0 AND d.replicas_wanted <> (SELECT count(*) FROM servers s WHERE s.deployment_id = d.id AND s.status <> 'stopping'))
+        OR d.status = 'failed'))
     )
-    ORDER BY created_at
+    ORDER BY d.created_at
     LIMIT 500`;
   for (const d of unsettled) {
     await enqueueDeploymentSync(ctx.deploymentQueue, { deploymentId: d.id, generation: d.generation, desiredState: d.desired_state, reason: 'reconcile' });

@@ -12,55 +12,55 @@ export interface NodeReconcileReport {
 
 /**
  * The node's half of reconciliation, run by the node's own worker every few seconds and on
- * start: compare the deployments placed here with the servers that actually exist (container
- * labels / state files).
- *  - a server whose deployment is gone, deleted or placed elsewhere is an orphan: removed;
- *  - a deployment whose server is missing, dead or of an older generation, or that is in the
- *    middle of a change, gets a node.sync (deduplicated: one per deployment) — that is how a
- *    crashed server is restarted and how work of a worker that died is resumed;
- *  - output of live servers keeps flowing to Redis.
+ * start: compare the servers placed here (their rows) with the processes that actually exist
+ * (container labels / state files).
+ *  - a process whose server row is gone or on another node is an orphan: removed;
+ *  - a server whose process is missing, dead or of an older generation, or that is in the middle
+ *    of a change, gets a node.sync (deduplicated: one per server) — that is how a crashed server
+ *    is restarted and how work of a worker that died is resumed;
+ *  - output of live processes keeps flowing to Redis.
  */
 export async function reconcileNode(ctx: WorkerContext): Promise<NodeReconcileReport> {
   const report: NodeReconcileReport = { servers: 0, orphansRemoved: [], queued: [] };
-  const servers = await ctx.runtime.list();
-  report.servers = servers.length;
-  const ids = [...new Set(servers.map((s) => s.deploymentId))];
-  const rows = await ctx.db.deployment.findMany({
-    where: { OR: [{ nodeId: ctx.node.id, status: { not: 'deleted' } }, { id: { in: ids } }] },
-    select: { id: true, nodeId: true, status: true, desiredState: true, generation: true },
+  const processes = await ctx.runtime.list();
+  report.servers = processes.length;
+  const rows = await ctx.db.server.findMany({
+    where: { OR: [{ nodeId: ctx.node.id }, { id: { in: [...new Set(processes.map((p) => p.serverId))] } }] },
+    select: { id: true, nodeId: true, status: true, generation: true, deployment: { select: { desiredState: true, generation: true, replicasWanted: true } } },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
 
-  const byDeployment = new Map<string, ServerInfo[]>();
-  for (const server of servers) {
-    const row = byId.get(server.deploymentId);
-    if (!row || row.status === 'deleted' || row.nodeId !== ctx.node.id) {
-      await removeOrphan(ctx, server, row ? (row.status === 'deleted' ? 'its deployment was deleted' : 'its deployment was placed elsewhere') : 'no such deployment');
-      report.orphansRemoved.push(server.handle);
+  const byServer = new Map<string, ServerInfo[]>();
+  for (const process of processes) {
+    const row = byId.get(process.serverId);
+    if (!row || row.nodeId !== ctx.node.id) {
+      await removeOrphan(ctx, process, row ? 'its server was placed elsewhere' : 'its server is gone');
+      report.orphansRemoved.push(process.handle);
       continue;
     }
-    byDeployment.set(server.deploymentId, [...(byDeployment.get(server.deploymentId) ?? []), server]);
+    byServer.set(process.serverId, [...(byServer.get(process.serverId) ?? []), process]);
   }
 
   const live = new Set<string>();
   for (const row of rows) {
-    if (row.nodeId !== ctx.node.id || row.status === 'deleted') continue;
-    const mine = byDeployment.get(row.id) ?? [];
-    const current = mine.find((s) => s.generation === row.generation);
-    const stale = mine.some((s) => s.generation !== row.generation);
-    const healthy = row.status === 'running' && row.desiredState === 'running' && current?.state === 'running' && !stale;
+    if (row.nodeId !== ctx.node.id) continue;
+    const mine = byServer.get(row.id) ?? [];
+    const current = mine.find((p) => p.generation === row.generation);
+    const stale = mine.some((p) => p.generation !== row.generation);
+    const wanted = row.deployment.desiredState === 'running' && row.deployment.replicasWanted > 0 && row.deployment.generation === row.generation;
+    const healthy = row.status === 'ready' && wanted && current?.state === 'running' && !stale;
     if (current?.state === 'running') {
       live.add(current.handle);
-      // Servers adopted from a predecessor (or whose port this worker stopped serving) answer again.
-      await ctx.runtime.expose(current).catch((error: unknown) => ctx.logger.warn({ deploymentId: row.id, err: describeError(error) }, 'could not serve the port of a running server'));
+      // Processes adopted from a predecessor (or whose port this worker stopped serving) answer again.
+      await ctx.runtime.expose(current).catch((error: unknown) => ctx.logger.warn({ serverId: row.id, err: describeError(error) }, 'could not serve the port of a running server'));
     }
     if (current && (current.state === 'running' || current.state === 'exited')) await ctx.logs.follow(current);
     // Running as wished needs nothing; everything else gets a (deduplicated) node job.
     if (healthy) continue;
-    await enqueueNodeSync(ctx.nodeQueue(ctx.node.id), { deploymentId: row.id, reason: 'reconcile' });
+    await enqueueNodeSync(ctx.nodeQueue(ctx.node.id), { serverId: row.id, reason: 'reconcile' });
     report.queued.push(row.id);
   }
-  await ctx.logs.retain(new Set(servers.filter((s) => live.has(s.handle) || s.state === 'exited').map((s) => s.handle)));
+  await ctx.logs.retain(new Set(processes.filter((p) => live.has(p.handle) || p.state === 'exited').map((p) => p.handle)));
   return report;
 }
 

@@ -6,8 +6,8 @@ type WakeContext = Pick<WorkerContext, 'db' | 'deploymentQueue' | 'logger'>;
 
 /**
  * A gateway holds a request for a sleeping deployment: give it a deployment.sync, where the
- * cluster side (cluster-decision.ts) sees the wake and moves it `sleeping → pending`. Still
- * placed, its node's worker takes it back to `running` instead (sync/fall-asleep.ts).
+ * cluster side (cluster-decision.ts) sees the wake and wants servers again: a server still up
+ * serves at once (`sleeping → running`), else one is placed (`sleeping → pending`).
  */
 export async function queueWake(ctx: WakeContext, deploymentId: string): Promise<boolean> {
   const row = await ctx.db.deployment.findUnique({ where: { id: deploymentId }, select: { status: true, generation: true, desiredState: true } });

@@ -5,7 +5,7 @@ import { closeRedis, createRedis, type Redis } from '@gguf/redis';
 import { createTestDatabase, type TestDatabase, testEnv } from '@gguf/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StateStore } from '../deployments/apply-transition';
-import { choosePlacement, scheduleDeployment } from './schedule';
+import { choosePlacement, placeServer } from './schedule';
 
 let t: TestDatabase;
 let redis: Redis;
@@ -50,15 +50,28 @@ async function node(name: string, gpus: string[], extra: { cpuSlots?: number; co
   return id;
 }
 
-async function deployment(gpuCount: number, gpuType: string | null = null) {
+async function deployment(gpuCount: number, gpuType: string | null = null, replicas = 1) {
   const id = newId('deployment');
   await t.db.deployment.create({
-    data: { id, orgId, name: 'd', modelName: `d-${id.slice(-8)}`, modelSource: 'huggingface', modelRepo: 'a/b', modelFile: 'c.gguf', gpuCount, gpuType, upstreamSecret: randomBytes(8).toString('hex') },
+    data: {
+      id,
+      orgId,
+      name: 'd',
+      modelName: `d-${id.slice(-8)}`,
+      modelSource: 'huggingface',
+      modelRepo: 'a/b',
+      modelFile: 'c.gguf',
+      gpuCount,
+      gpuType,
+      replicasMax: replicas,
+      replicasWanted: replicas,
+      upstreamSecret: randomBytes(8).toString('hex'),
+    },
   });
   return id;
 }
 
-const schedule = (id: string, s: StateStore = store) => scheduleDeployment(s, id, { staleAfterMs: 30_000 });
+const schedule = (id: string, s: StateStore = store) => placeServer(s, id, { staleAfterMs: 30_000 });
 
 describe('choosePlacement', () => {
   const n = (name: string, free: boolean[], cpuSlots = 2, cpuCores: number | null = 16) => ({
@@ -99,15 +112,31 @@ describe('choosePlacement', () => {
   });
 });
 
-describe('scheduleDeployment', () => {
-  it('places on a ready node, booking GPUs and a port in one transaction', async () => {
+describe('placeServer', () => {
+  it('places a server on a ready node, booking GPUs and a port with its row in one transaction', async () => {
     const nodeId = await node('gpu-1', ['NVIDIA L4', 'NVIDIA L4']);
     const id = await deployment(2, 'L4');
-    expect(await schedule(id)).toEqual({ kind: 'placed', placement: { nodeId, nodeName: 'gpu-1', gpuIndices: [0, 1], port: 20000 } });
+    const result = await schedule(id);
+    expect(result).toEqual({ kind: 'placed', placement: { serverId: expect.stringMatching(/^srv_/), nodeId, nodeName: 'gpu-1', gpuIndices: [0, 1], port: 20000 } });
+    const serverId = result.kind === 'placed' ? result.placement.serverId : '';
+    expect(await t.db.server.findUniqueOrThrow({ where: { id: serverId } })).toMatchObject({ deploymentId: id, nodeId, port: 20000, generation: 1, status: 'placed' });
     const row = await t.db.deployment.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ status: 'scheduling', nodeId, port: 20000, deployStep: 'g1:placed', statusMessage: 'placed on node gpu-1 (GPUs 0, 1, port 20000)' });
-    expect(await t.db.gpuAllocation.count({ where: { deploymentId: id } })).toBe(2);
-    expect(await t.db.deploymentEvent.findFirst({ where: { deploymentId: id } })).toMatchObject({ type: 'status', fromStatus: 'pending', toStatus: 'scheduling' });
+    expect(row).toMatchObject({ status: 'scheduling', statusMessage: 'placed on node gpu-1 (GPUs 0, 1, port 20000)' });
+    expect(await t.db.gpuAllocation.count({ where: { serverId } })).toBe(2);
+    expect(await t.db.deploymentEvent.findFirst({ where: { deploymentId: id, type: 'status' } })).toMatchObject({ fromStatus: 'pending', toStatus: 'scheduling' });
+    // It wants one server and has it.
+    expect(await schedule(id)).toEqual({ kind: 'skipped' });
+  });
+
+  it("spreads a deployment's servers across nodes, and doubles up only when no other node fits", async () => {
+    const a = await node('a', []);
+    const b = await node('b', []);
+    const id = await deployment(0, null, 3);
+    const placed = [await schedule(id), await schedule(id), await schedule(id)].map((r) => (r.kind === 'placed' ? r.placement.nodeId : r.kind));
+    expect(new Set(placed.slice(0, 2))).toEqual(new Set([a, b]));
+    expect([a, b]).toContain(placed[2]);
+    expect(await t.db.server.count({ where: { deploymentId: id } })).toBe(3);
+    expect((await t.db.deployment.findUniqueOrThrow({ where: { id } })).status).toBe('scheduling');
   });
 
   it('ignores cordoned, unreachable and silent nodes, and says what it waits for', async () => {
@@ -135,7 +164,7 @@ describe('scheduleDeployment', () => {
     expect(results.filter((r) => r.kind === 'placed')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'waiting')).toHaveLength(7);
     expect(await t.db.gpuAllocation.count({ where: { nodeId } })).toBe(1);
-    expect(await t.db.deployment.count({ where: { nodeId } })).toBe(1);
+    expect(await t.db.server.count({ where: { nodeId } })).toBe(1);
   });
 
   it('never admits more CPU-only deployments than a node has slots, nor two on one port', async () => {
@@ -148,7 +177,7 @@ describe('scheduleDeployment', () => {
     });
     const results = await Promise.all(ids.map((id, i) => schedule(id, stores[i % stores.length])));
     expect(results.filter((r) => r.kind === 'placed')).toHaveLength(3);
-    const placed = await t.db.deployment.findMany({ where: { nodeId }, select: { port: true } });
+    const placed = await t.db.server.findMany({ where: { nodeId }, select: { port: true } });
     expect(new Set(placed.map((p) => p.port)).size).toBe(3);
     expect(results.find((r) => r.kind === 'waiting')).toEqual({
       kind: 'waiting',

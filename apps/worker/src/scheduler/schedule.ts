@@ -1,9 +1,10 @@
-import { transition } from '@gguf/core';
+import { newId } from '@gguf/core';
 import type { Database, Prisma } from '@gguf/db';
 import { gpuTypeMatches } from '../node/gpus';
-import { announce, type StateStore, step } from '../deployments/apply-transition';
+import { announce, lockDeployment, settleStatus, type StateStore } from '../deployments/apply-transition';
 
 export interface Placement {
+  serverId: string;
   nodeId: string;
   nodeName: string;
   gpuIndices: number[];
@@ -14,7 +15,7 @@ export type ScheduleResult =
   | { kind: 'placed'; placement: Placement }
   /** No capacity now: the deployment stays pending; `reason` says what it waits for. */
   | { kind: 'waiting'; reason: string }
-  /** The deployment is not (or no longer) pending and unplaced: someone else acted on it. */
+  /** The deployment needs no more servers (or no longer runs): someone else acted on it. */
   | { kind: 'skipped' };
 
 interface CandidateNode {
@@ -91,13 +92,14 @@ export interface ScheduleOptions {
 }
 
 /**
- * Places one pending deployment: picks a node, GPUs and a port, and books them in one Postgres
- * transaction. Two workers racing for the same GPU cannot both commit: the primary key of
+ * Places one more server of a deployment that has fewer than it wants: picks a node (one that runs
+ * none of its servers yet, when one fits, so replicas spread), GPUs and a port, and books them with
+ * the server's row in one Postgres transaction. Two workers racing for the same GPU cannot both commit: the primary key of
  * gpu_allocations (node, GPU index) refuses the second insert, as the unique (node, port) index
  * refuses a second port; the loser starts over with fresh data and usually finds nothing left.
  * CPU slots have no such key, so the chosen node's row is locked while they are counted.
  */
-export async function scheduleDeployment(store: StateStore, deploymentId: string, options: ScheduleOptions): Promise<ScheduleResult> {
+export async function placeServer(store: StateStore, deploymentId: string, options: ScheduleOptions): Promise<ScheduleResult> {
   const attempts = options.attempts ?? 8;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -114,15 +116,18 @@ export async function scheduleDeployment(store: StateStore, deploymentId: string
 }
 
 async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, options: ScheduleOptions): Promise<ScheduleResult> {
-  const deployment = await tx.deployment.findUnique({ where: { id: deploymentId } });
-  if (!deployment || deployment.status !== 'pending' || deployment.desiredState !== 'running' || deployment.nodeId !== null) return { kind: 'skipped' };
+  await lockDeployment(tx, deploymentId);
+  const deployment = await tx.deployment.findUnique({ where: { id: deploymentId }, include: { servers: { select: { nodeId: true, status: true } } } });
+  if (!deployment || deployment.desiredState !== 'running' || deployment.failedGeneration === deployment.generation) return { kind: 'skipped' };
+  const live = deployment.servers.filter((s) => s.status !== 'stopping');
+  if (live.length >= deployment.replicasWanted) return { kind: 'skipped' };
 
   // The database's clock, not this worker's: heartbeats are stamped with it too.
   const [clock] = await tx.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
   const now = clock?.now ?? new Date();
   const rows = await tx.node.findMany({
     where: { status: 'ready', cordoned: false, drainingAt: null, heartbeatAt: { gt: new Date(now.getTime() - options.staleAfterMs) } },
-    include: { gpus: { include: { allocation: { select: { deploymentId: true } } } } },
+    include: { gpus: { include: { allocation: { select: { serverId: true } } } } },
     orderBy: { name: 'asc' },
   });
   const nodes: CandidateNode[] = rows.map((n) => ({
@@ -136,26 +141,28 @@ async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, opt
   }));
   const cpuUsed = new Map<string, number>();
   if (deployment.gpuCount === 0 && nodes.length > 0) {
-    const counts = await tx.deployment.groupBy({ by: ['nodeId'], where: { nodeId: { in: nodes.map((n) => n.id) }, gpuCount: 0 }, _count: { _all: true } });
-    for (const c of counts) if (c.nodeId) cpuUsed.set(c.nodeId, c._count._all);
+    const cpuServers = await tx.server.findMany({ where: { nodeId: { in: nodes.map((n) => n.id) }, deployment: { gpuCount: 0 } }, select: { nodeId: true } });
+    for (const s of cpuServers) cpuUsed.set(s.nodeId, (cpuUsed.get(s.nodeId) ?? 0) + 1);
   }
 
   const threads = (deployment.llamaArgs as { threads?: unknown } | null)?.threads;
-  const choice = choosePlacement(nodes, { ...deployment, threads: typeof threads === 'number' ? threads : undefined }, cpuUsed);
+  const request = { ...deployment, threads: typeof threads === 'number' ? threads : undefined };
+  // Replicas spread: a node without a server of this deployment first, any node that fits after.
+  const mine = new Set(deployment.servers.map((s) => s.nodeId));
+  const elsewhere = nodes.filter((n) => !mine.has(n.id));
+  const spread = elsewhere.length > 0 && elsewhere.length < nodes.length ? choosePlacement(elsewhere, request, cpuUsed) : undefined;
+  const choice = spread && !('reason' in spread) ? spread : choosePlacement(nodes, request, cpuUsed);
   if ('reason' in choice) return { kind: 'waiting', reason: choice.reason };
   const { node, gpuIndices } = choice;
 
   if (gpuIndices.length === 0) {
     // Serialise CPU placements on this node, then count again under the lock.
     await tx.$queryRaw`SELECT id FROM nodes WHERE id = ${node.id} FOR UPDATE`;
-    const used = await tx.deployment.count({ where: { nodeId: node.id, gpuCount: 0 } });
+    const used = await tx.server.count({ where: { nodeId: node.id, deployment: { gpuCount: 0 } } });
     if (used >= node.cpuSlots) throw new Conflict('CPU slots taken meanwhile');
-  } else {
-    // The primary key (node_id, gpu_index) is the guard: a concurrent booking of any of these fails here.
-    await tx.gpuAllocation.createMany({ data: gpuIndices.map((gpuIndex) => ({ nodeId: node.id, gpuIndex, deploymentId, generation: deployment.generation })) });
   }
 
-  const taken = new Set((await tx.deployment.findMany({ where: { nodeId: node.id, port: { not: null } }, select: { port: true } })).map((d) => d.port));
+  const taken = new Set((await tx.server.findMany({ where: { nodeId: node.id }, select: { port: true } })).map((s) => s.port));
   let port: number | undefined;
   for (let p = node.portRangeStart; p <= node.portRangeEnd; p++) {
     if (!taken.has(p)) {
@@ -167,16 +174,14 @@ async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, opt
 
   const gpuText = gpuIndices.length ? `GPU${gpuIndices.length > 1 ? 's' : ''} ${gpuIndices.join(', ')}` : 'a CPU slot';
   const message = `placed on node ${node.name} (${gpuText}, port ${port})`;
-  // The unique (node_id, port) index is the guard against two deployments on one port.
-  const { count } = await tx.deployment.updateMany({
-    where: { id: deploymentId, status: 'pending', nodeId: null },
-    data: { status: transition('pending', 'scheduling'), statusMessage: message, nodeId: node.id, port, deployStep: step(deployment.generation, 'placed'), restartCount: 0 },
-  });
-  if (count === 0) throw new Conflict('deployment changed meanwhile');
-  await tx.deploymentEvent.create({
-    data: { deploymentId, type: 'status', fromStatus: 'pending', toStatus: 'scheduling', message, data: { nodeId: node.id, node: node.name, gpuIndices, port } },
-  });
-  return { kind: 'placed', placement: { nodeId: node.id, nodeName: node.name, gpuIndices, port } };
+  const serverId = newId('server');
+  // The unique (node_id, port) index is the guard against two servers on one port.
+  await tx.server.create({ data: { id: serverId, deploymentId, generation: deployment.generation, nodeId: node.id, port, status: 'placed', statusMessage: message } });
+  // The primary key (node_id, gpu_index) is the guard: a concurrent booking of any of these fails here.
+  if (gpuIndices.length > 0) await tx.gpuAllocation.createMany({ data: gpuIndices.map((gpuIndex) => ({ nodeId: node.id, gpuIndex, serverId })) });
+  await settleStatus(tx, deploymentId, message, { serverId, nodeId: node.id, node: node.name, gpuIndices, port }, 'placed');
+  await tx.deploymentEvent.create({ data: { deploymentId, type: 'schedule', message, data: { serverId, nodeId: node.id, node: node.name, gpuIndices, port } } });
+  return { kind: 'placed', placement: { serverId, nodeId: node.id, nodeName: node.name, gpuIndices, port } };
 }
 
 class PortsExhausted extends Error {
@@ -185,9 +190,9 @@ class PortsExhausted extends Error {
   }
 }
 
-/** The GPUs a placed deployment holds. */
-export async function allocatedGpus(db: Database, deploymentId: string): Promise<{ index: number; type: string }[]> {
-  const rows = await db.gpuAllocation.findMany({ where: { deploymentId }, include: { gpu: { select: { type: true } } }, orderBy: { gpuIndex: 'asc' } });
+/** The GPUs a server holds. */
+export async function allocatedGpus(db: Database, serverId: string): Promise<{ index: number; type: string }[]> {
+  const rows = await db.gpuAllocation.findMany({ where: { serverId }, include: { gpu: { select: { type: true } } }, orderBy: { gpuIndex: 'asc' } });
   return rows.map((r) => ({ index: r.gpuIndex, type: r.gpu.type }));
 }
 

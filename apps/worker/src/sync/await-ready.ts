@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Deployment } from '@gguf/db';
 import { probeHealth, type ServerInfo } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
-import { applyTransition, step } from '../deployments/apply-transition';
+import { changeServer } from '../deployments/apply-transition';
 import { explainExit, startFailed } from './crash';
 import { AGAIN, DONE, HANDBACK, type Outcome } from './outcome';
+import { guardOf, type ServerRun } from './server-run';
 
 /**
  * The longest gap between two /health probes. Every gap is time a caller held by a wake waits for
@@ -15,12 +15,13 @@ const MAX_PROBE_GAP_MS = 250;
 
 /**
  * Polls llama-server's /health until 200 (503 while it loads the model, no answer while it
- * downloads it), watching meanwhile that the server is still alive and that nobody changed the
- * deployment (a stop or restart must not wait for a 20-minute download to finish).
+ * downloads it), watching meanwhile that its process is still alive and that nobody changed the
+ * server or its deployment (a stop or restart must not wait for a 20-minute download to finish).
  */
-export async function awaitReady(ctx: WorkerContext, row: Deployment, server: ServerInfo, signal: AbortSignal): Promise<Outcome> {
-  const url = `http://${ctx.node.address}:${row.port}`;
-  const serverStartedAt = server.startedAt?.getTime() ?? Date.now();
+export async function awaitReady(ctx: WorkerContext, run: ServerRun, process: ServerInfo, signal: AbortSignal): Promise<Outcome> {
+  const { server, dep } = run;
+  const url = `http://${ctx.node.address}:${server.port}`;
+  const serverStartedAt = process.startedAt?.getTime() ?? Date.now();
   const deadline = serverStartedAt + ctx.timing.readyTimeoutMs;
   let delay = 25;
   let lastCheck = Date.now();
@@ -29,28 +30,27 @@ export async function awaitReady(ctx: WorkerContext, row: Deployment, server: Se
     const health = await probeHealth(url, 2_000);
     if (health === 'ready') {
       const readyAt = new Date();
-      const ok = await applyTransition(ctx, {
-        deploymentId: row.id,
-        from: 'starting',
-        to: 'running',
+      const ok = await changeServer(ctx, {
+        server: guardOf(server),
+        to: 'ready',
         message: 'running',
-        generation: row.generation,
-        set: { upstreamUrl: url, readyAt, deployStep: step(row.generation, 'ready'), runtimeHandle: server.handle },
-        data: { upstreamUrl: url, serverStartedAt: new Date(serverStartedAt).toISOString(), serverReadyAt: readyAt.toISOString(), loadMs: readyAt.getTime() - serverStartedAt },
+        set: { upstreamUrl: url, readyAt, runtimeHandle: process.handle },
+        data: { serverId: server.id, upstreamUrl: url, serverStartedAt: new Date(serverStartedAt).toISOString(), serverReadyAt: readyAt.toISOString(), loadMs: readyAt.getTime() - serverStartedAt },
       });
       return ok ? DONE : AGAIN;
     }
     if (Date.now() - lastCheck >= 500) {
       lastCheck = Date.now();
-      const now = await ctx.runtime.inspect(server.handle);
-      if (!now || now.state !== 'running') return startFailed(ctx, row, now);
-      const fresh = await ctx.db.deployment.findUnique({ where: { id: row.id }, select: { status: true, desiredState: true, generation: true, nodeId: true } });
-      if (!fresh || fresh.status !== 'starting' || fresh.desiredState !== 'running' || fresh.generation !== row.generation || fresh.nodeId !== ctx.node.id) return AGAIN;
+      const now = await ctx.runtime.inspect(process.handle);
+      if (!now || now.state !== 'running') return startFailed(ctx, run, now);
+      const fresh = await ctx.db.server.findUnique({ where: { id: server.id }, select: { status: true, generation: true, port: true, deployment: { select: { desiredState: true, generation: true, replicasWanted: true } } } });
+      if (!fresh || fresh.status !== 'starting' || fresh.generation !== server.generation || fresh.port !== server.port) return AGAIN;
+      if (fresh.deployment.desiredState !== 'running' || fresh.deployment.generation !== dep.generation || fresh.deployment.replicasWanted === 0) return AGAIN;
       if (Date.now() > deadline) {
         const minutes = Math.round(ctx.timing.readyTimeoutMs / 60_000);
         const exit = await explainExit(ctx, now);
         const tail = exit.reason === 'crashed' ? '' : ` (last output: ${exit.message})`;
-        return startFailed(ctx, row, now, {
+        return startFailed(ctx, run, now, {
           reason: 'ready_timeout',
           message: `llama-server was not ready after ${minutes >= 1 ? `${minutes} min` : `${Math.round(ctx.timing.readyTimeoutMs / 1000)}s`}${tail}`,
         });

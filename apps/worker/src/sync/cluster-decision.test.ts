@@ -1,38 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { type ClusterAction, type ClusterFacts, decideInCluster } from './cluster-decision';
+import { type ClusterAction, type ClusterFacts, decideInCluster, type ServerFacts } from './cluster-decision';
 
-const row = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({ status: 'pending', desiredState: 'running', replicasMin: 1, generation: 2, deployStep: null, nodeId: null, ...over });
+const row = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({
+  status: 'pending',
+  desiredState: 'running',
+  generation: 2,
+  failedGeneration: null,
+  replicasMin: 1,
+  replicasMax: 1,
+  replicasWanted: 1,
+  ...over,
+});
+const s = (id: string, status: ServerFacts['status']): ServerFacts => ({ id, status });
 
-// Each row: the deployment, whether its node is up, what the cluster side does next.
-const TABLE: [name: string, facts: Partial<ClusterFacts>, nodeReady: boolean, expected: ClusterAction, wakeWanted?: boolean][] = [
-  ['deleted', { status: 'deleted', desiredState: 'deleted' }, false, { kind: 'done' }],
-  ['placed on a node that is up', { status: 'starting', nodeId: 'node_a' }, true, { kind: 'hand-to-node' }],
-  ['placed on a node that is down (the reconcile moves it)', { status: 'running', nodeId: 'node_a' }, false, { kind: 'done' }],
-  ['being deleted, placed on a node that is up', { status: 'running', desiredState: 'deleted', nodeId: 'node_a' }, true, { kind: 'hand-to-node' }],
-  ['to be deleted, on no node', { status: 'failed', desiredState: 'deleted' }, false, { kind: 'delete' }],
-  ['to be deleted, already deleting', { status: 'deleting', desiredState: 'deleted' }, false, { kind: 'delete' }],
-  ['stopped as wished', { status: 'stopped', desiredState: 'stopped' }, false, { kind: 'done' }],
-  ['to be stopped, pending', { status: 'pending', desiredState: 'stopped' }, false, { kind: 'to-stopped' }],
-  ['to be stopped, failed', { status: 'failed', desiredState: 'stopped' }, false, { kind: 'to-stopped' }],
-  ['to be stopped, stopping on no node', { status: 'stopping', desiredState: 'stopped' }, false, { kind: 'to-stopped' }],
-  ['to be stopped, live on no node', { status: 'starting', desiredState: 'stopped' }, false, { kind: 'to-pending', message: 'no longer placed on any node' }],
-  ['pending', {}, false, { kind: 'place' }],
-  ['failed at this generation', { status: 'failed', deployStep: 'g2:failed' }, false, { kind: 'done' }],
-  ['failed at an older generation', { status: 'failed', deployStep: 'g1:failed' }, false, { kind: 'to-pending', message: 'retrying for generation 2' }],
-  ['stopped, to run', { status: 'stopped' }, false, { kind: 'to-pending', message: 'starting' }],
-  ['stopping on no node, to run', { status: 'stopping' }, false, { kind: 'to-stopped' }],
-  ['deleting, to run', { status: 'deleting' }, false, { kind: 'done' }],
-  ['running on no node', { status: 'running' }, false, { kind: 'to-pending', message: 'no longer placed on any node; placing it again' }],
-  ['scheduling on no node', { status: 'scheduling' }, false, { kind: 'to-pending', message: 'no longer placed on any node; placing it again' }],
-  ['asleep, still placed (its node lets go of it)', { status: 'sleeping', replicasMin: 0, nodeId: 'node_a' }, true, { kind: 'hand-to-node' }, true],
-  ['asleep, nobody waiting', { status: 'sleeping', replicasMin: 0 }, false, { kind: 'done' }],
-  ['asleep, a request waiting', { status: 'sleeping', replicasMin: 0 }, false, { kind: 'to-pending', message: 'waking: a request is waiting for it' }, true],
-  ['asleep, replicas.min raised to 1', { status: 'sleeping', replicasMin: 1 }, false, { kind: 'to-pending', message: 'waking: replicas.min is above 0' }],
-  ['asleep, to be stopped', { status: 'sleeping', replicasMin: 0, desiredState: 'stopped' }, false, { kind: 'to-stopped' }],
+// Each row: the deployment, its servers (oldest first), what the cluster side does next.
+const TABLE: [name: string, facts: Partial<ClusterFacts>, servers: ServerFacts[], expected: ClusterAction, wakeWanted?: boolean][] = [
+  ['deleted', { status: 'deleted', desiredState: 'deleted' }, [], { kind: 'done' }],
+  ['to be deleted, no server left', { status: 'deleting', desiredState: 'deleted' }, [], { kind: 'finish-delete' }],
+  ['to be deleted while pending', { status: 'pending', desiredState: 'deleted' }, [], { kind: 'finish-delete' }],
+  ['to be deleted, its server still up', { status: 'running', desiredState: 'deleted' }, [s('a', 'ready')], { kind: 'settle', message: 'deleting' }],
+  ['deleting, its nodes at work', { status: 'deleting', desiredState: 'deleted' }, [s('a', 'ready')], { kind: 'hand-to-nodes' }],
+  ['to be stopped, running', { status: 'running', desiredState: 'stopped' }, [s('a', 'ready')], { kind: 'settle', message: 'stopping' }],
+  ['stopping, its nodes at work', { status: 'stopping', desiredState: 'stopped' }, [s('a', 'ready')], { kind: 'hand-to-nodes' }],
+  ['to be stopped, pending', { status: 'pending', desiredState: 'stopped' }, [], { kind: 'settle', message: 'stopped' }],
+  ['to be stopped, failed', { status: 'failed', desiredState: 'stopped', failedGeneration: 2 }, [], { kind: 'settle', message: 'stopped' }],
+  ['stopped as wished', { status: 'stopped', desiredState: 'stopped' }, [], { kind: 'done' }],
+  ['stopped, to run', { status: 'stopped' }, [], { kind: 'settle', message: 'starting' }],
+  ['failed at this generation', { status: 'failed', failedGeneration: 2 }, [], { kind: 'done' }],
+  ['failed at an older generation', { status: 'failed', failedGeneration: 1 }, [], { kind: 'settle', message: 'retrying for generation 2' }],
+  ['pending, no server', {}, [], { kind: 'place' }],
+  ['two wanted, one placed', { status: 'scheduling', replicasMax: 2, replicasWanted: 2 }, [s('a', 'placed')], { kind: 'place' }],
+  ['two wanted, one on its way out', { status: 'running', replicasMax: 2, replicasWanted: 2 }, [s('a', 'ready'), s('b', 'stopping')], { kind: 'place' }],
+  ['as many as wanted', { status: 'running', replicasMax: 2, replicasWanted: 2 }, [s('a', 'ready'), s('b', 'starting')], { kind: 'hand-to-nodes' }],
+  ['one too many: the least advanced goes', { status: 'running', replicasMax: 2, replicasWanted: 1 }, [s('a', 'ready'), s('b', 'pulling')], { kind: 'shrink', serverId: 'b' }],
+  ['one too many, equals: the newest goes', { status: 'running', replicasMax: 2, replicasWanted: 1 }, [s('a', 'ready'), s('b', 'ready')], { kind: 'shrink', serverId: 'b' }],
+  ['max lowered below what it wants', { status: 'running', replicasMax: 1, replicasWanted: 2 }, [s('a', 'ready'), s('b', 'ready')], { kind: 'resize', replicas: 1 }],
+  ['min raised above what it wants', { status: 'running', replicasMin: 2, replicasMax: 3, replicasWanted: 1 }, [s('a', 'ready')], { kind: 'resize', replicas: 2 }],
+  ['running as wished', { status: 'running' }, [s('a', 'ready')], { kind: 'hand-to-nodes' }],
+  ['its only server gone (a lost node)', { status: 'running' }, [], { kind: 'settle', message: 'placing it' }],
+  ['asleep, its server draining', { status: 'sleeping', replicasMin: 0, replicasWanted: 0 }, [s('a', 'ready')], { kind: 'hand-to-nodes' }],
+  ['asleep, a request waiting, its server still up', { status: 'sleeping', replicasMin: 0, replicasWanted: 0 }, [s('a', 'ready')], { kind: 'wake', replicas: 1, message: 'waking: a request is waiting for it' }, true],
+  ['asleep, nobody waiting', { status: 'sleeping', replicasMin: 0, replicasWanted: 0 }, [], { kind: 'done' }],
+  ['asleep, a request waiting', { status: 'sleeping', replicasMin: 0, replicasWanted: 0 }, [], { kind: 'wake', replicas: 1, message: 'waking: a request is waiting for it' }, true],
+  ['asleep, replicas.min raised to 2', { status: 'sleeping', replicasMin: 2, replicasMax: 2, replicasWanted: 0 }, [], { kind: 'wake', replicas: 2, message: 'waking: replicas.min is above 0' }],
+  ['asleep but stopped meanwhile', { status: 'sleeping', desiredState: 'stopped', replicasWanted: 0 }, [], { kind: 'settle', message: 'stopped' }],
 ];
 
 describe('decideInCluster', () => {
-  it.each(TABLE)('%s', (_name, facts, nodeReady, expected, wakeWanted) => {
-    expect(decideInCluster(row(facts), nodeReady, wakeWanted)).toEqual(expected);
+  it.each(TABLE)('%s', (_name, facts, servers, expected, wakeWanted) => {
+    expect(decideInCluster(row(facts), servers, wakeWanted)).toEqual(expected);
   });
 });

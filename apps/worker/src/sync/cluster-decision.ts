@@ -1,70 +1,79 @@
-import type { DeploymentStatus, DesiredState } from '@gguf/core';
-import { failedAtCurrentGeneration } from '../deployments/apply-transition';
+import { aggregateStatus, type DeploymentStatus, type DesiredState, type ServerStatus } from '@gguf/core';
 
 /**
- * What the cluster side does next for one deployment, decided from its row alone (and, for a
- * placed one, whether its node is up), without touching anything; cluster-sync.ts performs it.
- * The cluster side places and hands over; everything that touches a server is the node side's.
+ * What the cluster side does next for one deployment, decided from its row and its servers' rows
+ * alone, without touching anything; cluster-sync.ts performs it. The cluster side places servers
+ * and scales; everything that touches a server on its node is that node's (node-decision.ts).
  */
 export type ClusterAction =
   /** Nothing to do until something changes. */
   | { kind: 'done' }
-  /** Placed on a node that is up: that node's worker does the rest. */
-  | { kind: 'hand-to-node' }
-  /** Not on any node and to be deleted: to `deleting`, its output forgotten, to `deleted`. */
-  | { kind: 'delete' }
-  /** Not on any node and to be stopped: `stopped`. */
-  | { kind: 'to-stopped' }
-  /** Back to `pending`, with no node, to be placed (again). */
-  | { kind: 'to-pending'; message: string }
-  /** Pending: check what it asks, then find it a node. */
-  | { kind: 'place' };
+  /** Its status is not what its servers and wishes say (a new desired state or generation): write it. */
+  | { kind: 'settle'; message: string }
+  /** To be deleted and no server is left: its output forgotten, `deleted`. */
+  | { kind: 'finish-delete' }
+  /** Asleep, and a request waits for it (or `replicas.min` rose above 0): it wants servers again. */
+  | { kind: 'wake'; replicas: number; message: string }
+  /** It wants a number of servers outside `replicas` (the owner changed them): brought within. */
+  | { kind: 'resize'; replicas: number }
+  /** Fewer servers than it wants: check what it asks, then place one more. */
+  | { kind: 'place' }
+  /** More servers than it wants: the least advanced one goes. */
+  | { kind: 'shrink'; serverId: string }
+  /** Its servers' nodes do the rest: each server gets a node job. */
+  | { kind: 'hand-to-nodes' };
 
 export interface ClusterFacts {
   status: DeploymentStatus;
-  /** 0: it may sleep, and stays asleep until a request wants it. */
-  replicasMin: number;
   desiredState: DesiredState;
   generation: number;
-  deployStep: string | null;
-  nodeId: string | null;
+  failedGeneration: number | null;
+  replicasMin: number;
+  replicasMax: number;
+  replicasWanted: number;
 }
 
-/**
- * `nodeReady`: its node (when placed) is up. `wakeWanted`: a request waits for it (read only for a
- * sleeping deployment).
- */
-export function decideInCluster(row: ClusterFacts, nodeReady: boolean, wakeWanted = false): ClusterAction {
+/** Its servers, oldest first. */
+export interface ServerFacts {
+  id: string;
+  status: ServerStatus;
+}
+
+/** Least advanced first: the one a shrink removes. */
+const RANK: Record<ServerStatus, number> = { stopping: 0, placed: 1, pulling: 2, starting: 3, ready: 4 };
+
+/** `wakeWanted`: a request waits for it (read only while it is asleep). */
+export function decideInCluster(row: ClusterFacts, servers: readonly ServerFacts[], wakeWanted = false): ClusterAction {
   if (row.status === 'deleted') return { kind: 'done' };
-  // An unreachable node's deployments are moved by the cluster reconcile; its queue has nobody to serve it.
-  if (row.nodeId !== null) return nodeReady ? { kind: 'hand-to-node' } : { kind: 'done' };
-  if (row.desiredState === 'deleted') return { kind: 'delete' };
+  if (row.desiredState === 'deleted' && servers.length === 0) return { kind: 'finish-delete' };
+  const derived = aggregateStatus({ ...row, servers: servers.map((s) => s.status) });
+  if (derived !== row.status) return { kind: 'settle', message: settleMessage(row, derived) };
 
-  if (row.desiredState === 'stopped') {
-    if (row.status === 'stopped' || row.status === 'deleting') return { kind: 'done' };
-    if (row.status === 'pending' || row.status === 'failed' || row.status === 'stopping' || row.status === 'sleeping') return { kind: 'to-stopped' };
-    // A live status with no node (its node was lost mid-update): back to pending, then stopped.
-    return { kind: 'to-pending', message: 'no longer placed on any node' };
+  if (row.desiredState === 'running' && row.failedGeneration !== row.generation) {
+    const floor = Math.max(row.replicasMin, 1);
+    if (row.replicasWanted === 0) {
+      if (wakeWanted) return { kind: 'wake', replicas: floor, message: 'waking: a request is waiting for it' };
+      if (row.replicasMin > 0) return { kind: 'wake', replicas: floor, message: 'waking: replicas.min is above 0' };
+    } else {
+      const within = Math.min(Math.max(row.replicasWanted, floor), row.replicasMax);
+      if (within !== row.replicasWanted) return { kind: 'resize', replicas: within };
+      const live = servers.filter((s) => s.status !== 'stopping');
+      if (live.length < row.replicasWanted) return { kind: 'place' };
+      if (live.length > row.replicasWanted) {
+        // The least advanced goes; among equals, the newest.
+        const victim = [...live].reverse().sort((a, b) => RANK[a.status] - RANK[b.status])[0]!;
+        return { kind: 'shrink', serverId: victim.id };
+      }
+    }
   }
+  return servers.length > 0 ? { kind: 'hand-to-nodes' } : { kind: 'done' };
+}
 
-  // desired: running
-  switch (row.status) {
-    case 'pending':
-      return { kind: 'place' };
-    case 'failed':
-      // Failed stays failed for this generation; a restart or a settings change (new generation) tries again.
-      return failedAtCurrentGeneration(row) ? { kind: 'done' } : { kind: 'to-pending', message: `retrying for generation ${row.generation}` };
-    case 'stopped':
-      return { kind: 'to-pending', message: 'starting' };
-    case 'sleeping':
-      if (wakeWanted) return { kind: 'to-pending', message: 'waking: a request is waiting for it' };
-      return row.replicasMin > 0 ? { kind: 'to-pending', message: 'waking: replicas.min is above 0' } : { kind: 'done' };
-    // Stopped on no node: settled first, then started afresh.
-    case 'stopping':
-      return { kind: 'to-stopped' };
-    case 'deleting':
-      return { kind: 'done' };
-    default:
-      return { kind: 'to-pending', message: 'no longer placed on any node; placing it again' };
+function settleMessage(row: ClusterFacts, to: DeploymentStatus): string {
+  if (to === 'pending') {
+    if (row.status === 'failed') return `retrying for generation ${row.generation}`;
+    if (row.status === 'stopped') return 'starting';
+    return 'placing it';
   }
+  return to;
 }

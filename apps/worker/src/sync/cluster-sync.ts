@@ -1,10 +1,10 @@
+import { transition } from '@gguf/core';
 import type { Deployment } from '@gguf/db';
 import { clearWake, enqueueNodeSync, wakeWanted } from '@gguf/redis';
 import type { WorkerContext } from '../context';
-import { applyTransition, noteDeployment, step } from '../deployments/apply-transition';
-import { releasePlacement } from '../deployments/release-placement';
+import { announce, changeDeployment, changeServer, noteDeployment } from '../deployments/apply-transition';
 import { InvalidDeploymentError, launchSpecOf } from '../deployments/spec';
-import { scheduleDeployment } from '../scheduler/schedule';
+import { placeServer } from '../scheduler/schedule';
 import { decideInCluster } from './cluster-decision';
 import { AGAIN, DONE, type Outcome } from './outcome';
 
@@ -18,70 +18,90 @@ export class BadDeploymentError extends Error {
 
 /**
  * deployment.sync (shared queue, any worker): what can be decided from Postgres alone, as
- * cluster-decision.ts decides it. Places pending deployments, finishes stops and deletes of
- * deployments that are not on any node, and hands placed deployments to their node's queue,
- * where the node's own worker does the rest.
+ * cluster-decision.ts decides it. Places servers up to what the deployment wants, removes extra
+ * ones, wakes, finishes deletes, and hands each server to its node's queue, where that node's
+ * own worker does the rest.
  */
 export async function syncInCluster(ctx: WorkerContext, deploymentId: string, reason: string): Promise<Outcome> {
-  const row = await ctx.db.deployment.findUnique({ where: { id: deploymentId } });
+  const row = await ctx.db.deployment.findUnique({
+    where: { id: deploymentId },
+    include: { servers: { select: { id: true, status: true, generation: true, nodeId: true, node: { select: { status: true } } }, orderBy: { createdAt: 'asc' } } },
+  });
   if (!row) return DONE;
-  const node = row.nodeId === null ? null : await ctx.db.node.findUnique({ where: { id: row.nodeId }, select: { status: true } });
-  const wake = row.status === 'sleeping' && (await wakeWanted(ctx.redis, deploymentId));
-  const action = decideInCluster(row, node?.status === 'ready', wake);
+  const { servers, ...dep } = row;
+  const wake = dep.replicasWanted === 0 && dep.desiredState === 'running' && (await wakeWanted(ctx.redis, deploymentId));
+  const action = decideInCluster(dep, servers, wake);
   switch (action.kind) {
     case 'done':
       return DONE;
-    case 'hand-to-node':
-      await enqueueNodeSync(ctx.nodeQueue(row.nodeId!), { deploymentId, reason }, { promote: true });
-      return DONE;
-    case 'delete': {
-      if (row.status !== 'deleting' && !(await applyTransition(ctx, { deploymentId, from: row.status, to: 'deleting', message: 'deleting' }))) return AGAIN;
-      await ctx.logs.forget(deploymentId);
-      const ok = await releasePlacement(ctx, { deploymentId, from: 'deleting', to: 'deleted', message: 'deleted', set: { deployStep: null, deletedAt: row.deletedAt ?? new Date() }, kick: false });
-      return ok ? DONE : AGAIN;
-    }
-    case 'to-stopped':
-      await releasePlacement(ctx, { deploymentId, from: row.status, to: 'stopped', message: 'stopped', set: { deployStep: null, restartCount: 0 }, kick: false });
+    case 'settle':
+      await changeDeployment(ctx, deploymentId, { message: action.message });
       return AGAIN;
-    case 'to-pending': {
-      const ok = await releasePlacement(ctx, { deploymentId, from: row.status, to: 'pending', message: action.message, set: { deployStep: null, restartCount: 0, lastExitAt: null }, kick: false });
+    case 'finish-delete':
+      return finishDelete(ctx, dep);
+    case 'wake': {
+      const ok = await changeDeployment(ctx, deploymentId, { message: action.message, deployment: { replicasWanted: action.replicas }, where: { replicasWanted: 0 } });
       // Woken: the wake is answered (requests still held keep asking until it runs).
-      if (ok && row.status === 'sleeping') await clearWake(ctx.redis, deploymentId);
+      if (ok) await clearWake(ctx.redis, deploymentId);
       return AGAIN;
     }
+    case 'resize':
+      await changeDeployment(ctx, deploymentId, { message: `replicas: now ${action.replicas}`, deployment: { replicasWanted: action.replicas }, where: { replicasWanted: dep.replicasWanted } });
+      return AGAIN;
     case 'place':
-      return place(ctx, row);
+      return place(ctx, dep);
+    case 'shrink': {
+      const server = servers.find((s) => s.id === action.serverId)!;
+      await changeServer(ctx, { server: { ...server, deploymentId }, to: 'stopping', message: 'more servers than it wants: this one goes' });
+      return AGAIN;
+    }
+    case 'hand-to-nodes':
+      for (const server of servers) {
+        // An unreachable node's servers are removed by the cluster reconcile; its queue has nobody to serve it.
+        if (server.node.status === 'ready') await enqueueNodeSync(ctx.nodeQueue(server.nodeId), { serverId: server.id, reason }, { promote: true });
+      }
+      return DONE;
   }
 }
 
-/** Pending and on no node: check what it would run, then find it a node. */
-async function place(ctx: WorkerContext, row: Deployment): Promise<Outcome> {
-  const deploymentId = row.id;
+/** No server is left of a deployment to be deleted: its output forgotten, `deleted`. */
+async function finishDelete(ctx: WorkerContext, dep: Deployment): Promise<Outcome> {
+  if (dep.status !== 'deleting') {
+    await changeDeployment(ctx, dep.id, { message: 'deleting' });
+    return AGAIN;
+  }
+  await ctx.logs.forget(dep.id);
+  const done = await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.deployment.updateMany({ where: { id: dep.id, status: 'deleting' }, data: { status: transition('deleting', 'deleted'), statusMessage: 'deleted', deletedAt: dep.deletedAt ?? new Date() } });
+    if (count > 0) await tx.deploymentEvent.create({ data: { deploymentId: dep.id, type: 'status', fromStatus: 'deleting', toStatus: 'deleted', message: 'deleted' } });
+    return count > 0;
+  });
+  if (!done) return AGAIN;
+  ctx.logger.info({ deploymentId: dep.id }, 'deleted');
+  await announce(ctx, dep.id, 'deleted');
+  return DONE;
+}
+
+/** Fewer servers than it wants: check what it would run, then place one more. */
+async function place(ctx: WorkerContext, dep: Deployment): Promise<Outcome> {
   try {
-    launchSpecOf(row);
+    launchSpecOf(dep);
   } catch (error) {
     if (!(error instanceof InvalidDeploymentError)) throw error;
-    await applyTransition(ctx, {
-      deploymentId,
-      from: 'pending',
-      to: 'failed',
-      message: error.message,
-      generation: row.generation,
-      set: { deployStep: step(row.generation, 'failed') },
-      data: { reason: 'invalid_deployment' },
-    });
+    await changeDeployment(ctx, dep.id, { message: error.message, deployment: { failedGeneration: dep.generation }, data: { reason: 'invalid_deployment' }, where: { generation: dep.generation } });
     throw new BadDeploymentError(error.message);
   }
 
-  const result = await scheduleDeployment(ctx, deploymentId, { staleAfterMs: ctx.timing.nodeStaleAfterMs });
+  const result = await placeServer(ctx, dep.id, { staleAfterMs: ctx.timing.nodeStaleAfterMs });
   if (result.kind === 'placed') {
-    ctx.logger.info({ deploymentId, node: result.placement.nodeName, gpus: result.placement.gpuIndices, port: result.placement.port }, 'deployment placed');
-    await enqueueNodeSync(ctx.nodeQueue(result.placement.nodeId), { deploymentId, reason: 'placed' }, { promote: true });
-    return DONE;
+    const { placement } = result;
+    ctx.logger.info({ deploymentId: dep.id, serverId: placement.serverId, node: placement.nodeName, gpus: placement.gpuIndices, port: placement.port }, 'server placed');
+    await enqueueNodeSync(ctx.nodeQueue(placement.nodeId), { serverId: placement.serverId, reason: 'placed' }, { promote: true });
+    return AGAIN;
   }
-  if (result.kind === 'waiting' && row.statusMessage !== result.reason) {
+  if (result.kind === 'waiting' && dep.statusMessage !== result.reason) {
     // Recorded once per new reason, not on every retry: the reconcile loop asks again every few seconds.
-    await noteDeployment(ctx, { deploymentId, type: 'schedule', message: result.reason, status: 'pending', generation: row.generation });
+    await noteDeployment(ctx, { deploymentId: dep.id, type: 'schedule', message: result.reason, status: dep.status, generation: dep.generation });
   }
   return result.kind === 'skipped' ? AGAIN : DONE;
 }

@@ -3,13 +3,13 @@ import { enqueueDeploymentSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
 
 /**
- * Capacity was just freed (a deployment stopped, failed, was deleted or moved): give deployments
+ * Capacity was just freed (a server stopped, failed, was removed or moved): give deployments
  * waiting for capacity a chance now rather than at the next reconcile tick.
  */
 export async function kickPending(ctx: Pick<WorkerContext, 'db' | 'deploymentQueue' | 'logger'>): Promise<void> {
   try {
     const waiting = await ctx.db.deployment.findMany({
-      where: { status: 'pending', desiredState: 'running', nodeId: null },
+      where: { status: 'pending', desiredState: 'running' },
       select: { id: true, generation: true },
       orderBy: { createdAt: 'asc' },
       take: 100,

@@ -1,14 +1,15 @@
 import { describeError } from '@gguf/core';
-import type { Deployment } from '@gguf/db';
 import { PullError } from '@gguf/runtime';
 import type { WorkerContext } from '../context';
 import { noteDeployment } from '../deployments/apply-transition';
-import { fail } from './leave-node';
-import { DONE, HANDBACK, type Outcome } from './outcome';
+import { fail } from './remove-server';
+import type { ServerRun } from './server-run';
+import { HANDBACK, type Outcome } from './outcome';
 import type { SyncAttempt } from './node-sync';
 
 /** Pulls the server image onto the node, its progress noted every few seconds; a permanent refusal (or the last retry) fails the deployment. */
-export async function pullImage(ctx: WorkerContext, row: Deployment, image: string, signal: AbortSignal, attempt: SyncAttempt): Promise<'pulled' | Outcome> {
+export async function pullImage(ctx: WorkerContext, run: ServerRun, image: string, signal: AbortSignal, attempt: SyncAttempt): Promise<'pulled' | Outcome> {
+  const row = run.dep;
   const started = Date.now();
   let lastNote = 0;
   let lastPercent = -1;
@@ -27,8 +28,6 @@ export async function pullImage(ctx: WorkerContext, row: Deployment, image: stri
           type: 'pull',
           message: `pulling image ${image}: ${gib(progress.currentBytes)} of ${gib(progress.totalBytes)} (${percent}%)`,
           data: { image, currentBytes: progress.currentBytes, totalBytes: progress.totalBytes },
-          status: row.status === 'scheduling' ? 'pulling' : row.status,
-          generation: row.generation,
         }).catch(() => undefined);
       },
       signal,
@@ -37,9 +36,8 @@ export async function pullImage(ctx: WorkerContext, row: Deployment, image: stri
     if (signal.aborted) return HANDBACK;
     if ((error instanceof PullError && error.permanent) || attempt.final) {
       // Refused by the registry, or still failing after every retry: the deployment cannot start.
-      const current = await ctx.db.deployment.findUnique({ where: { id: row.id } });
       const message = error instanceof PullError ? error.message : `could not pull ${image}: ${describeError(error)}`;
-      return current ? fail(ctx, current, message, { reason: 'image_pull_failed', image }) : DONE;
+      return fail(ctx, run, message, { reason: 'image_pull_failed', image });
     }
     // A registry or network hiccup: the job is retried with backoff and resumes at this step.
     await noteDeployment(ctx, { deploymentId: row.id, type: 'pull', message: `pulling image ${image} failed, will retry: ${describeError(error)}`, data: { image } });
