@@ -37,6 +37,8 @@ import {
   traversable,
   waitFor,
   waitForStatus,
+  serverOf,
+  withServers,
 } from './helpers';
 
 /**
@@ -117,6 +119,7 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
     const modelFile = join(modelsDir, 'library', 'tiny-q4_0.gguf');
     const request: LaunchRequest = {
       deploymentId: 'dep_spec',
+      serverId: 'srv_spec',
       generation: 3,
       nodeId: 'node_spec',
       modelFile,
@@ -181,7 +184,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     const id = row.id;
     await api.sync(id, 'created');
     const running = await waitForStatus(t.db, id, 'running', 30_000);
-    expect(running.upstreamUrl).toBe(`http://127.0.0.1:${running.port}`);
+    expect(serverOf(running).upstreamUrl).toBe(`http://127.0.0.1:${serverOf(running).port}`);
     const models = await callUpstream(running, '/v1/models');
     expect(models.status).toBe(200);
     expect((models.body as { data: { id: string }[] }).data[0]?.id).toBe('tiny-q4_0');
@@ -190,8 +193,8 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     const containers = await containersOf(id);
     expect(containers).toHaveLength(1);
     expect(containers[0]).toMatchObject({ State: 'running', Image: image });
-    expect(containers[0]!.Labels).toMatchObject({ [LABELS.generation]: '1', [LABELS.nodeId]: worker.nodeId });
-    expect(running.runtimeHandle).toBe(containers[0]!.Id);
+    expect(containers[0]!.Labels).toMatchObject({ [LABELS.generation]: '1', [LABELS.nodeId]: worker.nodeId, [LABELS.serverId]: serverOf(running).id });
+    expect(serverOf(running).runtimeHandle).toBe(containers[0]!.Id);
 
     const redis = createRedis(redisUrl, 'test-logs');
     try {
@@ -206,8 +209,8 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     const back = await waitFor(
       'the deployment to run again',
       async () => {
-        const row = await t.db.deployment.findUnique({ where: { id } });
-        return row?.status === 'running' && row.restartCount === 1 ? row : undefined;
+        const row = await withServers(t.db, id);
+        return row?.status === 'running' && row.servers[0]?.restartCount === 1 ? row : undefined;
       },
       30_000,
       () => describeDeployment(t.db, id),
@@ -253,7 +256,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     await api.sync(row.id);
     const failed = await waitForStatus(t.db, row.id, 'failed', 30_000);
     expect(failed.statusMessage).toMatch(/^the node cannot give the container its GPUs: could not select device driver "nvidia" with capabilities: \[\[gpu\]\]/);
-    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+    expect(await t.db.gpuAllocation.count({ where: { server: { deploymentId: row.id } } })).toBe(0);
     expect(await containersOf(row.id)).toEqual([]);
   });
 
@@ -281,6 +284,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     const deploymentId = 'dep_00000000000000000000000000';
     const request = {
       deploymentId,
+      serverId: 'srv_00000000000000000000000000',
       generation: 1,
       nodeId: worker.nodeId,
       modelFile: join(modelsDir, 'library', 'tiny-q4_0.gguf'),
@@ -418,8 +422,8 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
       const started = await waitFor(
         'llama-server to be started',
         async () => {
-          const r = await t.db.deployment.findUnique({ where: { id: row.id } });
-          return r?.deployStep === 'g1:started' ? r : undefined;
+          const r = await withServers(t.db, row.id);
+          return r?.servers[0]?.runtimeHandle ? r : undefined;
         },
         30_000,
         async () => `${await describeDeployment(t.db, row.id)}\n${first.output.join('')}`,
@@ -436,11 +440,11 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
       // The new worker adopted the container the killed one started: same container, one only.
       const containers = await containersOf(row.id);
       expect(containers.map((c) => c.Id)).toEqual([container!.Id]);
-      expect(running.runtimeHandle).toBe(container!.Id);
+      expect(serverOf(running).runtimeHandle).toBe(container!.Id);
       expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'server' } })).toBe(1);
       const node = await t.db.node.findUniqueOrThrow({ where: { name: nodeName } });
-      expect(await t.db.deployment.count({ where: { nodeId: node.id } })).toBe(1);
-      expect(running.port).toBeGreaterThanOrEqual(portStart);
+      expect(await t.db.server.count({ where: { nodeId: node.id } })).toBe(1);
+      expect(serverOf(running).port).toBeGreaterThanOrEqual(portStart);
       expect((await callUpstream(running, '/health')).status).toBe(200);
 
       // A graceful stop (SIGTERM) leaves the server running for the next worker.
@@ -450,7 +454,8 @@ describe('docker runtime: a worker killed mid-deploy', { timeout: 90_000 }, () =
       await docker.getContainer(container!.Id).remove({ force: true });
       // No worker serves this node any more: left as it is, the deployment would move to the next node that has a
       // free slot once this one goes stale, and take the slot a later test counts on.
-      await t.db.deployment.update({ where: { id: row.id }, data: { desiredState: 'deleted', status: 'deleted', nodeId: null, port: null, upstreamUrl: null } });
+      await t.db.server.deleteMany({ where: { deploymentId: row.id } });
+      await t.db.deployment.update({ where: { id: row.id }, data: { desiredState: 'deleted', status: 'deleted' } });
     } finally {
       first.child.kill('SIGKILL');
       second?.child.kill('SIGKILL');
@@ -506,10 +511,10 @@ describe('docker runtime: two workers for one node', { timeout: 90_000 }, () => 
       await holder.exited;
       // "worker running" comes after its first reconcile of the node, so the server has been looked at by then.
       await waitFor('the standby to take the node over', async () => running(standby) || undefined, 30_000, async () => all());
-      const after = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
+      const after = (await withServers(t.db, row.id))!;
       expect(after.status).toBe('running');
       expect((await containersOf(row.id)).map((c) => c.Id)).toEqual([container!.Id]);
-      expect(after.runtimeHandle).toBe(first.runtimeHandle);
+      expect(serverOf(after).runtimeHandle).toBe(serverOf(first).runtimeHandle);
       expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'server' } })).toBe(1);
       expect((await callUpstream(after, '/health')).status).toBe(200);
 
@@ -518,7 +523,9 @@ describe('docker runtime: two workers for one node', { timeout: 90_000 }, () => 
       await docker.getContainer(container!.Id).remove({ force: true });
     } finally {
       // Gone whatever happened, so a failure here does not leave a deployment that takes the next test's node.
-      await t.db.deployment.updateMany({ where: { orgId, desiredState: 'running', node: { name: nodeName } }, data: { desiredState: 'deleted', status: 'deleted', nodeId: null, port: null, upstreamUrl: null } });
+      const left = await t.db.server.findMany({ where: { node: { name: nodeName } }, select: { deploymentId: true } });
+      await t.db.server.deleteMany({ where: { node: { name: nodeName } } });
+      await t.db.deployment.updateMany({ where: { id: { in: left.map((s) => s.deploymentId) } }, data: { desiredState: 'deleted', status: 'deleted' } });
       for (const w of workers) w.child.kill('SIGKILL');
       await t.db.node.updateMany({ data: { cordoned: false } });
     }
@@ -574,8 +581,8 @@ describe('docker runtime: a remote node an admin registered', { timeout: 180_000
           throw new Error(`${error.message}\n--- worker ---\n${worker.output.join('')}`);
         })
         .finally(() => squatter.close());
-      expect(running.nodeId).toBe(node.id);
-      expect(running.port).toBe(portStart + 1);
+      expect(serverOf(running).nodeId).toBe(node.id);
+      expect(serverOf(running).port).toBe(portStart + 1);
       const moves = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'port' } });
       expect(moves.map((e) => e.message)).toEqual([`port ${portStart} is in use by another program on the node; using port ${portStart + 1}`]);
       const [server] = await containersOf(row.id);

@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../gateway/src/test/gateway-process';
 import type { WorkerHandle } from '../src/worker';
-import { Api, createApiKey, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestGateway, startTestWorker, testModelStore, testServerUser, testRedisUrl, traversable, waitFor, waitForStatus } from './helpers';
+import { Api, createApiKey, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestGateway, startTestWorker, testModelStore, testServerUser, testRedisUrl, traversable, serverOf, waitFor, waitForStatus, withServers } from './helpers';
 
 /**
  * Failover end to end (issue 11): a worker on the process runtime and a real gateway process, called with the
@@ -131,8 +131,8 @@ describe('failover end to end', () => {
     await waitFor(
       'the server to be restarted',
       async () => {
-        const now = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
-        return now.status === 'running' && now.restartCount === 1 ? now : undefined;
+        const now = await withServers(t.db, row.id);
+        return now?.status === 'running' && now.servers[0]?.restartCount === 1 ? now : undefined;
       },
       30_000,
       () => describeDeployment(t.db, row.id),
@@ -162,7 +162,7 @@ describe('failover end to end', () => {
       const row = await createDeployment(t.db, orgId, { modelName: 'node-lost-model' });
       await api.sync(row.id);
       const first = await waitForStatus(t.db, row.id, 'running', 30_000);
-      expect(first.nodeId).toBe(worker.nodeId);
+      expect(serverOf(first).nodeId).toBe(worker.nodeId);
       await t.db.node.update({ where: { id: standby.nodeId }, data: { cordoned: false } });
 
       const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, TRAFFIC);
@@ -174,13 +174,13 @@ describe('failover end to end', () => {
       const moved = await waitFor(
         'the deployment to run on the other node',
         async () => {
-          const now = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
-          return now.status === 'running' && now.nodeId === standby.nodeId ? now : undefined;
+          const now = await withServers(t.db, row.id);
+          return now?.status === 'running' && now.servers[0]?.nodeId === standby.nodeId ? now : undefined;
         },
         60_000,
         () => describeDeployment(t.db, row.id),
       );
-      expect(moved.upstreamUrl).not.toBe(first.upstreamUrl);
+      expect(serverOf(moved).upstreamUrl).not.toBe(serverOf(first).upstreamUrl);
       // Traffic goes on a little on the new node, then stops.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       traffic.stop();

@@ -3,7 +3,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLogger, type DeploymentStatus, generateApiKey, newId, SECRET_COLUMNS, secretLocation } from '@gguf/core';
-import type { Database, Deployment, Prisma } from '@gguf/db';
+import type { Database, Deployment, Prisma, Server as DbServer } from '@gguf/db';
 import { createServer, type Server } from 'node:net';
 import { closeRedis, createDeploymentQueue, createRedis, enqueueDeploymentSync, readDeploymentLogs, type Redis } from '@gguf/redis';
 import type { Runtime } from '@gguf/runtime';
@@ -246,19 +246,34 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 export async function describeDeployment(db: Database, id: string): Promise<string> {
-  const row = await db.deployment.findUnique({ where: { id } });
+  const row = await db.deployment.findUnique({ where: { id }, include: { servers: true } });
   const events = await db.deploymentEvent.findMany({ where: { deploymentId: id }, orderBy: { id: 'asc' } });
   return [
-    `deployment ${id}: status=${row?.status} desired=${row?.desiredState} gen=${row?.generation} node=${row?.nodeId} port=${row?.port} step=${row?.deployStep} message="${row?.statusMessage}"`,
+    `deployment ${id}: status=${row?.status} desired=${row?.desiredState} gen=${row?.generation} wanted=${row?.replicasWanted} failedGen=${row?.failedGeneration} message="${row?.statusMessage}"`,
+    ...(row?.servers ?? []).map((s) => `  server ${s.id}: ${s.status} gen=${s.generation} node=${s.nodeId} port=${s.port} restarts=${s.restartCount} "${s.statusMessage}"`),
     ...events.map((e) => `  ${e.createdAt.toISOString()} ${e.type} ${e.fromStatus ?? ''}→${e.toStatus ?? ''} ${e.message}`),
   ].join('\n');
 }
 
-export function waitForStatus(db: Database, id: string, status: DeploymentStatus, timeoutMs = 15_000): Promise<Deployment> {
+/** A deployment with its servers, oldest first. */
+export type DeploymentWithServers = Deployment & { servers: DbServer[] };
+
+export function withServers(db: Database, id: string): Promise<DeploymentWithServers | null> {
+  return db.deployment.findUnique({ where: { id }, include: { servers: { orderBy: { createdAt: 'asc' } } } });
+}
+
+/** The deployment's one server (these tests run one per deployment unless they say otherwise). */
+export function serverOf(row: DeploymentWithServers): DbServer {
+  const [server] = row.servers;
+  if (!server) throw new Error(`deployment ${row.id} (${row.status}) has no server`);
+  return server;
+}
+
+export function waitForStatus(db: Database, id: string, status: DeploymentStatus, timeoutMs = 15_000): Promise<DeploymentWithServers> {
   return waitFor(
     `deployment ${id} to be ${status}`,
     async () => {
-      const row = await db.deployment.findUnique({ where: { id } });
+      const row = await withServers(db, id);
       return row?.status === status ? row : undefined;
     },
     timeoutMs,
@@ -272,8 +287,8 @@ export function upstreamSecretOf(row: Deployment): string {
 }
 
 /** GET with the deployment's internal key, as the gateway calls it. */
-export async function callUpstream(row: Deployment, path: string, key: string | null = upstreamSecretOf(row)): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${row.upstreamUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+export async function callUpstream(row: DeploymentWithServers, path: string, key: string | null = upstreamSecretOf(row)): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${serverOf(row).upstreamUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeRedis, createRedis, type Redis, readDeploymentLogs, syncJobId } from '@gguf/redis';
@@ -28,6 +27,8 @@ import {
   traversable,
   waitFor,
   waitForStatus,
+  serverOf,
+  withServers,
   upstreamSecretOf,
 } from './helpers';
 
@@ -108,9 +109,9 @@ describe('process runtime: deployment lifecycle', () => {
     const id = row.id;
     await api.sync(id, 'created');
     const running = await waitForStatus(t.db, id, 'running');
-    expect(running.nodeId).toBe(cpuWorker.nodeId);
-    expect(running.upstreamUrl).toBe(`http://127.0.0.1:${running.port}`);
-    expect(running.readyAt).not.toBeNull();
+    expect(serverOf(running).nodeId).toBe(cpuWorker.nodeId);
+    expect(serverOf(running).upstreamUrl).toBe(`http://127.0.0.1:${serverOf(running).port}`);
+    expect(serverOf(running).readyAt).not.toBeNull();
 
     const models = await callUpstream(running, '/v1/models');
     expect(models.status).toBe(200);
@@ -124,7 +125,7 @@ describe('process runtime: deployment lifecycle', () => {
     expect(events.map((e) => `${e.fromStatus}→${e.toStatus}`)).toEqual(['pending→scheduling', 'scheduling→starting', 'starting→running']);
 
     const [server] = await serversOf(cpuWorker, id);
-    expect(server).toMatchObject({ state: 'running', generation: 1, port: running.port });
+    expect(server).toMatchObject({ state: 'running', generation: 1, port: serverOf(running).port, serverId: serverOf(running).id });
     // The secret is in a file only the server's user reads: never on the command line or in the environment.
     const proc = async (file: string) => readFile(`/proc/${server!.pid}/${file}`, 'utf8').catch(() => '');
     const cmdline = (await proc('cmdline')).split('\0');
@@ -149,8 +150,8 @@ describe('process runtime: deployment lifecycle', () => {
     const back = await waitFor(
       'the server to come back',
       async () => {
-        const row = await t.db.deployment.findUnique({ where: { id } });
-        return row?.status === 'running' && row.restartCount === 1 ? row : undefined;
+        const row = await withServers(t.db, id);
+        return row?.status === 'running' && row.servers[0]?.restartCount === 1 ? row : undefined;
       },
       15_000,
       () => describeDeployment(t.db, id),
@@ -165,7 +166,7 @@ describe('process runtime: deployment lifecycle', () => {
     const before = await serversOf(cpuWorker, id);
     await api.setDesired(id, 'stopped');
     const stopped = await waitForStatus(t.db, id, 'stopped');
-    expect(stopped).toMatchObject({ nodeId: null, port: null, upstreamUrl: null });
+    expect(stopped.servers).toEqual([]);
     expect(await serversOf(cpuWorker, id)).toEqual([]);
     expect(isAlive(before[0]!.pid!)).toBe(false);
 
@@ -182,14 +183,15 @@ describe('process runtime: deployment lifecycle', () => {
     }, 15_000, () => describeDeployment(t.db, id));
 
     // Deletes: the server, its log file, its captured logs and its port are gone.
-    const logFile = join(root, 'state', 'cpu-node', 'logs', `${id}.log`);
-    expect(existsSync(logFile)).toBe(true);
+    const logsDir = join(root, 'state', 'cpu-node', 'logs');
+    const logFiles = async () => (await readdir(logsDir)).filter((name) => name.startsWith(`gguf-${id}-`));
+    expect((await logFiles()).length).toBeGreaterThan(0);
     await api.setDesired(id, 'deleted');
     const deleted = await waitForStatus(t.db, id, 'deleted');
-    expect(deleted).toMatchObject({ nodeId: null, port: null, upstreamUrl: null });
+    expect(deleted.servers).toEqual([]);
     expect(deleted.deletedAt).not.toBeNull();
     expect(await serversOf(cpuWorker, id)).toEqual([]);
-    expect(existsSync(logFile)).toBe(false);
+    expect(await logFiles()).toEqual([]);
     expect(await readDeploymentLogs(logs, id, 10)).toEqual([]);
   });
 });
@@ -202,7 +204,7 @@ describe('process runtime: shutdown', () => {
     try {
       const row = await createDeployment(t.db, orgId);
       await api.sync(row.id);
-      await waitFor('the server to be started', async () => (await t.db.deployment.findUnique({ where: { id: row.id } }))?.deployStep === 'g1:started' || undefined);
+      await waitFor('the server to be started', async () => (await withServers(t.db, row.id))?.servers[0]?.runtimeHandle != null || undefined);
       const [server] = await serversOf(slow, row.id);
       await slow.stop();
       // Stopped while llama-server was loading: nothing failed, the server keeps loading.
@@ -241,13 +243,12 @@ describe('process runtime: single-box shutdown', () => {
       expect(await serversOf(first, row.id)).toEqual([]);
       expect(await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
         status: 'starting',
-        upstreamUrl: null,
         statusMessage: "llama-server stopped with the worker of node laptop-node; it starts again when the worker does",
       });
 
       const second = await startProcessWorker(box, {}, 'stop');
       const running = await waitForStatus(t.db, row.id, 'running');
-      expect(running.restartCount).toBe(0);
+      expect(serverOf(running).restartCount).toBe(0);
       expect((await callUpstream(running, '/health')).status).toBe(200);
       await api.setDesired(row.id, 'deleted');
       await waitForStatus(t.db, row.id, 'deleted');
@@ -265,7 +266,7 @@ describe('process runtime: failures', () => {
     await api.sync(row.id);
     const failed = await waitForStatus(t.db, row.id, 'failed');
     expect(failed.statusMessage).toBe("model file not found in the node's library: nowhere/missing.gguf");
-    expect(failed).toMatchObject({ nodeId: null, port: null });
+    expect(failed.servers).toEqual([]);
     expect(await serversOf(cpuWorker, row.id)).toEqual([]);
     // Failed stays failed: a reconcile pass looks at it and queues nothing for the same generation.
     const { cluster } = await cpuWorker.reconcileNow();
@@ -282,7 +283,7 @@ describe('process runtime: failures', () => {
     const event = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: row.id, type: 'status', toStatus: 'failed' } });
     expect(event.data).toMatchObject({ reason: 'ready_timeout' });
     expect(await serversOf(sluggish, row.id)).toEqual([]);
-    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+    expect(await t.db.gpuAllocation.count({ where: { server: { deploymentId: row.id } } })).toBe(0);
   });
 
   it('runs a model from the library, recording its SHA-256 and size', async () => {
@@ -322,7 +323,7 @@ describe('process runtime: failures', () => {
       return j && (await j.isFailed()) ? j : undefined;
     });
     expect(job.attemptsMade).toBe(1);
-    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+    expect(await t.db.gpuAllocation.count({ where: { server: { deploymentId: row.id } } })).toBe(0);
   });
 });
 
@@ -360,8 +361,8 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
     // A GPU node joins: the reconcile loop places the waiting deployment there.
     const gpuWorker = await startProcessWorker({ name: 'gpu-node', cpuSlots: 0, gpus: [{ index: 0, type: 'NVIDIA L4', memoryMb: 23034 }] });
     const running = await waitForStatus(t.db, row.id, 'running');
-    expect(running.nodeId).toBe(gpuWorker.nodeId);
-    expect(await t.db.gpuAllocation.findMany({ where: { deploymentId: row.id }, select: { nodeId: true, gpuIndex: true } })).toEqual([
+    expect(serverOf(running).nodeId).toBe(gpuWorker.nodeId);
+    expect(await t.db.gpuAllocation.findMany({ where: { server: { deploymentId: row.id } }, select: { nodeId: true, gpuIndex: true } })).toEqual([
       { nodeId: gpuWorker.nodeId, gpuIndex: 0 },
     ]);
   });
@@ -380,11 +381,11 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
       return r?.status === 'pending' && r.statusMessage.startsWith('waiting') ? r : undefined;
     });
     await raceWorker.reconcileNow();
-    const rows = await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] } } });
+    const rows = await t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] } }, include: { servers: true } });
     expect(rows.filter((r) => r.status === 'running').map((r) => r.id)).toEqual([winner.id]);
     expect(rows.find((r) => r.id === loserId)).toMatchObject({
       status: 'pending',
-      nodeId: null,
+      servers: [],
       statusMessage: 'waiting for 1 free GPU of type Race: the most any ready node has free is 0 (race-node)',
     });
     expect(await t.db.gpuAllocation.count({ where: { nodeId: raceWorker.nodeId } })).toBe(1);
@@ -403,7 +404,7 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
     const failed = await waitForStatus(t.db, row.id, 'failed', 25_000);
     expect(failed.statusMessage).toMatch(/^crash loop: llama-server failed 4 times in a row; last: out of memory/);
     expect(await t.db.deploymentEvent.count({ where: { deploymentId: row.id, type: 'exit' } })).toBe(3);
-    expect(await t.db.gpuAllocation.count({ where: { deploymentId: row.id } })).toBe(0);
+    expect(await t.db.gpuAllocation.count({ where: { server: { deploymentId: row.id } } })).toBe(0);
   });
 
   it('marks a silent node unreachable and moves its deployments elsewhere; the node removes the orphan when it returns', async () => {
@@ -414,7 +415,7 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
     try {
       await api.sync(row.id);
       const onDoomed = await waitForStatus(t.db, row.id, 'running');
-      expect(onDoomed.nodeId).toBe(mover.nodeId);
+      expect(serverOf(onDoomed).nodeId).toBe(mover.nodeId);
     } finally {
       await t.db.node.update({ where: { id: cpuWorker.nodeId }, data: { cordoned: false } });
     }
@@ -424,8 +425,8 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
     const moved = await waitFor(
       'the deployment to run on another node',
       async () => {
-        const r = await t.db.deployment.findUnique({ where: { id: row.id } });
-        return r?.status === 'running' && r.nodeId === cpuWorker.nodeId ? r : undefined;
+        const r = await withServers(t.db, row.id);
+        return r?.status === 'running' && r.servers[0]?.nodeId === cpuWorker.nodeId ? r : undefined;
       },
       30_000,
       () => describeDeployment(t.db, row.id),
@@ -433,7 +434,7 @@ describe('process runtime: GPUs, capacity and nodes', { timeout: 60_000 }, () =>
     expect((await t.db.node.findUniqueOrThrow({ where: { id: mover.nodeId } })).status).toBe('unreachable');
     expect((await callUpstream(moved, '/health')).status).toBe(200);
     const events = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'status', toStatus: 'pending' } });
-    expect(events.at(-1)?.message).toBe('node doomed-node is unreachable; placing the deployment elsewhere');
+    expect(events.at(-1)?.message).toBe('node doomed-node is unreachable; its server is placed elsewhere');
     expect(await serversOf(mover, row.id)).toHaveLength(1);
 
     // Back again: its reconcile finds a server of a deployment placed elsewhere and removes it.

@@ -60,9 +60,9 @@ const asleep = (id: string) =>
   waitFor(
     `${id} to fall asleep and free its GPU`,
     async () => {
-      const row = await t.db.deployment.findUniqueOrThrow({ where: { id } });
-      const gpus = await t.db.gpuAllocation.count({ where: { deploymentId: id } });
-      return row.status === 'sleeping' && row.nodeId === null && gpus === 0 ? row : undefined;
+      const row = await t.db.deployment.findUniqueOrThrow({ where: { id }, include: { servers: true } });
+      const gpus = await t.db.gpuAllocation.count({ where: { server: { deploymentId: id } } });
+      return row.status === 'sleeping' && row.servers.length === 0 && gpus === 0 ? row : undefined;
     },
     30_000,
     () => describeDeployment(t.db, id),

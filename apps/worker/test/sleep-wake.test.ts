@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerHandle } from '../src/worker';
-import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, testServerUser, traversable, waitFor, waitForStatus } from './helpers';
+import { Api, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestWorker, testModelStore, testRedisUrl, testServerUser, traversable, serverOf, waitFor, waitForStatus, withServers } from './helpers';
 
 /**
  * Scale to zero on the worker's side, on the process runtime with the fake llama-server: an idle
@@ -54,13 +54,13 @@ afterAll(async () => {
 });
 
 const serversOf = async (id: string) => (await worker.runtime.list()).filter((s) => s.deploymentId === id);
-const gpusOf = (id: string) => t.db.gpuAllocation.count({ where: { deploymentId: id } });
+const gpusOf = (id: string) => t.db.gpuAllocation.count({ where: { server: { deploymentId: id } } });
 const asleepAndReleased = (id: string) =>
   waitFor(
     `${id} to sleep on no node`,
     async () => {
-      const row = await t.db.deployment.findUniqueOrThrow({ where: { id } });
-      return row.status === 'sleeping' && row.nodeId === null && (await serversOf(id)).length === 0 && (await gpusOf(id)) === 0 ? row : undefined;
+      const row = await withServers(t.db, id);
+      return row?.status === 'sleeping' && row.servers.length === 0 && (await serversOf(id)).length === 0 && (await gpusOf(id)) === 0 ? row : undefined;
     },
     20_000,
     () => describeDeployment(t.db, id),
@@ -74,8 +74,7 @@ describe('scale to zero: the worker', () => {
 
     // No request since it became ready, for longer than scale_down_after_s: asleep, its server and GPU gone.
     const asleep = await asleepAndReleased(sleepy.id);
-    expect(asleep.port).toBeNull();
-    expect(asleep.upstreamUrl).toBeNull();
+    expect(asleep.replicasWanted).toBe(0);
     expect(asleep.statusMessage).toMatch(/^asleep after \d+ s without requests; wakes on the next request$/);
     const fellAsleep = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: sleepy.id, toStatus: 'sleeping' } });
     expect(fellAsleep.data).toMatchObject({ reason: 'idle', scaleDownAfterS: 1, inflight: 0 });
@@ -88,17 +87,17 @@ describe('scale to zero: the worker', () => {
     // A request waits for the sleeping one: it wakes, and says it waits for the GPU.
     await requestWake(redis, sleepy.id, Date.now() + 60_000);
     const waiting = await waitFor('the woken deployment to wait for a GPU', async () => {
-      const row = await t.db.deployment.findUniqueOrThrow({ where: { id: sleepy.id } });
-      return row.status === 'pending' && row.statusMessage.startsWith('waiting for 1 free GPU') ? row : undefined;
+      const row = await withServers(t.db, sleepy.id);
+      return row?.status === 'pending' && row.statusMessage.startsWith('waiting for 1 free GPU') ? row : undefined;
     });
-    expect(waiting.nodeId).toBeNull();
+    expect(waiting.servers).toEqual([]);
     expect(await wakeWanted(redis, sleepy.id)).toBe(false);
 
     // The GPU frees: the woken deployment is placed at once and runs (kept awake from here on).
     await t.db.deployment.update({ where: { id: sleepy.id }, data: { scaleDownAfterS: 3_600 } });
     await api.setDesired(steady.id, 'stopped');
     const awake = await waitForStatus(t.db, sleepy.id, 'running', 30_000);
-    expect(awake.nodeId).toBe(worker.nodeId);
+    expect(serverOf(awake).nodeId).toBe(worker.nodeId);
     expect(await gpusOf(sleepy.id)).toBe(1);
     const path = (await t.db.deploymentEvent.findMany({ where: { deploymentId: sleepy.id, type: 'status' }, orderBy: { createdAt: 'asc' } })).map((e) => e.toStatus);
     const sinceAsleep = path.slice(path.indexOf('sleeping'));
@@ -114,13 +113,13 @@ describe('scale to zero: the worker', () => {
 
     // Put to sleep, and a request held for it, before its node's worker has looked.
     await requestWake(redis, row.id, Date.now() + 60_000);
-    await t.db.deployment.update({ where: { id: row.id }, data: { status: 'sleeping' } });
+    await t.db.deployment.update({ where: { id: row.id }, data: { status: 'sleeping', replicasWanted: 0 } });
     await worker.reconcileNow();
     const back = await waitForStatus(t.db, row.id, 'running');
-    expect(back.port).toBe(running.port);
+    expect(serverOf(back).id).toBe(serverOf(running).id);
     expect((await serversOf(row.id)).map((s) => s.handle)).toEqual([server!.handle]);
     const event = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: row.id, fromStatus: 'sleeping' } });
-    expect(event).toMatchObject({ toStatus: 'running', message: 'awake again: a request came before its server had stopped' });
+    expect(event).toMatchObject({ toStatus: 'running', message: 'waking: a request is waiting for it' });
     expect(await wakeWanted(redis, row.id)).toBe(false);
   });
 
@@ -131,13 +130,14 @@ describe('scale to zero: the worker', () => {
 
     // A gateway still has a request in flight when it falls asleep: the node job waits for it (delayed, still placed).
     await writeActivity(redis, 'gateway-test', [{ deploymentId: row.id, inflight: 1, lastRequestAt: Date.now() }]);
-    await t.db.deployment.update({ where: { id: row.id }, data: { status: 'sleeping' } });
+    await t.db.deployment.update({ where: { id: row.id }, data: { status: 'sleeping', replicasWanted: 0 } });
     await worker.reconcileNow();
     const queue = createNodeQueue(redis, worker.nodeId);
     try {
-      await waitFor('the node job to wait for the request', async () => (await (await queue.getJob(nodeSyncJobId(row.id)))?.getState()) === 'delayed');
-      const placed = await t.db.deployment.findUniqueOrThrow({ where: { id: row.id } });
-      expect(placed.nodeId).toBe(worker.nodeId);
+      const serverId = serverOf((await withServers(t.db, row.id))!).id;
+      await waitFor('the node job to wait for the request', async () => (await (await queue.getJob(nodeSyncJobId(serverId)))?.getState()) === 'delayed');
+      const placed = (await withServers(t.db, row.id))!;
+      expect(serverOf(placed).nodeId).toBe(worker.nodeId);
       expect(await serversOf(row.id)).toHaveLength(1);
     } finally {
       await queue.close();
