@@ -190,7 +190,7 @@ describe('failover end to end', () => {
       expect(tallies.plain.streamErrors).toBe(0);
       expect(Object.values(tallies).every((tally) => tally.ok > 0)).toBe(true);
       const events = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'status', toStatus: 'pending' } });
-      expect(events.at(-1)?.message).toBe('node failover-node is unreachable; placing the deployment elsewhere');
+      expect(events.at(-1)?.message).toBe('node failover-node is unreachable; its server is placed elsewhere');
     } finally {
       await standby.stop();
       for (const s of await standby.runtime.list().catch(() => [])) await standby.runtime.remove(s.handle).catch(() => undefined);
