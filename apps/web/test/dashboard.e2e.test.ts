@@ -184,6 +184,18 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Copy SHA-256/ }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(hub.sha256);
 
+  // Its one replica: the node it runs on, ready, never restarted, its in-flight count (the only server serving).
+  const replicas = card(page, 'Replicas');
+  const replica = replicas.getByTestId('replica');
+  await replica.locator('[data-testid="server-status"][data-status="ready"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  expect(await replica.count()).toBe(1);
+  const [nodeCell, , inflightCell, restartsCell, readySinceCell] = await replica.getByRole('cell').allTextContents();
+  expect(nodeCell).toBe(product.nodeName);
+  expect(inflightCell).toMatch(/^\d+$/);
+  expect(restartsCell).toBe('0');
+  expect(readySinceCell).toMatch(/ UTC$/);
+  await replicas.getByTestId('replicas-summary').filter({ hasText: 'busy at 1 in flight per server (its parallel slots)' }).waitFor();
+
   // Its base URLs in both forms, and snippets with the real URL filled in: the organization endpoint
   // with its model name, and its own base URL.
   const root = `${product.gatewayUrl}/api/gguf/${deploymentId}`;
@@ -220,9 +232,17 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByLabel('Sleep after (minutes idle)').fill('0.5');
   await page.getByRole('alert').filter({ hasText: 'must be a number of minutes from 1 to 1440' }).waitFor();
   await page.getByLabel('Sleep after (minutes idle)').fill('20');
+  // Target concurrency, checked as typed, changed without a redeploy too.
+  await page.getByLabel('Target concurrency (requests per server)').fill('0');
+  await page.locator('#target_concurrency-error').filter({ hasText: 'must be at least 1' }).waitFor();
+  await page.getByLabel('Target concurrency (requests per server)').fill('4');
+  await expect.poll(() => page.locator('#target_concurrency-error').count()).toBe(0);
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/deployments/${deploymentId}$`));
   await page.getByText('after 20 min idle; requests wait up to 10 min while it wakes').waitFor();
+  await card(page, 'Replicas').getByTestId('replicas-summary').filter({ hasText: 'busy at 4 in flight per server' }).waitFor();
+  expect(await settingOf(page, 'Target concurrency')).toBe('4');
+  expect(await settingOf(page, 'Generation')).toBe('1');
   await expect.poll(() => page.getByTestId('model-name').textContent()).toBe('tiny');
   await page.getByTestId('model-aliases').getByText('claude-*').first().waitFor();
   await page.locator('[data-testid="status"][data-status="running"]').first().waitFor();
@@ -389,8 +409,16 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
     UI_TIMEOUT_MS,
     'the platform-token permission to be saved',
   );
+  // Every deployment, with the nodes its servers run on.
+  await nav(page, 'All deployments', 'Admin');
+  await page.getByRole('row').filter({ hasText: 'tiny-chat' }).getByRole('cell', { name: product.nodeName, exact: true }).waitFor();
   const adminPages = ['/admin/nodes', '/admin/deployments', '/admin/organizations', '/admin/users', '/admin/audit-log'];
   expect(await pagesWiderThanPhone(browser, page, product.webUrl, adminPages)).toEqual([]);
+}
+
+/** A value of the deployment page's Settings list. */
+async function settingOf(page: Page, term: string): Promise<string | null> {
+  return card(page, 'Settings').locator('dt', { hasText: new RegExp(`^${term}$`) }).locator('+ dd').textContent();
 }
 
 /** The card (a titled section) with this heading. */

@@ -112,9 +112,10 @@ describe('the OpenAPI document', () => {
       'replicas',
       'scale_down_after_s',
       'wake_timeout_s',
+      'target_concurrency',
     ]);
     expect((schemas.Deployment as { required: string[] }).required).toEqual(
-      expect.arrayContaining(['model_name', 'model_aliases', 'base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download', 'replicas', 'scale_down_after_s', 'wake_timeout_s']),
+      expect.arrayContaining(['model_name', 'model_aliases', 'base_url', 'openai_base_url', 'desired_state', 'model_sha256', 'model_bytes', 'download', 'replicas', 'scale_down_after_s', 'wake_timeout_s', 'target_concurrency']),
     );
     expect((schemas.ApiKey as { required: string[] }).required).toEqual(expect.arrayContaining(['allowed_models', 'rate_limit_rpm', 'max_concurrent_streams', 'token_budget', 'usage_this_month']));
     expect((schemas.CreateApiKeyRequest as { properties: Record<string, Json> }).properties.token_budget).toMatchObject({ anyOf: [{ type: 'integer', minimum: 1, maximum: 1e15 }, { type: 'null' }] });
@@ -132,10 +133,22 @@ describe('the OpenAPI document', () => {
     expect(createProps.wake_timeout_s).toMatchObject({ type: 'integer', minimum: 10, maximum: 3600, default: 600 });
     const updateProps = (schemas.UpdateDeploymentRequest as { properties: Record<string, Json> }).properties;
     const deploymentProps = (schemas.Deployment as { properties: Record<string, Json> }).properties;
+    expect(createProps.target_concurrency).toMatchObject({ anyOf: [{ type: 'integer', minimum: 1, maximum: 1024 }, { type: 'null' }], default: null });
     for (const props of [createProps, updateProps, deploymentProps]) {
-      for (const field of ['replicas', 'scale_down_after_s', 'wake_timeout_s']) expect(props[field]?.description).toMatch(/\w{4,}/);
+      for (const field of ['replicas', 'scale_down_after_s', 'wake_timeout_s', 'target_concurrency']) expect(props[field]?.description).toMatch(/\w{4,}/);
       expect((props.replicas?.properties as Record<string, Json>).min?.description).toMatch(/sleep/);
     }
+    // What runs it: each server with its node's name (never its id or address) for the organization, the id too for operators.
+    const replicasOut = deploymentProps.replicas as { required: string[]; properties: Record<string, Json> };
+    expect(replicasOut.required).toEqual(expect.arrayContaining(['min', 'max', 'inflight', 'servers']));
+    const server = (replicasOut.properties.servers as { items: { required: string[]; properties: Record<string, Json> } }).items;
+    expect(server.required).toEqual(expect.arrayContaining(['id', 'node', 'status', 'inflight', 'restarts', 'ready_at']));
+    expect(server.properties.status).toMatchObject({ enum: ['placed', 'pulling', 'starting', 'ready', 'stopping'] });
+    expect(server.properties.node).toMatchObject({ properties: { name: { type: 'string' } }, required: ['name'] });
+    expect(Object.keys(server.properties.node?.properties as Json)).toEqual(['name']);
+    const adminData = ((schemas.AdminDeploymentList as Json).properties as Record<string, Json>).data as Json;
+    const adminServers = (((adminData.items as Json).properties as Record<string, Json>).replicas as { properties: Record<string, Json> }).properties.servers as Json;
+    expect(Object.keys(((adminServers.items as Json).properties as Record<string, Json>).node?.properties as Json)).toEqual(['id', 'name']);
     expect(deploymentProps.status).toMatchObject({ enum: expect.arrayContaining(['running', 'sleeping']), description: expect.stringMatching(/wakes on the next request/) });
     const create = (doc.paths as Record<string, Record<string, Json>>)['/api/v1/deployments']?.post as Json;
     expect((create.parameters as Json[]).map((p) => p.name)).toContain('Idempotency-Key');
