@@ -36,6 +36,13 @@ export interface DeploymentFormState {
   modelSizeGb: string;
 }
 
+/** What a group of the form's fields takes: the state, the errors by field, and a way to change the state. */
+export interface FormFieldsProps {
+  state: DeploymentFormState;
+  errors: Record<string, string>;
+  update: (patch: Partial<DeploymentFormState>) => void;
+}
+
 export function emptyFormState(defaultGpuCount: number): DeploymentFormState {
   return {
     name: '',

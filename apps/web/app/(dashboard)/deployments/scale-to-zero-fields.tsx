@@ -1,22 +1,14 @@
 'use client';
 
 import { Field, Input } from '../../../components/field';
-import type { DeploymentFormState } from './form-state';
+import type { FormFieldsProps } from './form-state';
 
 /**
  * Scale to zero: off, the deployment always runs; on, it sleeps after the idle time (its GPUs go to
  * others) and the next request wakes it, held by the gateway for at most the wake timeout. Changing
  * these restarts nothing.
  */
-export function ScaleToZeroFields({
-  state,
-  errors,
-  update,
-}: {
-  state: DeploymentFormState;
-  errors: Record<string, string>;
-  update: (patch: Partial<DeploymentFormState>) => void;
-}) {
+export function ScaleToZeroFields({ state, errors, update }: FormFieldsProps) {
   const replicasError = errors['replicas.min'] ?? errors['replicas.max'] ?? errors.replicas;
   return (
     <div className="space-y-4">

@@ -1,22 +1,14 @@
 'use client';
 
 import { Field, Input } from '../../../components/field';
-import type { DeploymentFormState } from './form-state';
+import type { FormFieldsProps } from './form-state';
 
 /**
  * Target concurrency: the requests in flight per server at which it counts as busy. Past it the gateway
  * sends a conversation to a less loaded server, and autoscaling adds one when the average stays above it.
  * Empty means the parallel slots. Changing it restarts nothing.
  */
-export function TargetConcurrencyField({
-  state,
-  errors,
-  update,
-}: {
-  state: DeploymentFormState;
-  errors: Record<string, string>;
-  update: (patch: Partial<DeploymentFormState>) => void;
-}) {
+export function TargetConcurrencyField({ state, errors, update }: FormFieldsProps) {
   return (
     <div className="sm:w-1/2">
       <Field
