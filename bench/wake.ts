@@ -115,7 +115,7 @@ try {
       await sleep(20);
     }
   };
-  const status = () => db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, nodeId: true, statusMessage: true } });
+  const status = () => db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, statusMessage: true, _count: { select: { servers: true } } } });
   await waitUntil('running', async () => (await status()).status === 'running');
   // One request while it runs, so the gateway's caches (key, deployment) and connections are warm for every run alike.
   await timeToFirstData(url, key);
@@ -141,7 +141,7 @@ try {
     await waitUntil('sleeping with no node', async () => {
       const row = await status();
       if (row.status === 'failed') throw new Error(`deployment failed: ${row.statusMessage}`);
-      return row.status === 'sleeping' && row.nodeId === null;
+      return row.status === 'sleeping' && row._count.servers === 0;
     });
     // llama-server's load time without the worker's probe, while the deployment sleeps (nothing else runs then).
     const direct = await timeToReady(binary, modelFile, { FAKE_LLAMA_LOAD_MS: loadMs });

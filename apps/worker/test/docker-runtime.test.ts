@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type AdminScope, registerNode, registerNodeBody } from '@gguf/api';
 import { NO_ALLOWED_HOSTS } from '@gguf/core';
 import { closeRedis, createRedis, readDeploymentLogs } from '@gguf/redis';
-import { DockerRuntime, LABELS, type LaunchRequest } from '@gguf/runtime';
+import { DockerRuntime, LABELS, type LaunchRequest, serverName } from '@gguf/runtime';
 import { createTestDatabase, TEST_SECRETS_KEY, type TestDatabase, testSecrets } from '@gguf/testkit';
 import { buildFakeLlamaServerImage, startTestDocker, type TestDockerDaemon } from '@gguf/testkit/docker';
 import { freePort } from '@gguf/local-services';
@@ -136,7 +136,7 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
     const container = await runtime.createContainer(request);
     try {
       const info = await container.inspect();
-      expect(info.Name).toBe('/gguf-dep_spec-g3');
+      expect(info.Name).toBe('/gguf-dep_spec-srv_spec-g3');
       expect(info.HostConfig.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 0, DeviceIDs: ['1', '3'], Capabilities: [['gpu']], Options: {} }]);
       expect(info.Config.User).toBe(serverUser ? '65534:65534' : `${process.getuid?.()}:${process.getgid?.()}`);
       expect(info.HostConfig).toMatchObject({
@@ -150,7 +150,7 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
       });
       expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
       // The model file read-only, the server's own directory, and nothing else of the node's disks.
-      expect(info.HostConfig.Binds).toEqual([`${modelFile}:/models/tiny-q4_0.gguf:ro`, `${join(root, 'run', 'gguf-dep_spec-g3')}:/run/llama:rw`]);
+      expect(info.HostConfig.Binds).toEqual([`${modelFile}:/models/tiny-q4_0.gguf:ro`, `${join(root, 'run', 'gguf-dep_spec-srv_spec-g3')}:/run/llama:rw`]);
       expect(info.Mounts.find((m) => m.Destination === '/models/tiny-q4_0.gguf')?.RW).toBe(false);
       expect(Object.keys(info.HostConfig.Tmpfs ?? {})).toEqual(['/tmp']);
       expect(info.HostConfig.RestartPolicy?.Name).toBe('no');
@@ -238,7 +238,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
 
     await api.setDesired(id, 'deleted');
     const deleted = await waitForStatus(t.db, id, 'deleted');
-    expect(deleted).toMatchObject({ nodeId: null, port: null, upstreamUrl: null });
+    expect(deleted.servers).toEqual([]);
     expect(await containersOf(id)).toEqual([]);
   });
 
@@ -589,7 +589,7 @@ describe('docker runtime: a remote node an admin registered', { timeout: 180_000
       expect(server?.State).toBe('running');
       expect((await docker.getContainer(server!.Id).inspect()).HostConfig.NetworkMode).toBe('none');
       // Its port is served on the node by a forwarder container: the server's user, no capabilities, its directory read-only.
-      const forwarder = await docker.getContainer(`gguf-${row.id}-g1-forward`).inspect();
+      const forwarder = await docker.getContainer(`${serverName({ deploymentId: row.id, serverId: serverOf(running).id, generation: 1 })}-forward`).inspect();
       expect(forwarder.State.Running).toBe(true);
       expect(forwarder.Config.User).toBe('65534:65534');
       expect(forwarder.HostConfig).toMatchObject({ NetworkMode: 'host', CapDrop: ['ALL'], ReadonlyRootfs: true });

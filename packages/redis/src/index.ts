@@ -4,3 +4,4 @@ export * from './connection';
 export * from './jobs';
 export * from './logs';
 export * from './publish';
+export * from './scaling-memory';

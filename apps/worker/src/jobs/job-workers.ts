@@ -45,7 +45,7 @@ export function startJobWorkers(ctx: WorkerContext, connection: Redis, workerId:
     async (job, token) => {
       if (job.name === 'cluster.reconcile') {
         const report = await reconcileCluster(ctx);
-        if (report.unreachable.length || report.moved.length) nodeLog.info(report, 'cluster reconciled');
+        if (report.unreachable.length || report.moved.length || report.scaled.length) nodeLog.info(report, 'cluster reconciled');
         return;
       }
       if (job.name !== 'deployment.sync') throw new UnrecoverableError(`unknown job ${job.name}`);

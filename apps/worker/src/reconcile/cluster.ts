@@ -1,6 +1,7 @@
 import { enqueueDeploymentSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
 import { removeServerRow } from '../deployments/apply-transition';
+import { autoscaleDeployments } from '../scaling/autoscale';
 import { sleepIdleDeployments } from '../scaling/sleep-idle';
 import { requeueWakes } from '../scaling/wakes';
 import { kickPending } from '../sync/kick';
@@ -14,6 +15,8 @@ export interface ClusterReconcileReport {
   /** Idle deployments put to sleep, and sleeping ones queued again for a wake still wanted. */
   slept: string[];
   woken: string[];
+  /** Deployments given one server more (`+`) or fewer (`-`) by autoscaling. */
+  scaled: string[];
 }
 
 /**
@@ -24,12 +27,12 @@ export interface ClusterReconcileReport {
  *  - every deployment that is not where it should be (fewer or more servers than it wants, a
  *    stop or delete to finish) gets a deployment.sync, so a lost job or a deployment waiting for
  *    capacity is picked up again;
- *  - idle deployments that may sleep go to sleep, and wakes announced while no worker listened
- *    are queued again (scaling/).
+ *  - idle deployments that may sleep go to sleep, busy or quiet ones get one server more or
+ *    fewer, and wakes announced while no worker listened are queued again (scaling/).
  * What runs on each node is compared by that node's own worker (reconcile/node.ts).
  */
 export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterReconcileReport> {
-  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], slept: [], woken: [] };
+  const report: ClusterReconcileReport = { unreachable: [], moved: [], queued: [], slept: [], woken: [], scaled: [] };
   const staleSeconds = ctx.timing.nodeStaleAfterMs / 1000;
 
   const lost = await ctx.db.$queryRaw<{ id: string; name: string }[]>`
@@ -58,6 +61,7 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
   }
 
   report.slept = await sleepIdleDeployments(ctx);
+  report.scaled = await autoscaleDeployments(ctx);
   report.woken = await requeueWakes(ctx);
 
   // Deployments that are not settled where they should be (a sleeping one waits for a wake).
