@@ -1,15 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
 import { ProcessRuntime } from '@gguf/runtime';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayProcess } from '../../gateway/src/test/gateway-process';
 import type { WorkerHandle } from '../src/worker';
 import { Api, createApiKey, createDeployment, createOrg, describeDeployment, nodeSettings, putLibraryModel, startTestGateway, startTestWorker, testModelStore, testServerUser, testRedisUrl, traversable, serverOf, waitFor, waitForStatus, withServers } from './helpers';
+import { retried, steadyTraffic, TRAFFIC } from './steady-traffic';
 
 /**
  * Failover end to end (issue 11): a worker on the process runtime and a real gateway process, called with the
@@ -60,67 +59,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-type Kind = 'plain' | 'streamed' | 'anthropic';
-
-interface Tally {
-  ok: number;
-  /** Streams ended by the protocol's error event after their first bytes (no status: the 200 was out). */
-  streamErrors: number;
-  /** Anything else: a status, a connection error, an empty answer. */
-  failures: string[];
-}
-
-/** The gateway's retry counter, summed over reasons, from its /metrics (open on loopback). */
-async function retried(): Promise<number> {
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
-  return [...text.matchAll(/^gateway_upstream_retries_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-}
-
-/** Steady traffic from `loops` (plain, streamed and Anthropic SDK calls) until `stop()`; `done` resolves with the tallies. */
-function steadyTraffic(base: string, loops: readonly Kind[]): { stop: () => void; done: Promise<Record<Kind, Tally>> } {
-  const openai = new OpenAI({ apiKey: key, baseURL: `${base}/v1`, maxRetries: 0 });
-  const anthropic = new Anthropic({ apiKey: key, baseURL: base, maxRetries: 0 });
-  const messages = [{ role: 'user' as const, content: 'Say something.' }];
-  const calls: Record<Kind, () => Promise<string>> = {
-    plain: async () => (await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12 })).choices[0]?.message.content ?? '',
-    streamed: async () => {
-      let text = '';
-      for await (const chunk of await openai.chat.completions.create({ model: 'any', messages, max_tokens: 12, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
-      return text;
-    },
-    anthropic: () => anthropic.messages.stream({ model: 'any', max_tokens: 12, messages }).finalText(),
-  };
-  const tally = (): Tally => ({ ok: 0, streamErrors: 0, failures: [] });
-  const tallies: Record<Kind, Tally> = { plain: tally(), streamed: tally(), anthropic: tally() };
-  let stop = false;
-  const loop = async (kind: Kind) => {
-    const seen = tallies[kind];
-    while (!stop) {
-      try {
-        if ((await calls[kind]()).length > 0) seen.ok++;
-        else seen.failures.push('empty answer');
-      } catch (error) {
-        const status = error instanceof OpenAI.APIError || error instanceof Anthropic.APIError ? error.status : undefined;
-        const midStream = status === undefined && kind !== 'plain' && (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError);
-        if (midStream) seen.streamErrors++;
-        else seen.failures.push(`${status ?? 'no status'}: ${(error as Error).message}`);
-      }
-    }
-  };
-  const running = loops.map(loop);
-  return { stop: () => (stop = true), done: Promise.all(running).then(() => tallies) };
-}
-
-/** Three plain loops, two streamed, one Anthropic stream. */
-const TRAFFIC: readonly Kind[] = ['plain', 'plain', 'plain', 'streamed', 'streamed', 'anthropic'];
-
 describe('failover end to end', () => {
   it('answers every request of 10 s of steady traffic while the server is killed and restarted: no 5xx, streams complete or end with an error event', { timeout: 120_000 }, async () => {
     const row = await createDeployment(t.db, orgId, { modelName: 'failover-model' });
     await api.sync(row.id);
     await waitForStatus(t.db, row.id, 'running', 30_000);
-    const retriesBefore = await retried();
-    const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, TRAFFIC);
+    const retriesBefore = await retried(gateway.url);
+    const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, key, TRAFFIC);
     const started = Date.now();
 
     await new Promise((resolve) => setTimeout(resolve, 4_000));
@@ -141,7 +86,7 @@ describe('failover end to end', () => {
     traffic.stop();
     const tallies = await traffic.done;
 
-    const retries = (await retried()) - retriesBefore;
+    const retries = (await retried(gateway.url)) - retriesBefore;
     console.info(`failover: ${JSON.stringify(tallies)}, retried ${retries}`);
     for (const tally of Object.values(tallies)) expect(tally.failures).toEqual([]);
     expect(tallies.plain.streamErrors).toBe(0);
@@ -165,7 +110,7 @@ describe('failover end to end', () => {
       expect(serverOf(first).nodeId).toBe(worker.nodeId);
       await t.db.node.update({ where: { id: standby.nodeId }, data: { cordoned: false } });
 
-      const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, TRAFFIC);
+      const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, key, TRAFFIC);
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       // The node is lost: its worker goes silent and its server dies with it.
       const [server] = (await worker.runtime.list()).filter((s) => s.deploymentId === row.id && s.state === 'running');
