@@ -5,7 +5,6 @@ import {
   IllegalTransitionError,
   canTransition,
   isDeploymentStatus,
-  isLive,
   isSettled,
   nextStatuses,
   transition,
@@ -157,8 +156,7 @@ describe('deployment state machine', () => {
     expect(isDeploymentStatus(undefined)).toBe(false);
   });
 
-  it('classifies live and settled statuses', () => {
-    expect(DEPLOYMENT_STATUSES.filter(isLive)).toEqual(['scheduling', 'pulling', 'starting', 'running']);
+  it('classifies settled statuses', () => {
     expect(DEPLOYMENT_STATUSES.filter(isSettled)).toEqual(['running', 'stopped', 'sleeping', 'failed', 'deleted']);
   });
 });

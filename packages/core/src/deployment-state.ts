@@ -80,11 +80,6 @@ export function transition(from: DeploymentStatus, to: DeploymentStatus): Deploy
   return to;
 }
 
-/** Statuses of a deployment on its way up or serving: a lost node sends these back to `pending`. */
-export function isLive(status: DeploymentStatus): boolean {
-  return status === 'scheduling' || status === 'pulling' || status === 'starting' || status === 'running';
-}
-
 /** Statuses from which nothing more will happen without a new request. */
 export function isSettled(status: DeploymentStatus): boolean {
   return status === 'running' || status === 'stopped' || status === 'sleeping' || status === 'failed' || status === 'deleted';
