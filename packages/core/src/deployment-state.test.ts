@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   DEPLOYMENT_STATUSES,
   type DeploymentStatus,
-  IllegalTransitionError,
   canTransition,
   isDeploymentStatus,
   isSettled,
   nextStatuses,
   transition,
 } from './deployment-state';
+import { IllegalTransitionError } from './transition-table';
 
 // The whole table, written out again independently: each legal edge once.
 const LEGAL: ReadonlyArray<[DeploymentStatus, DeploymentStatus]> = [

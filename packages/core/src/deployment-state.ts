@@ -1,3 +1,5 @@
+import { transitionTable } from './transition-table';
+
 /**
  * The deployment lifecycle as one explicit transition table. A deployment's status is derived from
  * its servers (deployment-aggregate.ts) and written through `transition`, so a move the table does
@@ -33,7 +35,7 @@ export type DesiredState = (typeof DESIRED_STATES)[number];
 const LIVE = ['pending', 'scheduling', 'pulling', 'starting', 'running'] as const;
 const others = (self: DeploymentStatus) => LIVE.filter((status) => status !== self);
 
-const TRANSITIONS: { readonly [from in DeploymentStatus]: readonly DeploymentStatus[] } = {
+const TABLE = transitionTable<DeploymentStatus>('a deployment', {
   pending: [...others('pending'), 'stopping', 'stopped', 'sleeping', 'failed', 'deleting'],
   scheduling: [...others('scheduling'), 'stopping', 'sleeping', 'failed', 'deleting'],
   pulling: [...others('pulling'), 'stopping', 'sleeping', 'failed', 'deleting'],
@@ -49,36 +51,15 @@ const TRANSITIONS: { readonly [from in DeploymentStatus]: readonly DeploymentSta
   failed: ['pending', 'stopping', 'stopped', 'deleting'],
   deleting: ['deleted'],
   deleted: [],
-};
-
-export class IllegalTransitionError extends Error {
-  constructor(
-    readonly from: DeploymentStatus,
-    readonly to: DeploymentStatus,
-  ) {
-    super(`a deployment cannot go from ${from} to ${to}`);
-    this.name = 'IllegalTransitionError';
-  }
-}
+});
 
 export function isDeploymentStatus(value: unknown): value is DeploymentStatus {
   return typeof value === 'string' && (DEPLOYMENT_STATUSES as readonly string[]).includes(value);
 }
 
-export function canTransition(from: DeploymentStatus, to: DeploymentStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
-/** The statuses reachable from `from` in one step. */
-export function nextStatuses(from: DeploymentStatus): readonly DeploymentStatus[] {
-  return TRANSITIONS[from];
-}
-
-/** Applies a transition: returns the new status, or throws `IllegalTransitionError`. */
-export function transition(from: DeploymentStatus, to: DeploymentStatus): DeploymentStatus {
-  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
-  return to;
-}
+export const canTransition = TABLE.can;
+export const nextStatuses = TABLE.next;
+export const transition = TABLE.apply;
 
 /** Statuses from which nothing more will happen without a new request. */
 export function isSettled(status: DeploymentStatus): boolean {

@@ -1,6 +1,7 @@
 export * from './api-keys';
 export * from './deployment-state';
 export * from './server-state';
+export * from './transition-table';
 export * from './deployment-aggregate';
 export * from './deployments/index';
 export * from './env/index';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canServerTransition, IllegalServerTransitionError, SERVER_STATUSES, type ServerStatus, serverTransition } from './server-state';
+import { canServerTransition, SERVER_STATUSES, type ServerStatus, serverTransition } from './server-state';
+import { IllegalTransitionError } from './transition-table';
 
 // The whole table, written out again independently: each legal edge once.
 const LEGAL: ReadonlyArray<[ServerStatus, ServerStatus]> = [
@@ -23,7 +24,7 @@ describe('server state machine', () => {
 
   it.each(pairs.filter(([from, to]) => !legal.has(`${from}→${to}`)))('refuses %s → %s', (from, to) => {
     expect(canServerTransition(from, to)).toBe(false);
-    expect(() => serverTransition(from, to)).toThrow(IllegalServerTransitionError);
+    expect(() => serverTransition(from, to)).toThrow(IllegalTransitionError);
   });
 
   it('reaches stopping from every status but stopping itself, and nothing after it', () => {

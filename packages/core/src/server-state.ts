@@ -1,3 +1,5 @@
+import { transitionTable } from './transition-table';
+
 /**
  * A server is one running copy of a deployment on a node (a row of `servers`). Its lifecycle, as one
  * transition table (the deployment's own status is derived from its servers: deployment-aggregate.ts):
@@ -12,31 +14,13 @@
 export const SERVER_STATUSES = ['placed', 'pulling', 'starting', 'ready', 'stopping'] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
 
-const TRANSITIONS: { readonly [from in ServerStatus]: readonly ServerStatus[] } = {
+const TABLE = transitionTable<ServerStatus>('a server', {
   placed: ['pulling', 'starting', 'stopping'],
   pulling: ['starting', 'stopping'],
   starting: ['ready', 'stopping'],
   ready: ['starting', 'stopping'],
   stopping: [],
-};
+});
 
-export class IllegalServerTransitionError extends Error {
-  constructor(
-    readonly from: ServerStatus,
-    readonly to: ServerStatus,
-  ) {
-    super(`a server cannot go from ${from} to ${to}`);
-    this.name = 'IllegalServerTransitionError';
-  }
-}
-
-export function canServerTransition(from: ServerStatus, to: ServerStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
-/** Applies a transition: returns the new status, or throws `IllegalServerTransitionError`. */
-export function serverTransition(from: ServerStatus, to: ServerStatus): ServerStatus {
-  if (!canServerTransition(from, to)) throw new IllegalServerTransitionError(from, to);
-  return to;
-}
-
+export const canServerTransition = TABLE.can;
+export const serverTransition = TABLE.apply;
