@@ -22,7 +22,7 @@ function isJson(contentType: string | string[] | undefined): boolean {
 }
 
 /**
- * Sends the request to the deployment's llama-server and relays the answer as it arrives. It drives undici's
+ * Sends the request to the llama-server of the deployment's server chosen for it and relays the answer as it arrives. It drives undici's
  * dispatch handler directly (no response stream object, no promise, no AbortSignal per request): the proxy's
  * hot path. Backpressure runs end to end: when the caller reads slowly, the upstream response is paused. A
  * caller that goes away aborts the upstream request at once, which frees the llama-server slot.
