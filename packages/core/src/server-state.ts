@@ -6,8 +6,10 @@ import { transitionTable } from './transition-table';
  *
  *   placed → pulling → starting → ready
  *   ready → starting                      (crashed, or a new generation: started again)
- *   any but stopping → stopping           (scaled down, asleep, stopped, deleted, moved: the row goes when it is done)
+ *   any but stopping → stopping           (one too many: the cluster side marks it, its node removes it)
  *
+ * A server that leaves (stopped, deleted, asleep, moved, one too many) has its row deleted, with its
+ * port and GPUs, in the transaction that derives its deployment's status again.
  * A server that cannot run at its generation is removed at once and the deployment marked failed
  * for that generation, so there is no `failed` server.
  */
