@@ -60,7 +60,6 @@ ALTER TABLE "deployments" DROP COLUMN "deploy_step",
 DROP COLUMN "last_exit_at",
 DROP COLUMN "node_id",
 DROP COLUMN "port",
-DROP COLUMN "ready_at",
 DROP COLUMN "restart_count",
 DROP COLUMN "runtime_handle",
 DROP COLUMN "upstream_url";

@@ -123,8 +123,8 @@ export class Directory {
           desiredState: true,
           parallel: true,
           targetConcurrency: true,
-          // Every server, not just the ready ones: one ever ready means the deployment served before.
-          servers: { select: { id: true, status: true, upstreamUrl: true, readyAt: true }, orderBy: { id: 'asc' } },
+          readyAt: true,
+          servers: { where: { status: 'ready' }, select: { id: true, status: true, upstreamUrl: true, readyAt: true }, orderBy: { id: 'asc' } },
           modelSource: true,
           modelRepo: true,
           modelFile: true,
@@ -148,7 +148,7 @@ export class Directory {
         replicasMin: row.replicasMin,
         wakeTimeoutS: row.wakeTimeoutS,
         desiredState: row.desiredState,
-        servedBefore: row.servers.some((server) => server.readyAt !== null),
+        servedBefore: row.readyAt !== null,
         servedModelId: servedModelId(row),
       };
     });

@@ -14,14 +14,12 @@ const BATCH = 500;
  * the capacity (sync/fall-asleep.ts). Returns the ids put to sleep.
  */
 export async function sleepIdleDeployments(ctx: WorkerContext, now = Date.now()): Promise<string[]> {
-  const found = await ctx.db.deployment.findMany({
+  const rows = await ctx.db.deployment.findMany({
     where: { replicasMin: 0, desiredState: 'running', status: 'running' },
-    select: { id: true, status: true, desiredState: true, replicasMin: true, scaleDownAfterS: true, generation: true, servers: { select: { readyAt: true } } },
-    orderBy: { updatedAt: 'asc' },
+    select: { id: true, status: true, desiredState: true, replicasMin: true, scaleDownAfterS: true, readyAt: true, generation: true },
+    orderBy: { readyAt: 'asc' },
     take: BATCH,
   });
-  // It counts as ready since its latest server became ready.
-  const rows = found.map(({ servers, ...row }) => ({ ...row, readyAt: latest(servers.map((s) => s.readyAt)) }));
   if (rows.length === 0) return [];
   const activity = await readActivity(ctx.redis, rows.map((r) => r.id));
   const slept: string[] = [];
@@ -46,8 +44,4 @@ export async function sleepIdleDeployments(ctx: WorkerContext, now = Date.now())
     });
   }
   return slept;
-}
-
-function latest(dates: (Date | null)[]): Date | null {
-  return dates.reduce<Date | null>((a, b) => (b !== null && (a === null || b > a) ? b : a), null);
 }

@@ -35,6 +35,7 @@ export async function awaitReady(ctx: WorkerContext, run: ServerRun, process: Se
         to: 'ready',
         message: 'running',
         set: { upstreamUrl: url, readyAt, runtimeHandle: process.handle },
+        deployment: { readyAt },
         data: { serverId: server.id, upstreamUrl: url, serverStartedAt: new Date(serverStartedAt).toISOString(), serverReadyAt: readyAt.toISOString(), loadMs: readyAt.getTime() - serverStartedAt },
       });
       return ok ? DONE : AGAIN;
