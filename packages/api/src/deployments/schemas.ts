@@ -34,8 +34,10 @@ const names = {
  * the worker and the gateways pick them up as they are.
  */
 export const SCALING = {
-  // Until servers are their own rows (issue 11), a deployment runs one server at most.
-  maxReplicas: 1,
+  // Quotas count a deployment's GPUs × replicas.max, and each server is a row, a port and a container the
+  // worker places: a bound keeps a hostile tenant (even a CPU-only one, whose quota counts nothing) from
+  // asking for thousands of servers.
+  maxReplicas: 16,
   scaleDownAfterS: { min: 60, max: 86_400, default: 900 },
   wakeTimeoutS: { min: 10, max: 3_600, default: 600 },
   targetConcurrency: { min: 1, max: 1_024 },
@@ -43,9 +45,10 @@ export const SCALING = {
 
 /** What the OpenAPI document says of each scaling field, in requests and answers alike. */
 const SAYS = {
-  replicas: 'How many servers run the deployment. `{ "min": 0 }` scales it to zero when idle: it sleeps, frees its GPUs, and wakes on the next request.',
-  replicasMin: 'Servers kept running while idle: 0 lets the deployment sleep after `scale_down_after_s` without requests, 1 keeps it running.',
-  replicasMax: 'Servers the deployment may run at most; quotas count its GPUs this many times. Only 1 for now.',
+  replicas:
+    'How many servers run the deployment: autoscaling moves between `min` and `max` with the load past `target_concurrency`. `{ "min": 0 }` scales it to zero when idle: it sleeps, frees its GPUs, and wakes on the next request.',
+  replicasMin: `Servers kept running (0 to ${SCALING.maxReplicas}): 0 lets the deployment sleep after \`scale_down_after_s\` without requests.`,
+  replicasMax: `The most servers autoscaling may run (1 to ${SCALING.maxReplicas}); quotas count the deployment's GPUs × this.`,
   scaleDownAfterS: 'Seconds without requests before a deployment with `replicas.min` 0 goes to sleep.',
   wakeTimeoutS:
     'Seconds the gateway holds a request to a sleeping deployment while it wakes (a large model may load for minutes); past them the request gets 503 with Retry-After.',
@@ -53,13 +56,8 @@ const SAYS = {
     'Requests in flight per ready server at which it counts as busy: the gateway spills a conversation to a less loaded server past it, and autoscaling adds a server when the average stays above it. null: `parallel`.',
 };
 
-const replicaMin = integer(0, 1).describe(SAYS.replicasMin);
-const replicaMax = z
-  .number({ error: 'must be a number' })
-  .int('must be a whole number')
-  .min(1, 'must be at least 1')
-  .max(SCALING.maxReplicas, 'more than one replica per deployment is not available yet')
-  .describe(SAYS.replicasMax);
+const replicaMin = integer(0, SCALING.maxReplicas).describe(SAYS.replicasMin);
+const replicaMax = integer(1, SCALING.maxReplicas).describe(SAYS.replicasMax);
 
 /** One rule for both the create body and a PATCH merged with the saved values. */
 export const REPLICAS_OUT_OF_ORDER = 'must be at most replicas.max';

@@ -34,10 +34,11 @@ export async function updateDeployment(deps: ApiDeps, scope: OrgScope, id: strin
     const current = await findDeployment(tx, scope.orgId, id, { lock: true });
     const replicas = { min: input.replicas?.min ?? current.replicasMin, max: input.replicas?.max ?? current.replicasMax };
     if (!replicasInOrder(replicas)) throw new ApiError('invalid_request', `Invalid 'replicas.min': ${REPLICAS_OUT_OF_ORDER} (${replicas.max})`, 'replicas.min');
-    // Quotas count every replica the deployment may run.
+    // Quotas count every replica the deployment may run; lowering either factor is always allowed.
     const gpus = (input.gpu?.count ?? current.gpuCount) * replicas.max;
     if (gpus > current.gpuCount * current.replicasMax) {
-      await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 0, addGpus: gpus, excludeDeploymentId: id });
+      const gpuParam = input.gpu && input.gpu.count > current.gpuCount ? 'gpu.count' : 'replicas.max';
+      await checkDeploymentQuota(tx, { orgId: scope.orgId, addDeployments: 0, addGpus: gpus, excludeDeploymentId: id, gpuParam });
     }
     const names = routing
       ? await claimModelNames(tx, scope.orgId, { name: current.name, modelName: input.model_name ?? current.modelName, modelAliases: input.model_aliases ?? current.modelAliases }, id)

@@ -126,7 +126,7 @@ describe('the OpenAPI document', () => {
     expect(createProps.replicas).toMatchObject({
       type: 'object',
       default: { min: 1, max: 1 },
-      properties: { min: { type: 'integer', minimum: 0, maximum: 1 }, max: { type: 'integer', minimum: 1, maximum: 1 } },
+      properties: { min: { type: 'integer', minimum: 0, maximum: 16 }, max: { type: 'integer', minimum: 1, maximum: 16 } },
       additionalProperties: false,
     });
     expect(createProps.scale_down_after_s).toMatchObject({ type: 'integer', minimum: 60, maximum: 86400, default: 900 });
@@ -137,6 +137,7 @@ describe('the OpenAPI document', () => {
     for (const props of [createProps, updateProps, deploymentProps]) {
       for (const field of ['replicas', 'scale_down_after_s', 'wake_timeout_s', 'target_concurrency']) expect(props[field]?.description).toMatch(/\w{4,}/);
       expect((props.replicas?.properties as Record<string, Json>).min?.description).toMatch(/sleep/);
+      expect((props.replicas?.properties as Record<string, Json>).max?.description).toMatch(/autoscaling.*GPUs × this/);
     }
     // What runs it: each server with its node's name (never its id or address) for the organization, the id too for operators.
     const replicasOut = deploymentProps.replicas as { required: string[]; properties: Record<string, Json> };

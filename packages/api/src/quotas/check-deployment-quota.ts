@@ -10,6 +10,8 @@ export interface QuotaRequest {
   addGpus: number;
   /** A deployment being resized counts with its new size only. */
   excludeDeploymentId?: string;
+  /** The field a refusal names, the one the change raised: `gpu.count` unless only `replicas.max` went up. */
+  gpuParam?: 'gpu.count' | 'replicas.max';
 }
 
 /**
@@ -32,8 +34,8 @@ export async function checkDeploymentQuota(tx: Tx, request: QuotaRequest): Promi
   if (request.addGpus > 0 && gpus > org.max_gpus) {
     throw new ApiError(
       'conflict',
-      `Organization limit max_gpus (${org.max_gpus}) reached: this change needs ${gpus} GPUs in total. Free GPUs or ask an administrator to raise the limit.`,
-      'gpu.count',
+      `Organization limit max_gpus (${org.max_gpus}) reached: this change needs ${gpus} GPUs in total (each deployment counts gpu.count × replicas.max). Free GPUs, lower replicas.max or ask an administrator to raise the limit.`,
+      request.gpuParam ?? 'gpu.count',
     );
   }
 }

@@ -45,10 +45,28 @@ describe('scaling fields on create', () => {
   });
 
   it.each([
-    [{ replicas: { min: 0, max: 2 } }, 'replicas.max', /more than one replica per deployment is not available yet/],
-    [{ replicas: { max: 5 } }, 'replicas.max', /more than one replica per deployment is not available yet/],
+    [{ min: 1, max: 3 }, 'kept running, up to 3 with the load'],
+    [{ min: 0, max: 2 }, 'asleep when idle, up to 2 with the load'],
+    [{ min: 16, max: 16 }, 'the most a deployment may run'],
+  ])('take replicas %j (%s), returned by create, get and list and stored as sent', async (replicas) => {
+    const res = await create({ ...body, name: 'replicated', replicas });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ replicas: { ...replicas, servers: [] }, generation: 1 });
+    const id = res.json.id as string;
+    expect((await h.call(one.GET, '', { params: { id }, headers: tenant.auth })).json.replicas).toMatchObject(replicas);
+    const listed = (await h.call(collection.GET, '', { headers: tenant.auth })).json.data.find((d: { id: string }) => d.id === id);
+    expect(listed.replicas).toMatchObject(replicas);
+    expect(await h.db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ replicasMin: replicas.min, replicasMax: replicas.max });
+  });
+
+  it.each([
+    [{ replicas: { max: 17 } }, 'replicas.max', /at most 16/],
+    [{ replicas: { min: 0, max: 1000 } }, 'replicas.max', /at most 16/],
     [{ replicas: { max: 0 } }, 'replicas.max', /at least 1/],
-    [{ replicas: { min: 2 } }, 'replicas.min', /at most 1/],
+    [{ replicas: { max: 2.5 } }, 'replicas.max', /whole number/],
+    [{ replicas: { min: 17, max: 16 } }, 'replicas.min', /at most 16/],
+    [{ replicas: { min: 3, max: 2 } }, 'replicas.min', /at most replicas.max/],
+    [{ replicas: { min: 2 } }, 'replicas.min', /at most replicas.max/],
     [{ replicas: { min: -1 } }, 'replicas.min', /at least 0/],
     [{ replicas: { min: 0.5 } }, 'replicas.min', /whole number/],
     [{ replicas: { min: '0' } }, 'replicas.min', /must be a number/],
@@ -129,8 +147,28 @@ describe('scaling fields on PATCH', () => {
     expect((await h.jobsFor(id)).map((j) => j.id)).toContain(`sync-${id}-g2-running`);
   });
 
+  it('raise replicas.max to 4 without a new generation, and lower it back', async () => {
+    const id = (await create({ ...body, name: 'grow' })).json.id as string;
+    await (await h.queue.getJob(`sync-${id}-g1-running`))?.remove();
+    const res = await patch(id, { replicas: { max: 4 } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ replicas: { min: 1, max: 4 }, generation: 1 });
+    expect(await h.jobsFor(id)).toEqual([{ id: `sync-${id}-g1-running`, deploymentId: id, generation: 1, desiredState: 'running', reason: 'scaling changed' }]);
+    const timeline = await h.call(events.GET, '', { params: { id }, headers: tenant.auth, query: { limit: '1' } });
+    expect(timeline.json.data[0]).toMatchObject({ message: 'Scaling changed (replicas)', data: { replicas: { min: 1, max: 4 } } });
+    // Merged with the saved bounds: a minimum up to the new maximum is in order, past it is not.
+    expect((await patch(id, { replicas: { min: 4 } })).json).toMatchObject({ replicas: { min: 4, max: 4 }, generation: 1 });
+    const past = await patch(id, { replicas: { max: 3 } });
+    expect(past.status).toBe(400);
+    expect(past.json.error).toMatchObject({ type: 'invalid_request', param: 'replicas.min', message: "Invalid 'replicas.min': must be at most replicas.max (3)" });
+    expect((await patch(id, { replicas: { min: 0, max: 1 } })).json).toMatchObject({ replicas: { min: 0, max: 1 }, generation: 1 });
+    expect(await h.db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ replicasMin: 0, replicasMax: 1, generation: 1 });
+  });
+
   it.each([
-    [{ replicas: { max: 2 } }, 'replicas.max', /more than one replica per deployment is not available yet/],
+    [{ replicas: { max: 17 } }, 'replicas.max', /at most 16/],
+    [{ replicas: { min: 2 } }, 'replicas.min', /at most replicas.max \(1\)/],
+    [{ replicas: { min: 3, max: 2 } }, 'replicas.min', /at most replicas.max/],
     [{ replicas: { min: 0, max: 1, extra: 1 } }, 'replicas', /Unrecognized key/],
     [{ replicas: {} }, null, null],
     [{ scale_down_after_s: 0 }, 'scale_down_after_s', /at least 60/],
@@ -185,13 +223,42 @@ describe('a sleeping deployment', () => {
 describe('quotas', () => {
   it('count every replica a deployment may run: its GPUs times replicas.max', async () => {
     const small = await h.createTenant({ name: 'Two GPUs', max_gpus: 2 });
-    const first = await create({ ...body, name: 'gpu-a', gpu: { count: 1 } }, small.auth);
+    const first = await create({ ...body, name: 'gpu-a', gpu: { count: 1 }, replicas: { min: 1, max: 2 } }, small.auth);
     expect(first.status).toBe(201);
-    // What a later step (several servers per deployment) will allow through the API; written directly here.
-    await h.db.deployment.update({ where: { id: first.json.id }, data: { replicasMax: 2 } });
     const second = await create({ ...body, name: 'gpu-b', gpu: { count: 1 } }, small.auth);
     expect(second.status).toBe(409);
     expect(second.json.error).toMatchObject({ type: 'conflict', param: 'gpu.count' });
-    expect(second.json.error.message).toMatch(/max_gpus \(2\).*3 GPUs/);
+    expect(second.json.error.message).toMatch(/max_gpus \(2\).*3 GPUs.*gpu\.count × replicas\.max/);
+    // On CPU only, replicas count no GPUs.
+    expect((await create({ ...body, name: 'cpu', gpu: { count: 0 }, replicas: { min: 1, max: 16 } }, small.auth)).status).toBe(201);
+  });
+
+  it('refuse a create whose GPUs × replicas.max exceed the quota, and nothing is saved', async () => {
+    const small = await h.createTenant({ name: 'Four GPUs', max_gpus: 4 });
+    const res = await create({ ...body, name: 'too-wide', gpu: { count: 2 }, replicas: { min: 1, max: 3 } }, small.auth);
+    expect(res.status).toBe(409);
+    expect(res.json.error).toMatchObject({ type: 'conflict' });
+    expect(res.json.error.message).toMatch(/max_gpus \(4\).*6 GPUs/);
+    expect(await h.db.deployment.count({ where: { orgId: small.orgId } })).toBe(0);
+    expect((await create({ ...body, name: 'fits', gpu: { count: 2 }, replicas: { min: 1, max: 2 } }, small.auth)).status).toBe(201);
+  });
+
+  it('refuse raising replicas.max past the quota on that field, and always allow lowering it', async () => {
+    const small = await h.createTenant({ name: 'Three GPUs', max_gpus: 3 });
+    const id = (await create({ ...body, name: 'resize', gpu: { count: 1 }, replicas: { min: 1, max: 2 } }, small.auth)).json.id as string;
+    expect((await patch(id, { replicas: { max: 3 } }, small.auth)).json).toMatchObject({ replicas: { max: 3 }, generation: 1 });
+    const past = await patch(id, { replicas: { max: 4 } }, small.auth);
+    expect(past.status).toBe(409);
+    expect(past.json.error).toMatchObject({ type: 'conflict', param: 'replicas.max' });
+    expect(past.json.error.message).toMatch(/max_gpus \(3\).*4 GPUs/);
+    // More GPUs per server is refused on its own field.
+    const wider = await patch(id, { gpu: { count: 2 } }, small.auth);
+    expect(wider.status).toBe(409);
+    expect(wider.json.error).toMatchObject({ type: 'conflict', param: 'gpu.count' });
+    expect(await h.db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ gpuCount: 1, replicasMax: 3, generation: 1 });
+    // An administrator lowers the quota under what it holds: lowering replicas.max is still allowed.
+    await h.db.organization.update({ where: { id: small.orgId }, data: { maxGpus: 1 } });
+    expect((await patch(id, { replicas: { max: 2 } }, small.auth)).status).toBe(200);
+    expect((await patch(id, { replicas: { max: 1 } }, small.auth)).json).toMatchObject({ replicas: { min: 1, max: 1 }, generation: 1 });
   });
 });
