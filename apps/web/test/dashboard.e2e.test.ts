@@ -232,6 +232,9 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByLabel('Sleep after (minutes idle)').fill('0.5');
   await page.getByRole('alert').filter({ hasText: 'must be a number of minutes from 1 to 1440' }).waitFor();
   await page.getByLabel('Sleep after (minutes idle)').fill('20');
+  // Up to two servers, autoscaling between them; scaling to zero is the minimum 0.
+  expect(await page.getByLabel('Minimum servers').inputValue()).toBe('0');
+  await page.getByLabel('Maximum servers').fill('2');
   // Target concurrency, checked as typed, changed without a redeploy too.
   await page.getByLabel('Target concurrency (requests per server)').fill('0');
   await page.locator('#target_concurrency-error').filter({ hasText: 'must be at least 1' }).waitFor();
@@ -240,8 +243,9 @@ async function tenantAndOperatorJourney(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(new RegExp(`/deployments/${deploymentId}$`));
   await page.getByText('after 20 min idle; requests wait up to 10 min while it wakes').waitFor();
-  await card(page, 'Replicas').getByTestId('replicas-summary').filter({ hasText: 'busy at 4 in flight per server' }).waitFor();
+  await card(page, 'Replicas').getByTestId('replicas-summary').filter({ hasText: '0 to 2 servers · busy at 4 in flight per server' }).waitFor();
   expect(await settingOf(page, 'Target concurrency')).toBe('4');
+  expect(await settingOf(page, 'Replicas')).toBe('0–2');
   expect(await settingOf(page, 'Generation')).toBe('1');
   await expect.poll(() => page.getByTestId('model-name').textContent()).toBe('tiny');
   await page.getByTestId('model-aliases').getByText('claude-*').first().waitFor();

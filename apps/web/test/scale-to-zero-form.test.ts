@@ -1,7 +1,7 @@
-import { createDeploymentBody, SCALING, updateDeploymentBody } from '@gguf/api';
+import { ApiError, createDeploymentBody, SCALING, updateDeploymentBody } from '@gguf/api';
 import { describe, expect, it } from 'vitest';
-import { emptyFormState, formStateOf, toRequestBody, withName } from '../app/(dashboard)/deployments/form-state';
-import { invalid } from '../lib/dashboard/action-result';
+import { emptyFormState, formStateOf, toRequestBody, withName, withReplicasMin } from '../app/(dashboard)/deployments/form-state';
+import { invalid, runAction } from '../lib/dashboard/action-result';
 import { describeScaling, statusLine, statusNote } from '../lib/dashboard/format';
 import { changedFields } from '../lib/dashboard/form-values';
 import { idleTimeInMinutes, minutesFromSeconds, secondsFromMinutes } from '../lib/dashboard/idle-minutes';
@@ -75,6 +75,53 @@ describe('the deployment form’s scale to zero', () => {
     expect(off).toEqual({ replicas: { min: 1, max: 1 } });
     expect(updateDeploymentBody.safeParse(off).success).toBe(true);
     expect(changedFields(toRequestBody({ ...state, idleMinutes: '45' }, []), initial)).toEqual({ scale_down_after_s: 2700 });
+  });
+});
+
+describe('the deployment form’s replicas', () => {
+  it('sends the typed minimum and maximum; scale to zero is the minimum 0 under any maximum', () => {
+    expect(validate(toRequestBody(named({ replicasMin: ' 2 ', replicasMax: '4' }), []))).toMatchObject({ ok: true, data: { replicas: { min: 2, max: 4 } } });
+    expect(validate(toRequestBody(named({ scaleToZero: true, replicasMin: '2', replicasMax: '3' }), []))).toMatchObject({ ok: true, data: { replicas: { min: 0, max: 3 } } });
+    // An empty bound takes the API's default.
+    expect(validate(toRequestBody(named({ replicasMin: '', replicasMax: '' }), []))).toMatchObject({ ok: true, data: { replicas: { min: 1, max: 1 } } });
+  });
+
+  it.each([
+    [{ replicasMax: '17' }, 'replicas.max', /at most 16/],
+    [{ replicasMax: '0' }, 'replicas.max', /at least 1/],
+    [{ replicasMax: 'lots' }, 'replicas.max', /must be a number/],
+    [{ replicasMin: '1.5', replicasMax: '2' }, 'replicas.min', /whole number/],
+    [{ replicasMin: '3', replicasMax: '2' }, 'replicas.min', /at most replicas.max/],
+  ])('refuses %j on its own field, in the API’s own words', (patch, field, message) => {
+    const result = validate(toRequestBody(named(patch), []));
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.fieldErrors?.[field]).toMatch(message);
+  });
+
+  it('takes a minimum typed as 0 as scale to zero, and unticking it keeps one server running', () => {
+    const zero = withReplicasMin(named({ replicasMin: '2' }), '0');
+    expect(zero).toMatchObject({ scaleToZero: true, replicasMin: '1' });
+    expect(toRequestBody(zero, []).replicas).toEqual({ min: 0, max: 1 });
+    expect(toRequestBody({ ...zero, scaleToZero: false }, []).replicas).toEqual({ min: 1, max: 1 });
+    expect(withReplicasMin(named({}), ' 3')).toMatchObject({ scaleToZero: false, replicasMin: ' 3' });
+    expect(withReplicasMin(named({}), '')).toMatchObject({ scaleToZero: false, replicasMin: '' });
+  });
+
+  it('edits saved bounds: shown as typed text, and only a changed bound is sent', () => {
+    const asleep = formStateOf(saved);
+    expect(asleep).toMatchObject({ scaleToZero: true, replicasMin: '1', replicasMax: '1' });
+    const raised = changedFields(toRequestBody({ ...asleep, replicasMax: '2' }, []), toRequestBody(asleep, []));
+    expect(raised).toEqual({ replicas: { min: 0, max: 2 } });
+    expect(updateDeploymentBody.parse(raised)).toEqual({ replicas: { min: 0, max: 2 } });
+    const wide = formStateOf(deploymentObject({ replicas: { min: 2, max: 5, inflight: 0, servers: [] } }));
+    expect(wide).toMatchObject({ scaleToZero: false, replicasMin: '2', replicasMax: '5' });
+    expect(changedFields(toRequestBody({ ...wide, replicasMin: '3' }, []), toRequestBody(wide, []))).toEqual({ replicas: { min: 3, max: 5 } });
+  });
+
+  it('shows a refusal of the quota on the field the API names', async () => {
+    const message = 'Organization limit max_gpus (2) reached: this change needs 3 GPUs in total (each deployment counts gpu.count × replicas.max).';
+    const result = await runAction(() => Promise.reject(new ApiError('conflict', message, 'replicas.max')));
+    expect(result).toEqual({ ok: false, message, fieldErrors: { 'replicas.max': message } });
   });
 });
 

@@ -15,6 +15,7 @@ import { type DeploymentFormState, emptyFormState, type SourceKind, toRequestBod
 import { ModelNameFields } from './model-name-fields';
 import { LlamaOptionFields } from './llama-option-fields';
 import { MemoryEstimatePanel } from './memory-estimate-panel';
+import { ReplicaFields } from './replica-fields';
 import { ScaleToZeroFields } from './scale-to-zero-fields';
 import { TargetConcurrencyField } from './target-concurrency-field';
 
@@ -172,6 +173,7 @@ export function DeploymentForm({
 
       <Card title="Scaling">
         <div className="space-y-6">
+          <ReplicaFields state={state} errors={errors} update={update} />
           <ScaleToZeroFields state={state} errors={errors} update={update} />
           <TargetConcurrencyField state={state} errors={errors} update={update} />
         </div>

@@ -27,6 +27,10 @@ export interface DeploymentFormState {
   llamaArgs: Record<string, string>;
   /** `replicas.min` 0: the deployment sleeps when idle and wakes on the next request. */
   scaleToZero: boolean;
+  /** `replicas.min` while it does not scale to zero: servers kept running even when idle. */
+  replicasMin: string;
+  /** `replicas.max`: the most servers autoscaling may run. */
+  replicasMax: string;
   /** `scale_down_after_s`, typed in minutes. */
   idleMinutes: string;
   /** `wake_timeout_s`, in seconds. */
@@ -62,6 +66,8 @@ export function emptyFormState(defaultGpuCount: number): DeploymentFormState {
     llamaArgs: {},
     // The API's defaults, shown so the user sees what they get.
     scaleToZero: false,
+    replicasMin: '1',
+    replicasMax: '1',
     idleMinutes: '15',
     wakeTimeoutS: '600',
     targetConcurrency: '',
@@ -89,6 +95,9 @@ export function formStateOf(d: DeploymentObject): DeploymentFormState {
     embeddings: d.embeddings,
     llamaArgs: Object.fromEntries(Object.entries(d.llama_args).map(([k, v]) => [k, String(v)])),
     scaleToZero: d.replicas.min === 0,
+    // What unticking scale to zero goes back to.
+    replicasMin: String(Math.max(d.replicas.min, 1)),
+    replicasMax: String(d.replicas.max),
     idleMinutes: minutesFromSeconds(d.scale_down_after_s),
     wakeTimeoutS: String(d.wake_timeout_s),
     targetConcurrency: d.target_concurrency === null ? '' : String(d.target_concurrency),
@@ -105,6 +114,14 @@ export function withName(state: DeploymentFormState, name: string): DeploymentFo
 export function withModelName(state: DeploymentFormState, modelName: string): DeploymentFormState {
   if (modelName === '') return { ...state, modelName: state.name.trim() ? modelNameSlug(state.name) : '', modelNameEdited: false };
   return { ...state, modelName, modelNameEdited: true };
+}
+
+/**
+ * A minimum typed as 0 is scale to zero: it ticks that box (so its idle time and wake timeout show and are
+ * sent), and unticking it goes back to one server kept running.
+ */
+export function withReplicasMin(state: DeploymentFormState, replicasMin: string): DeploymentFormState {
+  return numberOrText(replicasMin) === 0 ? { ...state, scaleToZero: true, replicasMin: '1' } : { ...state, replicasMin };
 }
 
 function argValue(kind: LlamaOption['kind'] | undefined, value: string): unknown {
@@ -137,8 +154,8 @@ export function toRequestBody(state: DeploymentFormState, options: LlamaOption[]
     parallel: numberOrText(state.parallel),
     embeddings: state.embeddings,
     llama_args: llamaArgs,
-    // One replica at most for now; its minimum is the scale-to-zero switch.
-    replicas: { min: state.scaleToZero ? 0 : 1, max: 1 },
+    // Scale to zero is the minimum 0; an empty bound is left out, so the API's default or the saved value applies.
+    replicas: { min: state.scaleToZero ? 0 : numberOrText(state.replicasMin), max: numberOrText(state.replicasMax) },
     // Only with scale to zero on: off, they mean nothing, and hidden fields must not block a save.
     ...(state.scaleToZero ? { scale_down_after_s: secondsFromMinutes(state.idleMinutes), wake_timeout_s: numberOrText(state.wakeTimeoutS) } : {}),
     // Sent as null when empty, so clearing the field on an edit goes back to the parallel slots.

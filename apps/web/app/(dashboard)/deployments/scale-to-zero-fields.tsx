@@ -4,12 +4,11 @@ import { Field, Input } from '../../../components/field';
 import type { FormFieldsProps } from './form-state';
 
 /**
- * Scale to zero: off, the deployment always runs; on, it sleeps after the idle time (its GPUs go to
- * others) and the next request wakes it, held by the gateway for at most the wake timeout. Changing
- * these restarts nothing.
+ * Scale to zero, `replicas.min` 0 (errors on the bounds show on ReplicaFields): off, the deployment always
+ * runs; on, it sleeps after the idle time (its GPUs go to others) and the next request wakes it, held by
+ * the gateway for at most the wake timeout. Changing these restarts nothing.
  */
 export function ScaleToZeroFields({ state, errors, update }: FormFieldsProps) {
-  const replicasError = errors['replicas.min'] ?? errors['replicas.max'] ?? errors.replicas;
   return (
     <div className="space-y-4">
       <div>
@@ -27,11 +26,6 @@ export function ScaleToZeroFields({ state, errors, update }: FormFieldsProps) {
         <p id="scale_to_zero-hint" className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
           Asleep, it frees its GPUs for other deployments. The next request wakes it and waits while the model loads, so that first answer is slower. Changing this restarts nothing.
         </p>
-        {replicasError ? (
-          <p role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">
-            {replicasError}
-          </p>
-        ) : null}
       </div>
       {state.scaleToZero ? (
         <div className="grid gap-4 sm:grid-cols-2">

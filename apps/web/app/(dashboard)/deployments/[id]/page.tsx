@@ -49,6 +49,8 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
     ['Context size', formatNumber(deployment.context_size)],
     ['Parallel slots', String(deployment.parallel)],
     ['Embeddings', deployment.embeddings ? 'on' : 'off'],
+    // Saved bounds (the servers running now are in the Replicas card).
+    ['Replicas', `${deployment.replicas.min}–${deployment.replicas.max}`],
     ['Scale to zero', describeScaling(deployment)],
     ['Target concurrency', deployment.target_concurrency === null ? `parallel slots (${deployment.parallel})` : String(deployment.target_concurrency)],
     ['llama-server options', Object.entries(deployment.llama_args).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults'],

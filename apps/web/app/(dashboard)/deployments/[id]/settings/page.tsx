@@ -18,7 +18,7 @@ export default async function DeploymentSettingsPage({ params }: { params: Promi
     <>
       <PageHeader
         title={`Settings of ${deployment.name}`}
-        description="A new model, hardware or serving setting redeploys it; a new name, model name, aliases or scale to zero take effect at once without one. The base URLs and keys stay the same."
+        description="A new model, hardware or serving setting redeploys it; a new name, model name, aliases, replicas, scale to zero or target concurrency take effect at once without one. The base URLs and keys stay the same."
       />
       <DeploymentForm
         gpuTypes={gpuTypes}
