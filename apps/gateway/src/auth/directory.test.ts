@@ -80,7 +80,10 @@ describe('Directory: deployments', () => {
     await t.db.deployment.update({ where: { id }, data: { targetConcurrency: 2 } });
     await t.db.server.updateMany({ where: { deploymentId: id }, data: { status: 'starting', upstreamUrl: null } });
     expect(await d.freshDeployment(id)).toMatchObject({ upstreams: [], targetConcurrency: 2, servedBefore: true });
+    // Its servers gone (a lost node): it still served before, so requests to it are held while it comes back.
     await t.db.server.deleteMany({ where: { deploymentId: id } });
+    expect(await d.freshDeployment(id)).toMatchObject({ upstreams: [], servedBefore: true });
+    await t.db.deployment.update({ where: { id }, data: { readyAt: null } });
     expect(await d.freshDeployment(id)).toMatchObject({ upstreams: [], servedBefore: false });
   });
 });
