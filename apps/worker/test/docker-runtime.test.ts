@@ -18,6 +18,7 @@ import type { WorkerHandle } from '../src/worker';
 import { buildNodeHelperImage } from './node-helper-image';
 import {
   Api,
+  createApiKey,
   callUpstream,
   createDeployment,
   createOrg,
@@ -31,6 +32,7 @@ import {
   randomPortRange,
   sentinel,
   servicePorts,
+  startTestGateway,
   startTestWorker,
   testModelStore,
   testRedisUrl,
@@ -40,6 +42,7 @@ import {
   serverOf,
   withServers,
 } from './helpers';
+import { steadyTraffic, TRAFFIC } from './steady-traffic';
 
 /**
  * The worker end to end on the Docker runtime, against a private dockerd started for this file
@@ -305,6 +308,57 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
     });
     await waitFor('the orphan to be removed', async () => ((await runtime.list()).some((s) => s.deploymentId === deploymentId) ? undefined : true));
     if (orphan) expect(await runtime.inspect(orphan.handle)).toBeUndefined();
+  });
+});
+
+describe('docker runtime: replicas on two nodes', { timeout: 120_000 }, () => {
+  it('runs replicas {min: 2, max: 2} as two containers on two nodes, and a container killed under steady traffic fails no request', async () => {
+    const nodes = [await startDockerWorker({ name: 'replica-a', cpuSlots: 2 }), await startDockerWorker({ name: 'replica-b', cpuSlots: 2 })];
+    const gateway = await startTestGateway(t.url, redisUrl, { GATEWAY_KEY_RPM: '0', GATEWAY_ORG_RPM: '0', GATEWAY_KEY_MAX_STREAMS: '0', GATEWAY_ORG_MAX_STREAMS: '0' });
+    const row = await createDeployment(t.db, orgId, { modelName: 'docker-replicas', replicasMin: 2, replicasMax: 2, replicasWanted: 2 });
+    try {
+      await api.sync(row.id);
+      const both = await waitFor(
+        'two ready servers on two nodes',
+        async () => {
+          const now = await withServers(t.db, row.id);
+          return now?.status === 'running' && now.servers.filter((s) => s.status === 'ready').length === 2 ? now : undefined;
+        },
+        45_000,
+        () => describeDeployment(t.db, row.id),
+      );
+      expect(new Set(both.servers.map((s) => s.nodeId))).toEqual(new Set(nodes.map((n) => n.nodeId)));
+      expect(await containersOf(row.id)).toHaveLength(2);
+
+      const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, await createApiKey(t.db, orgId), TRAFFIC);
+      await sleep(2_000);
+      const victim = both.servers[0]!;
+      await docker.getContainer(victim.runtimeHandle!).kill({ signal: 'SIGKILL' });
+      await waitFor(
+        'the killed container to be replaced',
+        async () => {
+          const now = await withServers(t.db, row.id);
+          return now?.servers.find((s) => s.id === victim.id)?.restartCount === 1 && now.servers.every((s) => s.status === 'ready') ? now : undefined;
+        },
+        30_000,
+        () => describeDeployment(t.db, row.id),
+      );
+      await sleep(1_500);
+      traffic.stop();
+      const tallies = await traffic.done;
+      console.info(`docker replica killed: ${JSON.stringify(tallies)}`);
+      for (const tally of Object.values(tallies)) expect(tally.failures).toEqual([]);
+      expect(tallies.plain.streamErrors).toBe(0);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await api.setDesired(row.id, 'deleted');
+      await waitForStatus(t.db, row.id, 'deleted', 30_000).catch(() => undefined);
+      // Out of the way of the next tests, which count on their own nodes.
+      for (const n of nodes) {
+        await t.db.node.update({ where: { id: n.nodeId }, data: { cordoned: true } });
+        await n.stop();
+      }
+    }
   });
 });
 
