@@ -1,6 +1,7 @@
 import { enqueueDeploymentSync } from '@gguf/redis';
 import type { WorkerContext } from '../context';
 import { removeServerRow } from '../deployments/apply-transition';
+import { SHORT_OF_SERVERS } from '../deployments/short-of-servers';
 import { autoscaleDeployments } from '../scaling/autoscale';
 import { sleepIdleDeployments } from '../scaling/sleep-idle';
 import { requeueWakes } from '../scaling/wakes';
@@ -70,9 +71,10 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
     WHERE d.status <> 'deleted' AND (
       d.desired_state = 'deleted'
       OR (d.desired_state = 'stopped' AND d.status <> 'stopped')
+      OR ${SHORT_OF_SERVERS}
       OR (d.desired_state = 'running' AND d.failed_generation IS DISTINCT FROM d.generation AND (
-        (d.replicas_wanted > 0 AND d.replicas_wanted <> (SELECT count(*) FROM servers s WHERE s.deployment_id = d.id AND s.status <> 'stopping'))
-        OR d.status = 'failed'))
+        d.status = 'failed'
+        OR (d.replicas_wanted > 0 AND d.replicas_wanted < (SELECT count(*) FROM servers s WHERE s.deployment_id = d.id AND s.status <> 'stopping'))))
     )
     ORDER BY d.created_at
     LIMIT 500`;
