@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import { freePort } from '@gguf/local-services';
+import { readServerActivity } from '@gguf/redis';
 import type { FakeLlamaServer } from '@gguf/testkit/fake-llama-server';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,10 +152,14 @@ describe('the preferred server at its target concurrency', () => {
     slow.end(JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'hello' }] }));
     const balancer = h.gateway.context.balancer;
     await eventually(() => balancer.inflightOn(d.serverIds[preferred]) === 1 && d.fakes[preferred].stats().inferenceRequests === counts + 1);
+    // Published for the API's replica list with the next activity flush (about a second).
+    const publishedOn = async (server: 0 | 1) => (await readServerActivity(h.redis, [d.id])).get(d.serverIds[server]) ?? 0;
+    await eventually(async () => (await publishedOn(preferred)) === 1);
     expect((await servedBy(d.fakes, () => ask())).server).toBe(1 - preferred);
     expect(await counted('balancedRequests', { placement: 'spilled' })).toBe(spilled + 1);
     slow.destroy();
     await eventually(() => balancer.inflightOn(d.serverIds[preferred]) === 0);
+    await eventually(async () => (await publishedOn(preferred)) === 0);
     expect((await servedBy(d.fakes, () => ask())).server).toBe(preferred);
   });
 });

@@ -53,6 +53,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
   await subscribeToChanges(subscriber, directory, logger);
   if (limiterRedis.status !== 'ready') await once(limiterRedis, 'ready');
   const ejections = new UpstreamEjections(env.GATEWAY_UPSTREAM_EJECT_MS);
+  const balancer = new Balancer(ejections, metrics);
   const budgets = new Budgets(limiterRedis, db, env.GATEWAY_RATE_LIMIT_PREFIX, logger, () => metrics.limiterFailOpen.inc());
   const context: GatewayContext = {
     env,
@@ -68,10 +69,10 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
       lastUsedIntervalMs: env.GATEWAY_LAST_USED_INTERVAL_MS,
       claimIdleMs: env.GATEWAY_USAGE_CLAIM_MS,
     }),
-    activity: new ActivityTracker(redis, logger, { flushMs: ACTIVITY_FLUSH_MS }),
+    activity: new ActivityTracker(redis, logger, { flushMs: ACTIVITY_FLUSH_MS, servers: balancer }),
     held: new HeldRequests({ directory, ejections, redis, logger, metrics }),
     ejections,
-    balancer: new Balancer(ejections, metrics),
+    balancer,
     agent: new Agent({
       connections: env.GATEWAY_UPSTREAM_CONNECTIONS,
       connect: { timeout: env.GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS },

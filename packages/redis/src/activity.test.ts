@@ -1,6 +1,6 @@
 import { testEnv } from '@gguf/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clearWake, pendingWakes, readActivity, requestWake, WAKE_CHANNEL, wakeWanted, writeActivity } from './activity';
+import { clearWake, INFLIGHT_TTL_MS, pendingWakes, readActivity, readServerActivity, requestWake, WAKE_CHANNEL, wakeWanted, writeActivity } from './activity';
 import { closeRedis, createRedis } from './connection';
 
 const redis = createRedis(testEnv('redisUrl'), 'test');
@@ -19,6 +19,42 @@ describe('gateway activity', () => {
     // An instance whose requests all finished stops counting; the time of the last request stays.
     await writeActivity(redis, 'gw-a', [{ deploymentId: busy, inflight: 0 }]);
     expect((await readActivity(redis, [busy])).get(busy)).toEqual({ inflight: 2, lastRequestAt: 2_000 });
+  });
+});
+
+describe('per-server activity', () => {
+  it('sums each server over gateway instances, for several deployments at once, apart from the deployment totals', async () => {
+    const [one, two] = [unique('one'), unique('two')];
+    const [a1, a2, b1] = [unique('srv_a1'), unique('srv_a2'), unique('srv_b1')];
+    await writeActivity(redis, 'gw-a', [{ deploymentId: one, inflight: 4 }], [
+      { deploymentId: one, serverId: a1, inflight: 3 },
+      { deploymentId: one, serverId: a2, inflight: 1 },
+      { deploymentId: two, serverId: b1, inflight: 2 },
+    ]);
+    await writeActivity(redis, 'gw-b', [], [{ deploymentId: one, serverId: a1, inflight: 5 }]);
+    expect(Object.fromEntries(await readServerActivity(redis, [one, two]))).toEqual({ [a1]: 8, [a2]: 1, [b1]: 2 });
+    expect(Object.fromEntries(await readServerActivity(redis, [two]))).toEqual({ [b1]: 2 });
+    // The deployment's own total is what its sample said, not the servers' counts added to it.
+    expect((await readActivity(redis, [one])).get(one)?.inflight).toBe(4);
+    // A server whose count fell to 0 on an instance stops counting there; the other instance's stays.
+    await writeActivity(redis, 'gw-a', [], [{ deploymentId: one, serverId: a1, inflight: 0 }, { deploymentId: one, serverId: a2, inflight: 0 }]);
+    expect(Object.fromEntries(await readServerActivity(redis, [one]))).toEqual({ [a1]: 5 });
+    expect(await readServerActivity(redis, [])).toEqual(new Map());
+  });
+
+  it("ignores a dead instance's entries once they are older than the TTL, even while a live instance keeps the hash alive", async () => {
+    const id = unique('dead');
+    const server = unique('srv');
+    const now = Date.now();
+    await writeActivity(redis, 'gw-dead', [], [{ deploymentId: id, serverId: server, inflight: 7 }], now - INFLIGHT_TTL_MS - 1);
+    await writeActivity(redis, 'gw-live', [], [{ deploymentId: id, serverId: server, inflight: 2 }], now);
+    expect((await readServerActivity(redis, [id], now)).get(server)).toBe(2);
+    // Read later, the live one's entry has outlived its last write too.
+    expect((await readServerActivity(redis, [id], now + INFLIGHT_TTL_MS + 1)).get(server)).toBeUndefined();
+    // The hash itself expires with the last write's TTL.
+    const ttl = await redis.pttl(`gguf:server-inflight:${id}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(INFLIGHT_TTL_MS);
   });
 });
 

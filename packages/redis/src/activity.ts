@@ -4,9 +4,15 @@ import type { Redis } from './connection';
  * What gateways tell workers about traffic, through Redis: each deployment's requests in flight
  * (per gateway instance, so one that dies stops counting when its entry expires), the time of its
  * last request, and the wakes that requests to sleeping deployments ask for. Gateways write in
- * batches; the worker's cluster loop reads when it decides to sleep, wake or scale.
+ * batches; the worker's cluster loop reads when it decides to sleep, wake or scale. Requests in flight
+ * per server are kept apart (for the API's replica list), so the deployment's total is never counted twice.
  */
 const inflightKey = (deploymentId: string) => `gguf:inflight:${deploymentId}`;
+/**
+ * Hash: `<instance>|<server>` → `<count>|<deadline ms>`. Each entry carries its own deadline, so a dead
+ * instance's stops counting even while live ones keep the key alive.
+ */
+const serverInflightKey = (deploymentId: string) => `gguf:server-inflight:${deploymentId}`;
 const lastRequestKey = (deploymentId: string) => `gguf:last-request:${deploymentId}`;
 /** Sorted set: deployment id → the time (ms) until which a held request waits for it. */
 const WAKES_KEY = 'gguf:wakes';
@@ -26,15 +32,38 @@ export interface ActivitySample {
   lastRequestAt?: number;
 }
 
-/** One gateway instance's batch: a single round trip whatever its size. */
-export async function writeActivity(redis: Redis, instanceId: string, samples: readonly ActivitySample[]): Promise<void> {
-  if (samples.length === 0) return;
+/** Requests of one gateway instance in flight on one server (forwarded to it, until the try ends). */
+export interface ServerActivitySample {
+  deploymentId: string;
+  serverId: string;
+  /** 0 clears the instance's entry for the server. */
+  inflight: number;
+}
+
+/**
+ * One gateway instance's batch, per deployment and per server: a single round trip whatever its size.
+ * `now` (epoch ms) dates the per-server entries, which count until `now + INFLIGHT_TTL_MS`.
+ */
+export async function writeActivity(
+  redis: Redis,
+  instanceId: string,
+  samples: readonly ActivitySample[],
+  servers: readonly ServerActivitySample[] = [],
+  now = Date.now(),
+): Promise<void> {
+  if (samples.length === 0 && servers.length === 0) return;
   const batch = redis.pipeline();
   for (const sample of samples) {
     const key = inflightKey(sample.deploymentId);
     if (sample.inflight > 0) batch.hset(key, instanceId, sample.inflight).pexpire(key, INFLIGHT_TTL_MS);
     else batch.hdel(key, instanceId);
     if (sample.lastRequestAt !== undefined) batch.set(lastRequestKey(sample.deploymentId), String(sample.lastRequestAt), 'PX', LAST_REQUEST_TTL_MS);
+  }
+  for (const sample of servers) {
+    const key = serverInflightKey(sample.deploymentId);
+    const field = `${instanceId}|${sample.serverId}`;
+    if (sample.inflight > 0) batch.hset(key, field, `${sample.inflight}|${now + INFLIGHT_TTL_MS}`).pexpire(key, INFLIGHT_TTL_MS);
+    else batch.hdel(key, field);
   }
   await batch.exec();
 }
@@ -57,6 +86,26 @@ export async function readActivity(redis: Redis, deploymentIds: readonly string[
     const last = replies[2 * i + 1]?.[1] as string | null | undefined;
     result.set(id, { inflight: counts.reduce((sum, n) => sum + (Number(n) || 0), 0), lastRequestAt: last ? Number(last) : undefined });
   });
+  return result;
+}
+
+/**
+ * Requests in flight per server id, summed over the gateway instances whose entries are still alive at `now`,
+ * for a set of deployments in one round trip. A server with none has no entry.
+ */
+export async function readServerActivity(redis: Redis, deploymentIds: readonly string[], now = Date.now()): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (deploymentIds.length === 0) return result;
+  const batch = redis.pipeline();
+  for (const id of deploymentIds) batch.hgetall(serverInflightKey(id));
+  for (const [error, reply] of (await batch.exec()) ?? []) {
+    if (error) throw error;
+    for (const [field, value] of Object.entries(reply as Record<string, string>)) {
+      const serverId = field.slice(field.lastIndexOf('|') + 1);
+      const [count = 0, deadline = 0] = value.split('|').map(Number);
+      if (count > 0 && deadline > now) result.set(serverId, (result.get(serverId) ?? 0) + count);
+    }
+  }
   return result;
 }
 

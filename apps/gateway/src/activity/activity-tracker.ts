@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@gguf/core';
-import { type ActivitySample, INFLIGHT_TTL_MS, type Redis, writeActivity } from '@gguf/redis';
+import { type ActivitySample, INFLIGHT_TTL_MS, type Redis, type ServerActivitySample, writeActivity } from '@gguf/redis';
+import { type ServerLoads, ServerLoadsPublisher } from './server-loads-publisher';
 
 export interface ActivityOptions {
   /** How often counts go to Redis. */
   flushMs: number;
   /** This gateway process's name in the in-flight hashes; random by default, so a restarted process never inherits a dead one's counts. */
   instanceId?: string;
+  /** The requests in flight per server (the balancer's), published beside the deployments' for the API's replica list. */
+  servers?: ServerLoads;
 }
 
 interface Entry {
@@ -28,12 +31,13 @@ const FINAL_FLUSH_TIMEOUT_MS = 1_000;
 /**
  * Counts this gateway's requests in flight per deployment (from admission, held requests included, to the end of
  * the response) and the last request's time, and tells the workers through Redis (see @gguf/redis activity.ts):
- * once a second, one pipeline holding only what changed. The request path touches memory only; a write that fails
+ * once a second, one pipeline holding only what changed, the balancer's counts per server included. The request path touches memory only; a write that fails
  * or hangs (Redis down) is logged once per outage and retried with the next flush, never waited for by a request.
  */
 export class ActivityTracker {
   readonly instanceId: string;
   private readonly entries = new Map<string, Entry>();
+  private readonly servers: ServerLoadsPublisher | undefined;
   private readonly timer: NodeJS.Timeout;
   private writing: Promise<void> | undefined;
   private writingSince = 0;
@@ -46,6 +50,7 @@ export class ActivityTracker {
     private readonly options: ActivityOptions,
   ) {
     this.instanceId = options.instanceId ?? `gw-${randomBytes(8).toString('hex')}`;
+    this.servers = options.servers && new ServerLoadsPublisher(options.servers, REFRESH_MS);
     this.timer = setInterval(() => void this.flush(), options.flushMs);
     this.timer.unref();
   }
@@ -89,18 +94,20 @@ export class ActivityTracker {
       entry.changed = false;
       entry.lastRequestAt = undefined;
     }
-    if (samples.length === 0) return Promise.resolve();
+    const servers = this.servers?.changes(now) ?? [];
+    if (samples.length === 0 && servers.length === 0) return Promise.resolve();
     this.writingSince = now;
-    this.writing = writeActivity(this.redis, this.instanceId, samples).then(
-      () => this.written(sent, now),
+    this.writing = writeActivity(this.redis, this.instanceId, samples, servers, now).then(
+      () => this.written(sent, servers, now),
       (error: unknown) => this.unwritten(sent, error),
     );
     return this.writing.finally(() => (this.writing = undefined));
   }
 
-  private written(sent: Map<string, Entry>, at: number): void {
+  private written(sent: Map<string, Entry>, servers: readonly ServerActivitySample[], at: number): void {
     if (this.failing) this.logger.info('activity is written to redis again');
     this.failing = false;
+    this.servers?.written(servers, at);
     for (const [deploymentId, copy] of sent) {
       const entry = this.entries.get(deploymentId);
       if (!entry) continue;

@@ -7,13 +7,19 @@ import { pickReplica } from './pick-replica';
 /** A deployment's ready servers, at least one (see auth/authorize.ts, which forwards nothing without one). */
 export type ReadyUpstreams = readonly [Upstream, ...Upstream[]];
 
+/** Requests this gateway has in flight on one server, and the deployment the server runs. */
+export interface ServerLoad {
+  deploymentId: string;
+  inflight: number;
+}
+
 /**
  * Chooses the server each request goes to, from the requests this gateway has in flight on each (counted here,
  * in this process: no shared state on the hot path). See docs/gateway.md, "Balancing".
  */
 export class Balancer {
   /** Requests in flight per server id; a server without any has no entry. */
-  private readonly inflight = new Map<string, number>();
+  private readonly inflight = new Map<string, ServerLoad>();
 
   constructor(
     private readonly ejections: UpstreamEjections,
@@ -31,7 +37,7 @@ export class Balancer {
     }
     const loads = upstreams.map((upstream) => ({
       id: upstream.serverId,
-      inflight: this.inflight.get(upstream.serverId) ?? 0,
+      inflight: this.inflightOn(upstream.serverId),
       ejected: this.ejections.isEjected(upstream.url, upstream.readyAt, now),
     }));
     const chosen = pickReplica(loads, affinity?.key, targetConcurrency);
@@ -40,20 +46,26 @@ export class Balancer {
   }
 
   /** Counts a request in flight on the server until the returned function is called (once; later calls do nothing). */
-  enter(serverId: string): () => void {
-    this.inflight.set(serverId, (this.inflight.get(serverId) ?? 0) + 1);
+  enter(serverId: string, deploymentId: string): () => void {
+    let load = this.inflight.get(serverId);
+    if (!load) this.inflight.set(serverId, (load = { deploymentId, inflight: 0 }));
+    load.inflight++;
     let left = false;
     return () => {
       if (left) return;
       left = true;
-      const count = (this.inflight.get(serverId) ?? 1) - 1;
-      if (count > 0) this.inflight.set(serverId, count);
-      else this.inflight.delete(serverId);
+      const current = this.inflight.get(serverId);
+      if (current && --current.inflight <= 0) this.inflight.delete(serverId);
     };
   }
 
   /** Requests this gateway has in flight on the server now. */
   inflightOn(serverId: string): number {
-    return this.inflight.get(serverId) ?? 0;
+    return this.inflight.get(serverId)?.inflight ?? 0;
+  }
+
+  /** Every server with requests of this gateway in flight, by server id (what activity/ publishes). */
+  loads(): ReadonlyMap<string, Readonly<ServerLoad>> {
+    return this.inflight;
   }
 }

@@ -60,7 +60,7 @@ export function forward(ctx: GatewayContext, req: IncomingMessage, res: ServerRe
     return;
   }
   // In flight on its server (what the balancer spills by) until this try ends, answered or handed over.
-  const leave = ctx.balancer.enter(plan.upstream.serverId);
+  const leave = ctx.balancer.enter(plan.upstream.serverId, auth.deployment.id);
   if (plan.committed) {
     streaming = true;
     ctx.metrics.activeStreams.inc();
