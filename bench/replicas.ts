@@ -68,14 +68,13 @@ type Message = OpenAI.ChatCompletionMessageParam;
 type Send = (conversation: Conversation, messages: Message[], replyTokens: number) => Promise<OpenAI.ChatCompletion>;
 
 interface Totals {
-  requests: number;
   prompt: number;
   cached: number;
 }
 
 /** Replays every conversation, `concurrency` at a time, each turn its pause after the previous one's answer; sums their usage. */
 async function replay(traffic: Traffic, send: Send): Promise<Totals> {
-  const totals: Totals = { requests: 0, prompt: 0, cached: 0 };
+  const totals: Totals = { prompt: 0, cached: 0 };
   let next = 0;
   const chat = async () => {
     for (let c = next++; c < traffic.conversations.length; c = next++) {
@@ -85,7 +84,6 @@ async function replay(traffic: Traffic, send: Send): Promise<Totals> {
         if (conversation.thinkMs[turn]) await sleep(conversation.thinkMs[turn]);
         messages.push({ role: 'user', content: question });
         const answer = await send(conversation, messages, conversation.replyTokens[turn]!);
-        totals.requests++;
         totals.prompt += answer.usage?.prompt_tokens ?? 0;
         totals.cached += answer.usage?.prompt_tokens_details?.cached_tokens ?? 0;
         messages.push({ role: 'assistant', content: answer.choices[0]?.message.content ?? '' });
