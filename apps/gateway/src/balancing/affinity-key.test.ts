@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { affinityKey, PROMPT_PREFIX_BYTES } from './affinity-key';
 
 const chat = (first: string, more: { role: string; content: string }[] = []) => ({ model: 'm', messages: [{ role: 'user', content: first }, ...more] });
+const openai = (system: string, first: string, more: { role: string; content: string }[] = []) => ({ model: 'm', messages: [{ role: 'system', content: system }, { role: 'user', content: first }, ...more] });
 
 describe('affinityKey', () => {
   it.each([
@@ -30,16 +31,19 @@ describe('affinityKey', () => {
   });
 
   it('keys OpenAI conversations by their first message after the system prompt, and by the system prompt too', () => {
-    const openai = (system: string, first: string, more: { role: string; content: string }[] = []) => ({ model: 'm', messages: [{ role: 'system', content: system }, { role: 'user', content: first }, ...more] });
     const turn1 = affinityKey({}, openai('Be terse.', 'Plan a trip'))!.key;
     expect(affinityKey({}, openai('Be terse.', 'Plan a trip', [{ role: 'assistant', content: 'Where?' }, { role: 'user', content: 'Rome' }]))!.key).toBe(turn1);
     expect(affinityKey({}, openai('Be terse.', 'Write a poem'))!.key).not.toBe(turn1);
     expect(affinityKey({}, openai('Be verbose.', 'Plan a trip'))!.key).not.toBe(turn1);
   });
 
-  it('reads only the first 4 KB of the prompt, and bounds long ids', () => {
+  it('reads only the first 4 KB of the first message and of the system prompt, and bounds long ids', () => {
     const long = 'x'.repeat(PROMPT_PREFIX_BYTES);
     expect(affinityKey({}, chat(`${long}a`))!.key).toBe(affinityKey({}, chat(`${long}b`))!.key);
+    // A system prompt longer than 4 KB does not crowd out the conversation's own first message.
+    expect(affinityKey({}, openai(`${long}a`, 'Plan a trip'))!.key).toBe(affinityKey({}, openai(`${long}b`, 'Plan a trip'))!.key);
+    expect(affinityKey({}, openai(long, 'Plan a trip'))!.key).not.toBe(affinityKey({}, openai(long, 'Write a poem'))!.key);
+    expect(affinityKey({}, { system: long, messages: [{ role: 'user', content: 'a' }] })!.key).not.toBe(affinityKey({}, { system: long, messages: [{ role: 'user', content: 'b' }] })!.key);
     const huge = affinityKey({ 'x-claude-code-session-id': 's'.repeat(10_000) }, undefined)!;
     expect(huge.key.length).toBeLessThan(100);
   });

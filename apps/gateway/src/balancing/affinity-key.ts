@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonObject, type JsonObject } from '../http/json-body';
 
-/** How much of the prompt's start identifies a conversation when the caller names none. */
+/**
+ * How much of each part of the prompt's start identifies a conversation when the caller names none:
+ * the shared part (system prompt, tools) and the conversation's own first message, 4 KB each.
+ */
 export const PROMPT_PREFIX_BYTES = 4096;
 /** Longest session or user id taken as is; longer ones are hashed like a prompt. */
 const MAX_ID_LENGTH = 256;
@@ -27,24 +30,27 @@ function idKey(kind: string, value: unknown): string | undefined {
 const isSystemMessage = (message: unknown) => isJsonObject(message) && (message.role === 'system' || message.role === 'developer');
 
 /**
- * The start of the prompt as llama-server will see it: system prompt, tools, then the first message (in OpenAI's
- * shape, the first after the system messages, or every conversation sharing a system prompt would share a key).
- * Two turns of one conversation share it, so they share a key; it is what the replica's prompt cache holds first.
+ * The start of the prompt as llama-server will see it, in two parts of at most 4 KB each: what conversations
+ * share (system prompt, tools; in OpenAI's shape, the leading system messages) and the conversation's own first
+ * message (or the completion's prompt, the embedding's input). Two turns of one conversation share both, so they
+ * share a key; it is what the replica's prompt cache holds first. Capped apart, a system prompt longer than
+ * 4 KB cannot crowd the first message out and give every conversation one key (bench/replicas.ts found that).
  */
-function promptStart(body: JsonObject): string {
-  const parts: unknown[] = [body.system ?? null, body.tools ?? null];
+function promptStart(body: JsonObject): [shared: string, own: string] {
+  const shared: unknown[] = [body.system ?? null, body.tools ?? null];
+  let own: unknown = null;
   if (Array.isArray(body.messages)) {
     const firstOther = body.messages.findIndex((message) => !isSystemMessage(message));
-    parts.push(...body.messages.slice(0, firstOther === -1 ? body.messages.length : firstOther + 1));
-  }
-  else if (typeof body.prompt === 'string' || Array.isArray(body.prompt)) parts.push(body.prompt);
-  else if (body.input !== undefined) parts.push(body.input);
-  return JSON.stringify(parts).slice(0, PROMPT_PREFIX_BYTES);
+    shared.push(...body.messages.slice(0, firstOther === -1 ? body.messages.length : firstOther));
+    own = firstOther === -1 ? null : body.messages[firstOther];
+  } else if (typeof body.prompt === 'string' || Array.isArray(body.prompt)) own = body.prompt;
+  else if (body.input !== undefined) own = body.input;
+  return [JSON.stringify(shared).slice(0, PROMPT_PREFIX_BYTES), JSON.stringify(own).slice(0, PROMPT_PREFIX_BYTES)];
 }
 
 /**
  * What keeps a conversation on the replica that holds its prompt cache: Claude Code's session id, else the
- * caller's user id (OpenAI `user`, Anthropic `metadata.user_id`), else a hash of the prompt's first 4 KB.
+ * caller's user id (OpenAI `user`, Anthropic `metadata.user_id`), else a hash of the prompt's start (its shared part and its first message, 4 KB of each).
  * Undefined for a body with nothing to go by (a GET): any replica will do.
  */
 export function affinityKey(headers: IncomingHttpHeaders, body: JsonObject | undefined): AffinityKey | undefined {
@@ -53,6 +59,7 @@ export function affinityKey(headers: IncomingHttpHeaders, body: JsonObject | und
   if (!body) return undefined;
   const user = idKey('user', body.user) ?? idKey('user', isJsonObject(body.metadata) ? body.metadata.user_id : undefined);
   if (user) return { key: user, source: 'user' };
-  const start = promptStart(body);
-  return start === '[null,null]' ? undefined : { key: `prompt:${sha256(start)}`, source: 'prompt' };
+  const [shared, own] = promptStart(body);
+  if (shared === '[null,null]' && own === 'null') return undefined;
+  return { key: `prompt:${sha256(`${shared}\n${own}`)}`, source: 'prompt' };
 }
