@@ -1,6 +1,6 @@
 import { describeError } from '@gguf/core';
 import type { Database, Prisma } from '@gguf/db';
-import { readActivity } from '@gguf/redis';
+import { readActivity, readServerActivity } from '@gguf/redis';
 import type { ApiDeps, Tx } from '../deps';
 
 const SERVER_SELECT = {
@@ -14,25 +14,29 @@ const SERVER_SELECT = {
 
 export type ReplicaServerRow = Prisma.ServerGetPayload<{ select: typeof SERVER_SELECT }>;
 
-/** What runs a deployment now: its servers, oldest first, and the requests in flight to it (null: unknown). */
+/** What runs a deployment now: its servers, oldest first, and the requests in flight to it and on each server (null: unknown). */
 export interface Replicas {
   servers: ReplicaServerRow[];
   inflight: number | null;
+  /** By server id; a server without an entry has none in flight. */
+  serverInflight: ReadonlyMap<string, number> | null;
 }
 
 /** A deployment that was just created: nothing is placed and nothing could be in flight yet. */
-export const NO_REPLICAS: Replicas = { servers: [], inflight: 0 };
+export const NO_REPLICAS: Replicas = { servers: [], inflight: 0, serverInflight: new Map() };
 
 /**
- * The servers and in-flight counts of a page of deployments: one query and one Redis round trip,
- * whatever the page's size.
+ * The servers and in-flight counts (per deployment and per server) of a page of deployments: one query and
+ * one Redis round trip, whatever the page's size.
  */
 export async function loadReplicas(deps: Pick<ApiDeps, 'redis' | 'logger'>, db: Database | Tx, deploymentIds: readonly string[]): Promise<Map<string, Replicas>> {
   const [servers, activity] = await Promise.all([
     db.server.findMany({ where: { deploymentId: { in: [...deploymentIds] } }, select: SERVER_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     readInflight(deps, deploymentIds),
   ]);
-  const result = new Map<string, Replicas>(deploymentIds.map((id) => [id, { servers: [], inflight: activity?.get(id)?.inflight ?? null }]));
+  const result = new Map<string, Replicas>(
+    deploymentIds.map((id) => [id, { servers: [], inflight: activity?.deployments.get(id)?.inflight ?? null, serverInflight: activity?.servers ?? null }]),
+  );
   for (const server of servers) result.get(server.deploymentId)?.servers.push(server);
   return result;
 }
@@ -44,12 +48,13 @@ export async function loadReplicasOf(deps: Pick<ApiDeps, 'redis' | 'logger'>, db
 
 /**
  * In-flight counts are a gauge, not a record: while Redis is down a deployment still reads, with null counts,
- * instead of waiting for the reconnect (commands queue until then).
+ * instead of waiting for the reconnect (commands queue until then). Both reads go out together: one round trip.
  */
 async function readInflight(deps: Pick<ApiDeps, 'redis' | 'logger'>, deploymentIds: readonly string[]) {
   if (deploymentIds.length === 0 || deps.redis.status !== 'ready') return null;
   try {
-    return await readActivity(deps.redis, deploymentIds);
+    const [deployments, servers] = await Promise.all([readActivity(deps.redis, deploymentIds), readServerActivity(deps.redis, deploymentIds)]);
+    return { deployments, servers };
   } catch (error) {
     deps.logger.warn({ err: describeError(error) }, 'could not read in-flight counts from Redis');
     return null;

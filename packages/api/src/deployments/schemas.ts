@@ -143,7 +143,7 @@ const replicaServer = z.object({
     .number()
     .int()
     .nullable()
-    .describe("Requests in flight on this server, as the gateways last reported; null when they cannot tell it from the deployment's (several servers ready)."),
+    .describe('Requests in flight on this server over every gateway, as last reported about once a second (0 when none); null when Redis cannot be read.'),
   restarts: z.number().int().describe('Times it crashed and was started again.'),
   ready_at: z.iso.datetime().nullable().describe('When it last became ready; null while it is not serving.'),
 });

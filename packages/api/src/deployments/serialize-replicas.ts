@@ -3,13 +3,11 @@ import type { ReplicaServerRow, Replicas } from './load-replicas';
 import type { AdminReplicaServerObject, ReplicaServerObject } from './schemas';
 
 /**
- * A server's in-flight requests. Gateways report them per deployment, not per server: with one server
- * ready, every request in flight is on it; with several, its share is unknown (null), and so is a
- * server's that is not serving.
+ * A server's in-flight requests over every gateway, as they last reported them (a server without any, even one not
+ * serving, has 0); null when Redis could not be read.
  */
 function inflightOn(server: ReplicaServerRow, replicas: Replicas): number | null {
-  const ready = replicas.servers.filter((s) => s.status === 'ready');
-  return ready.length === 1 && ready[0]!.id === server.id ? replicas.inflight : null;
+  return replicas.serverInflight === null ? null : (replicas.serverInflight.get(server.id) ?? 0);
 }
 
 function serverObject(server: ReplicaServerRow, replicas: Replicas): Omit<ReplicaServerObject, 'node'> {

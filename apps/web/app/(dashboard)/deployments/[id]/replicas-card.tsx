@@ -36,8 +36,7 @@ export function ReplicasCard({ deployment: d }: { deployment: Shown }) {
               <Td>
                 <ServerStatusBadge status={server.status} />
               </Td>
-              {/* Gateways count requests per deployment: a server's own share is known while it is the only one serving. */}
-              <Td className="text-right tabular-nums">{server.inflight === null ? <span title="Gateways report requests per deployment: a server's share shows while it is the only one serving">—</span> : formatNumber(server.inflight)}</Td>
+              <Td className="text-right tabular-nums">{server.inflight === null ? <span title="Unknown: the gateways' counts cannot be read now">—</span> : formatNumber(server.inflight)}</Td>
               <Td className="text-right tabular-nums">{formatNumber(server.restarts)}</Td>
               <Td className="whitespace-nowrap text-zinc-500">{formatDateTime(server.ready_at)}</Td>
             </tr>
