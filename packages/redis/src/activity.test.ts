@@ -46,9 +46,12 @@ describe('per-server activity', () => {
     const id = unique('dead');
     const server = unique('srv');
     const now = Date.now();
-    await writeActivity(redis, 'gw-dead', [], [{ deploymentId: id, serverId: server, inflight: 7 }], now - INFLIGHT_TTL_MS - 1);
-    await writeActivity(redis, 'gw-live', [], [{ deploymentId: id, serverId: server, inflight: 2 }], now);
+    await writeActivity(redis, 'gw-dead', [{ deploymentId: id, inflight: 7 }], [{ deploymentId: id, serverId: server, inflight: 7 }], now - INFLIGHT_TTL_MS - 1);
+    await writeActivity(redis, 'gw-live', [{ deploymentId: id, inflight: 2 }], [{ deploymentId: id, serverId: server, inflight: 2 }], now);
     expect((await readServerActivity(redis, [id], now)).get(server)).toBe(2);
+    // The deployment's total counts the live instance only, too: autoscaling and sleeping read it.
+    expect((await readActivity(redis, [id], now)).get(id)?.inflight).toBe(2);
+    expect((await readActivity(redis, [id], now + INFLIGHT_TTL_MS + 1)).get(id)?.inflight).toBe(0);
     // Read later, the live one's entry has outlived its last write too.
     expect((await readServerActivity(redis, [id], now + INFLIGHT_TTL_MS + 1)).get(server)).toBeUndefined();
     // The hash itself expires with the last write's TTL.

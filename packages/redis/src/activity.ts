@@ -2,16 +2,17 @@ import type { Redis } from './connection';
 
 /**
  * What gateways tell workers about traffic, through Redis: each deployment's requests in flight
- * (per gateway instance, so one that dies stops counting when its entry expires), the time of its
+ * (per gateway instance, so one that dies stops counting when its entry's deadline passes), the time of its
  * last request, and the wakes that requests to sleeping deployments ask for. Gateways write in
  * batches; the worker's cluster loop reads when it decides to sleep, wake or scale. Requests in flight
  * per server are kept apart (for the API's replica list), so the deployment's total is never counted twice.
  */
-const inflightKey = (deploymentId: string) => `gguf:inflight:${deploymentId}`;
 /**
- * Hash: `<instance>|<server>` → `<count>|<deadline ms>`. Each entry carries its own deadline, so a dead
- * instance's stops counting even while live ones keep the key alive.
+ * Hash: `<instance>` → `<count>|<deadline ms>`. Each entry carries its own deadline, so a dead instance's
+ * stops counting even while live ones keep the key alive (the key's own TTL only cleans up).
  */
+const inflightKey = (deploymentId: string) => `gguf:inflight:${deploymentId}`;
+/** Hash: `<instance>|<server>` → `<count>|<deadline ms>`, counted the same way. */
 const serverInflightKey = (deploymentId: string) => `gguf:server-inflight:${deploymentId}`;
 const lastRequestKey = (deploymentId: string) => `gguf:last-request:${deploymentId}`;
 /** Sorted set: deployment id → the time (ms) until which a held request waits for it. */
@@ -40,9 +41,18 @@ export interface ServerActivitySample {
   inflight: number;
 }
 
+/** An entry of an in-flight hash: the count, and until when it counts. */
+const entry = (inflight: number, now: number) => `${inflight}|${now + INFLIGHT_TTL_MS}`;
+
+/** What an entry still counts at `now`: 0 once its deadline passed (its gateway stopped writing: dead). */
+function liveCount(value: string, now: number): number {
+  const [count = 0, deadline = 0] = value.split('|').map(Number);
+  return count > 0 && deadline > now ? count : 0;
+}
+
 /**
  * One gateway instance's batch, per deployment and per server: a single round trip whatever its size.
- * `now` (epoch ms) dates the per-server entries, which count until `now + INFLIGHT_TTL_MS`.
+ * `now` (epoch ms) dates the entries, which count until `now + INFLIGHT_TTL_MS`.
  */
 export async function writeActivity(
   redis: Redis,
@@ -55,14 +65,14 @@ export async function writeActivity(
   const batch = redis.pipeline();
   for (const sample of samples) {
     const key = inflightKey(sample.deploymentId);
-    if (sample.inflight > 0) batch.hset(key, instanceId, sample.inflight).pexpire(key, INFLIGHT_TTL_MS);
+    if (sample.inflight > 0) batch.hset(key, instanceId, entry(sample.inflight, now)).pexpire(key, INFLIGHT_TTL_MS);
     else batch.hdel(key, instanceId);
     if (sample.lastRequestAt !== undefined) batch.set(lastRequestKey(sample.deploymentId), String(sample.lastRequestAt), 'PX', LAST_REQUEST_TTL_MS);
   }
   for (const sample of servers) {
     const key = serverInflightKey(sample.deploymentId);
     const field = `${instanceId}|${sample.serverId}`;
-    if (sample.inflight > 0) batch.hset(key, field, `${sample.inflight}|${now + INFLIGHT_TTL_MS}`).pexpire(key, INFLIGHT_TTL_MS);
+    if (sample.inflight > 0) batch.hset(key, field, entry(sample.inflight, now)).pexpire(key, INFLIGHT_TTL_MS);
     else batch.hdel(key, field);
   }
   await batch.exec();
@@ -75,7 +85,7 @@ export interface DeploymentActivity {
   lastRequestAt: number | undefined;
 }
 
-export async function readActivity(redis: Redis, deploymentIds: readonly string[]): Promise<Map<string, DeploymentActivity>> {
+export async function readActivity(redis: Redis, deploymentIds: readonly string[], now = Date.now()): Promise<Map<string, DeploymentActivity>> {
   const result = new Map<string, DeploymentActivity>();
   if (deploymentIds.length === 0) return result;
   const batch = redis.pipeline();
@@ -84,7 +94,7 @@ export async function readActivity(redis: Redis, deploymentIds: readonly string[
   deploymentIds.forEach((id, i) => {
     const counts = (replies[2 * i]?.[1] as string[] | null) ?? [];
     const last = replies[2 * i + 1]?.[1] as string | null | undefined;
-    result.set(id, { inflight: counts.reduce((sum, n) => sum + (Number(n) || 0), 0), lastRequestAt: last ? Number(last) : undefined });
+    result.set(id, { inflight: counts.reduce((sum, value) => sum + liveCount(value, now), 0), lastRequestAt: last ? Number(last) : undefined });
   });
   return result;
 }
@@ -102,8 +112,8 @@ export async function readServerActivity(redis: Redis, deploymentIds: readonly s
     if (error) throw error;
     for (const [field, value] of Object.entries(reply as Record<string, string>)) {
       const serverId = field.slice(field.lastIndexOf('|') + 1);
-      const [count = 0, deadline = 0] = value.split('|').map(Number);
-      if (count > 0 && deadline > now) result.set(serverId, (result.get(serverId) ?? 0) + count);
+      const count = liveCount(value, now);
+      if (count > 0) result.set(serverId, (result.get(serverId) ?? 0) + count);
     }
   }
   return result;

@@ -41,7 +41,7 @@ describe('the activity tracker', () => {
     expect((await readActivity(redis, [busy])).get(busy)?.inflight).toBe(1);
     expect((await readActivity(redis, [quiet])).get(quiet)).toMatchObject({ inflight: 0, lastRequestAt: seen.get(quiet)?.lastRequestAt });
     // quiet's 0 went out: it is forgotten, so another instance's count written meanwhile is not overwritten.
-    await redis.hset(`gguf:inflight:${quiet}`, tracker.instanceId, 7);
+    await redis.hset(`gguf:inflight:${quiet}`, tracker.instanceId, `7|${Date.now() + 15_000}`);
     await tracker.flush();
     expect((await readActivity(redis, [quiet])).get(quiet)?.inflight).toBe(7);
     await tracker.close();
@@ -53,7 +53,7 @@ describe('the activity tracker', () => {
     tracker.begin(steady);
     await tracker.flush();
     // Changed behind the tracker's back: an unchanged deployment is not written again, so this survives the flush.
-    await redis.hset(`gguf:inflight:${steady}`, tracker.instanceId, 5);
+    await redis.hset(`gguf:inflight:${steady}`, tracker.instanceId, `5|${Date.now() + 15_000}`);
     const end = tracker.begin(moving);
     await tracker.flush();
     expect((await readActivity(redis, [steady, moving])).get(steady)?.inflight).toBe(5);
