@@ -122,7 +122,7 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
     const modelFile = join(modelsDir, 'library', 'tiny-q4_0.gguf');
     const request: LaunchRequest = {
       deploymentId: 'dep_spec',
-      serverId: 'srv_spec',
+      serverId: 'srv_00000000000000000000abcdef',
       generation: 3,
       nodeId: 'node_spec',
       modelFile,
@@ -139,7 +139,7 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
     const container = await runtime.createContainer(request);
     try {
       const info = await container.inspect();
-      expect(info.Name).toBe('/gguf-dep_spec-srv_spec-g3');
+      expect(info.Name).toBe('/gguf-spec-abcdef-g3');
       expect(info.HostConfig.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 0, DeviceIDs: ['1', '3'], Capabilities: [['gpu']], Options: {} }]);
       expect(info.Config.User).toBe(serverUser ? '65534:65534' : `${process.getuid?.()}:${process.getgid?.()}`);
       expect(info.HostConfig).toMatchObject({
@@ -153,7 +153,7 @@ describe('docker runtime: the container', { timeout: 60_000 }, () => {
       });
       expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
       // The model file read-only, the server's own directory, and nothing else of the node's disks.
-      expect(info.HostConfig.Binds).toEqual([`${modelFile}:/models/tiny-q4_0.gguf:ro`, `${join(root, 'run', 'gguf-dep_spec-srv_spec-g3')}:/run/llama:rw`]);
+      expect(info.HostConfig.Binds).toEqual([`${modelFile}:/models/tiny-q4_0.gguf:ro`, `${join(root, 'run', 'gguf-spec-abcdef-g3')}:/run/llama:rw`]);
       expect(info.Mounts.find((m) => m.Destination === '/models/tiny-q4_0.gguf')?.RW).toBe(false);
       expect(Object.keys(info.HostConfig.Tmpfs ?? {})).toEqual(['/tmp']);
       expect(info.HostConfig.RestartPolicy?.Name).toBe('no');

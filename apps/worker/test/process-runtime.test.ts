@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeRedis, createRedis, type Redis, readDeploymentLogs, syncJobId } from '@gguf/redis';
-import { isAlive, ProcessRuntime } from '@gguf/runtime';
+import { deploymentPrefix, isAlive, ProcessRuntime } from '@gguf/runtime';
 import { createTestDatabase, type TestDatabase } from '@gguf/testkit';
 import { fakeLlamaServerExecutable } from '@gguf/testkit/docker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,7 +184,7 @@ describe('process runtime: deployment lifecycle', () => {
 
     // Deletes: the server, its log file, its captured logs and its port are gone.
     const logsDir = join(root, 'state', 'cpu-node', 'logs');
-    const logFiles = async () => (await readdir(logsDir)).filter((name) => name.startsWith(`gguf-${id}-`));
+    const logFiles = async () => (await readdir(logsDir)).filter((name) => name.startsWith(deploymentPrefix(id)));
     expect((await logFiles()).length).toBeGreaterThan(0);
     await api.setDesired(id, 'deleted');
     const deleted = await waitForStatus(t.db, id, 'deleted');

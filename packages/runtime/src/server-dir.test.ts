@@ -24,9 +24,9 @@ describe('ServerDirs', () => {
   it("removes every generation's directory of a deployment, and only those", async () => {
     const root = await mkdtemp(join(tmpdir(), 'gguf-dirs-'));
     const dirs = new ServerDirs(root, undefined);
-    for (const name of ['gguf-dep_a-aaaaaaaa-g1', 'gguf-dep_a-bbbbbbbb-g2', 'gguf-dep_ab-aaaaaaaa-g1', 'gguf-dep_b-aaaaaaaa-g1']) await mkdir(join(root, name));
+    for (const name of ['gguf-a-aaaaaa-g1', 'gguf-a-bbbbbb-g2', 'gguf-ab-aaaaaa-g1', 'gguf-b-aaaaaa-g1']) await mkdir(join(root, name));
     await dirs.removeAll('dep_a');
-    expect((await readdir(root)).sort()).toEqual(['gguf-dep_ab-aaaaaaaa-g1', 'gguf-dep_b-aaaaaaaa-g1']);
+    expect((await readdir(root)).sort()).toEqual(['gguf-ab-aaaaaa-g1', 'gguf-b-aaaaaa-g1']);
   });
 
   it('refuses a root too long for Unix socket paths', () => {

@@ -179,14 +179,26 @@ export const LABELS = {
 
 /**
  * Deterministic server name: a second start of the same generation collides instead of duplicating.
- * It starts with the deployment's id, so everything of a deployment is found by prefix, and carries
- * the server id's random tail, short enough for the Unix socket path inside a directory named after it.
+ * It starts with the deployment's id (without its `dep_`), so everything of a deployment is found by
+ * prefix, then the last 6 characters of the server id (random: two servers of one deployment share
+ * them about once in a billion pairs). It names the server's directory too, whose Unix socket path
+ * must stay within 107 bytes: `gguf-<26>-<6>-g<generation>` is only 3 characters longer than names
+ * were before deployments had several servers.
  */
 export function serverName(identity: Pick<ServerIdentity, 'deploymentId' | 'serverId' | 'generation'>): string {
-  return `${deploymentPrefix(identity.deploymentId)}${identity.serverId.slice(-8)}-g${identity.generation}`;
+  return `${deploymentPrefix(identity.deploymentId)}${identity.serverId.slice(-6)}-g${identity.generation}`;
 }
 
 /** What every server name of a deployment starts with. */
 export function deploymentPrefix(deploymentId: string): string {
-  return `gguf-${deploymentId}-`;
+  return `gguf-${deploymentId.slice(deploymentId.indexOf('_') + 1)}-`;
+}
+
+/**
+ * The server id of a process that carries none: one started before deployments had servers of their
+ * own. The migration that created the `servers` table gave each placed deployment's server exactly this
+ * id, so the new worker adopts such a process instead of leaving it unmanaged.
+ */
+export function legacyServerId(deploymentId: string): string {
+  return `srv_${deploymentId.slice(deploymentId.indexOf('_') + 1)}`;
 }

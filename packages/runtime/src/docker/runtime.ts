@@ -16,6 +16,7 @@ import {
   RuntimeUnavailableError,
   type ServerInfo,
   type ServerState,
+  legacyServerId,
   serverName,
 } from '../types';
 import { connectDocker, type DockerEndpoint, isLocalEndpoint } from './connect';
@@ -321,10 +322,10 @@ export class DockerRuntime implements Runtime {
 function identityOf(labels: Record<string, string> | undefined): { deploymentId: string; serverId: string; generation: number; nodeId: string; port?: number } | undefined {
   if (!labels || labels[LABELS.managed] !== 'true') return undefined;
   const deploymentId = labels[LABELS.deploymentId];
-  const serverId = labels[LABELS.serverId];
   const generation = Number(labels[LABELS.generation]);
   const nodeId = labels[LABELS.nodeId];
-  if (!deploymentId || !serverId || !nodeId || !Number.isInteger(generation)) return undefined;
+  if (!deploymentId || !nodeId || !Number.isInteger(generation)) return undefined;
+  const serverId = labels[LABELS.serverId] ?? legacyServerId(deploymentId);
   const port = Number(labels[LABELS.port]);
   return { deploymentId, serverId, generation, nodeId, ...(Number.isInteger(port) && port > 0 ? { port } : {}) };
 }

@@ -17,6 +17,7 @@ import {
   RuntimeUnavailableError,
   type ServerInfo,
   deploymentPrefix,
+  legacyServerId,
   serverName,
 } from '../types';
 import { followLogFile, tailFile } from './log-file';
@@ -43,7 +44,8 @@ export interface ProcessRuntimeOptions {
 /** What a state file records: enough to find, identify and stop the server after a worker restart. */
 interface ServerRecord {
   deploymentId: string;
-  serverId: string;
+  /** Absent in state files written before deployments had servers of their own. */
+  serverId?: string;
   generation: number;
   nodeId: string;
   port: number;
@@ -177,7 +179,7 @@ export class ProcessRuntime implements Runtime {
     const alive = record.finishedAt === undefined && isAlive(record.pid, record.pidStart);
     return {
       deploymentId: record.deploymentId,
-      serverId: record.serverId,
+      serverId: record.serverId ?? legacyServerId(record.deploymentId),
       generation: record.generation,
       nodeId: record.nodeId,
       handle,
