@@ -93,7 +93,7 @@ try {
     },
   });
   await enqueueDeploymentSync(queue, { deploymentId: id, generation: 1, desiredState: 'running', reason: 'bench' });
-  const row = () => db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, statusMessage: true, servers: { select: { restartCount: true } } } });
+  const row = () => db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true, statusMessage: true, servers: { select: { status: true, restartCount: true } } } });
   const waitUntil = async (what: string, check: () => Promise<boolean>) => {
     const until = Date.now() + 120_000;
     while (!(await check())) {
@@ -129,7 +129,7 @@ try {
   await waitUntil('running again', async () => {
     const now = await row();
     if (now.status === 'failed') throw new Error(`deployment failed: ${now.statusMessage}`);
-    return now.status === 'running' && now.servers[0]?.restartCount === 1;
+    return now.status === 'running' && now.servers[0]?.status === 'ready' && now.servers[0].restartCount === 1;
   });
   const backAt = performance.now();
   await sleep(Math.max(1_000, durationMs - (backAt - started)));

@@ -213,7 +213,7 @@ describe('docker runtime: deployments', { timeout: 60_000 }, () => {
       'the deployment to run again',
       async () => {
         const row = await withServers(t.db, id);
-        return row?.status === 'running' && row.servers[0]?.restartCount === 1 ? row : undefined;
+        return row?.status === 'running' && row.servers[0]?.status === 'ready' && row.servers[0].restartCount === 1 ? row : undefined;
       },
       30_000,
       () => describeDeployment(t.db, id),

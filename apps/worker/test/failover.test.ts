@@ -77,7 +77,7 @@ describe('failover end to end', () => {
       'the server to be restarted',
       async () => {
         const now = await withServers(t.db, row.id);
-        return now?.status === 'running' && now.servers[0]?.restartCount === 1 ? now : undefined;
+        return now?.status === 'running' && now.servers[0]?.status === 'ready' && now.servers[0].restartCount === 1 ? now : undefined;
       },
       30_000,
       () => describeDeployment(t.db, row.id),

@@ -258,8 +258,9 @@ export async function describeDeployment(db: Database, id: string): Promise<stri
 /** A deployment with its servers, oldest first. */
 export type DeploymentWithServers = Deployment & { servers: DbServer[] };
 
+/** Read in one snapshot: Prisma reads the servers with a query of their own, which a change may land between. */
 export function withServers(db: Database, id: string): Promise<DeploymentWithServers | null> {
-  return db.deployment.findUnique({ where: { id }, include: { servers: { orderBy: { createdAt: 'asc' } } } });
+  return db.$transaction((tx) => tx.deployment.findUnique({ where: { id }, include: { servers: { orderBy: { createdAt: 'asc' } } } }), { isolationLevel: 'RepeatableRead' });
 }
 
 /** The deployment's one server (these tests run one per deployment unless they say otherwise). */

@@ -151,7 +151,7 @@ describe('process runtime: deployment lifecycle', () => {
       'the server to come back',
       async () => {
         const row = await withServers(t.db, id);
-        return row?.status === 'running' && row.servers[0]?.restartCount === 1 ? row : undefined;
+        return row?.status === 'running' && row.servers[0]?.status === 'ready' && row.servers[0].restartCount === 1 ? row : undefined;
       },
       15_000,
       () => describeDeployment(t.db, id),

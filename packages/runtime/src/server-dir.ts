@@ -18,7 +18,8 @@ export interface ServerUser {
 
 /** Linux limits a Unix socket's path to 107 bytes; the longest name a server directory gets is that of its server. */
 const SOCKET_PATH_MAX = 107;
-const LONGEST_SERVER_NAME = 'gguf-01m8ncevg3yb4gq6acvk0548fk-0548fk-g9999999'.length;
+// Generations count settings changes and restarts of one deployment: a million is beyond any real one.
+const LONGEST_SERVER_NAME = 'gguf-01m8ncevg3yb4gq6acvk0548fk-0548fk-g999999'.length;
 
 /**
  * One directory per server under `root` (a path on the node): the server's working directory,
