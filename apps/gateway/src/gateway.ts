@@ -16,6 +16,7 @@ import { RateLimiter } from './limits/rate-limiter';
 import { Meter } from './metering/meter';
 import { createMetrics } from './metrics';
 import { createGatewayServer } from './server';
+import { trackQuietConnections } from './http/quiet-connections';
 import { HeldRequests } from './wake/held-requests';
 
 export interface GatewayDeps {
@@ -80,6 +81,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
     }),
   };
   const server = createGatewayServer(context, healthChecks);
+  const quiet = trackQuietConnections(server);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -87,6 +89,7 @@ export async function createGateway({ db, redis, env, logger, accessLogger = log
       const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        quiet.closeQuiet();
       });
       // Held requests would keep their connections open for up to their wake timeout: they are answered now.
       context.held.close();
