@@ -157,6 +157,33 @@ describe('replicas end to end', () => {
     await api.setDesired(row.id, 'deleted');
   });
 
+  it('drains a node under steady traffic without failing a request: its server is replaced on the other node first, then goes', { timeout: 120_000 }, async () => {
+    const row = await createDeployment(t.db, orgId, { modelName: 'drained' });
+    await api.sync(row.id);
+    const before = await readyServers(row.id, 1, () => true);
+    const drained = before.servers[0]!.nodeId;
+    const other = workers.map((w) => w.nodeId).find((id) => id !== drained)!;
+
+    const traffic = steadyTraffic(`${gateway.url}/api/gguf/${row.id}`, key, TRAFFIC);
+    await pause(1_500);
+    const mark = await t.db.deploymentEvent.findFirstOrThrow({ where: { deploymentId: row.id }, orderBy: { id: 'desc' } });
+    // As the admin API drains a node: cordoned, draining, and a sync for each deployment on it.
+    await t.db.node.update({ where: { id: drained }, data: { cordoned: true, drainingAt: new Date() } });
+    await api.sync(row.id);
+    const after = await readyServers(row.id, 1, (nodes) => nodes[0] === other);
+    await pause(1_500);
+    traffic.stop();
+    const tallies = await traffic.done;
+    console.info(`node drained: ${JSON.stringify(tallies)}`);
+    expectNoFailure(tallies);
+    expect(after.servers[0]!.id).not.toBe(before.servers[0]!.id);
+    // The old server went only once its replacement was ready: the deployment never stopped running.
+    const left = await t.db.deploymentEvent.findMany({ where: { deploymentId: row.id, type: 'status', id: { gt: mark.id } } });
+    expect(left.map((e) => e.toStatus)).toEqual([]);
+    await t.db.node.update({ where: { id: drained }, data: { cordoned: false, drainingAt: null } });
+    await api.setDesired(row.id, 'deleted');
+  });
+
   it('brings the replica of a lost node back on the other node while traffic runs, failing no request', { timeout: 150_000 }, async () => {
     const row = await createDeployment(t.db, orgId, { modelName: 'node-lost', replicasMin: 2, replicasMax: 2, replicasWanted: 2 });
     await api.sync(row.id);

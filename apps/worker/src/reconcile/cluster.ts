@@ -9,7 +9,7 @@ import { kickPending } from '../sync/kick';
 
 export interface ClusterReconcileReport {
   unreachable: string[];
-  /** Servers taken off unreachable or draining nodes, to be placed elsewhere. */
+  /** Servers taken off unreachable nodes, to be placed elsewhere. */
   moved: string[];
   /** Deployments given a deployment.sync by this pass. */
   queued: string[];
@@ -23,8 +23,9 @@ export interface ClusterReconcileReport {
 /**
  * cluster.reconcile (a repeatable job on the shared queue, so one worker runs it per tick): the
  * part of level-triggered reconciliation that needs only Postgres.
- *  - nodes whose heartbeat is stale become unreachable, and their servers (and those of draining
- *    nodes) are removed with their ports and GPUs, so their deployments place them elsewhere;
+ *  - nodes whose heartbeat is stale become unreachable, and their servers are removed with their
+ *    ports and GPUs, so their deployments place them elsewhere (a draining node's servers are
+ *    replaced first and go once their replacements are ready: cluster-decision.ts);
  *  - every deployment that is not where it should be (fewer or more servers than it wants, a
  *    stop or delete to finish) gets a deployment.sync, so a lost job or a deployment waiting for
  *    capacity is picked up again;
@@ -45,14 +46,10 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
     ctx.logger.warn({ node: node.name, nodeId: node.id }, 'node missed its heartbeats; marked unreachable');
   }
 
-  // Servers on nodes that cannot (unreachable) or should not (draining) keep them. A draining node's
-  // worker removes the process of a server whose row is gone (reconcile/node.ts).
-  const stranded = await ctx.db.server.findMany({
-    where: { node: { OR: [{ status: 'unreachable' }, { drainingAt: { not: null } }] } },
-    include: { node: { select: { name: true, status: true } } },
-  });
+  // Servers on nodes that cannot keep them: unreachable ones.
+  const stranded = await ctx.db.server.findMany({ where: { node: { status: 'unreachable' } }, include: { node: { select: { name: true } } } });
   for (const server of stranded) {
-    const why = server.node.status === 'unreachable' ? `node ${server.node.name} is unreachable` : `node ${server.node.name} is draining`;
+    const why = `node ${server.node.name} is unreachable`;
     const ok = await removeServerRow(ctx, {
       server: { id: server.id, deploymentId: server.deploymentId },
       message: `${why}; its server is placed elsewhere`,
@@ -72,6 +69,7 @@ export async function reconcileCluster(ctx: WorkerContext): Promise<ClusterRecon
       d.desired_state = 'deleted'
       OR (d.desired_state = 'stopped' AND d.status <> 'stopped')
       OR ${SHORT_OF_SERVERS}
+      OR EXISTS (SELECT 1 FROM servers s JOIN nodes n ON n.id = s.node_id WHERE s.deployment_id = d.id AND n.draining_at IS NOT NULL)
       OR (d.desired_state = 'running' AND d.failed_generation IS DISTINCT FROM d.generation AND (
         d.status = 'failed'
         OR (d.replicas_wanted > 0 AND d.replicas_wanted < (SELECT count(*) FROM servers s WHERE s.deployment_id = d.id AND s.status <> 'stopping'))))

@@ -117,9 +117,10 @@ export async function placeServer(store: StateStore, deploymentId: string, optio
 
 async function placeOnce(tx: Prisma.TransactionClient, deploymentId: string, options: ScheduleOptions): Promise<ScheduleResult> {
   await lockDeployment(tx, deploymentId);
-  const deployment = await tx.deployment.findUnique({ where: { id: deploymentId }, include: { servers: { select: { nodeId: true, status: true } } } });
+  const deployment = await tx.deployment.findUnique({ where: { id: deploymentId }, include: { servers: { select: { nodeId: true, status: true, node: { select: { drainingAt: true } } } } } });
   if (!deployment || deployment.desiredState !== 'running' || deployment.failedGeneration === deployment.generation) return { kind: 'skipped' };
-  const live = deployment.servers.filter((s) => s.status !== 'stopping');
+  // As cluster-decision.ts counts them: a server on a draining node is being replaced.
+  const live = deployment.servers.filter((s) => s.status !== 'stopping' && s.node.drainingAt === null);
   if (live.length >= deployment.replicasWanted) return { kind: 'skipped' };
 
   // The database's clock, not this worker's: heartbeats are stamped with it too.

@@ -12,6 +12,9 @@ const row = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({
   ...over,
 });
 const s = (id: string, status: ServerFacts['status']): ServerFacts => ({ id, status });
+const leaving = (id: string, status: ServerFacts['status']): ServerFacts => ({ id, status, leaving: true });
+const TOO_MANY = 'more servers than it wants: this one goes';
+const DRAINED = 'its node is draining and its replacement is ready: this one goes';
 
 // Each row: the deployment, its servers (oldest first), what the cluster side does next.
 const TABLE: [name: string, facts: Partial<ClusterFacts>, servers: ServerFacts[], expected: ClusterAction, wakeWanted?: boolean][] = [
@@ -32,8 +35,12 @@ const TABLE: [name: string, facts: Partial<ClusterFacts>, servers: ServerFacts[]
   ['two wanted, one placed', { status: 'scheduling', replicasMax: 2, replicasWanted: 2 }, [s('a', 'placed')], { kind: 'place' }],
   ['two wanted, one on its way out', { status: 'running', replicasMax: 2, replicasWanted: 2 }, [s('a', 'ready'), s('b', 'stopping')], { kind: 'place' }],
   ['as many as wanted', { status: 'running', replicasMax: 2, replicasWanted: 2 }, [s('a', 'ready'), s('b', 'starting')], { kind: 'hand-to-nodes' }],
-  ['one too many: the least advanced goes', { status: 'running', replicasMax: 2, replicasWanted: 1 }, [s('a', 'ready'), s('b', 'pulling')], { kind: 'shrink', serverId: 'b' }],
-  ['one too many, equals: the newest goes', { status: 'running', replicasMax: 2, replicasWanted: 1 }, [s('a', 'ready'), s('b', 'ready')], { kind: 'shrink', serverId: 'b' }],
+  ['one too many: the least advanced goes', { status: 'running', replicasMax: 2, replicasWanted: 1 }, [s('a', 'ready'), s('b', 'pulling')], { kind: 'shrink', serverId: 'b', message: TOO_MANY }],
+  ['one too many, equals: the newest goes', { status: 'running', replicasMax: 2, replicasWanted: 1 }, [s('a', 'ready'), s('b', 'ready')], { kind: 'shrink', serverId: 'b', message: TOO_MANY }],
+  ['its node draining: a replacement is placed while it serves', { status: 'running' }, [leaving('a', 'ready')], { kind: 'place' }],
+  ['its node draining, the replacement starting: it keeps serving', { status: 'running' }, [leaving('a', 'ready'), s('b', 'starting')], { kind: 'hand-to-nodes' }],
+  ['its node draining, the replacement ready: it goes', { status: 'running' }, [leaving('a', 'ready'), s('b', 'ready')], { kind: 'shrink', serverId: 'a', message: DRAINED }],
+  ['its node draining, already going', { status: 'running' }, [{ ...leaving('a', 'stopping') }, s('b', 'ready')], { kind: 'hand-to-nodes' }],
   ['max lowered below what it wants', { status: 'running', replicasMax: 1, replicasWanted: 2 }, [s('a', 'ready'), s('b', 'ready')], { kind: 'resize', replicas: 1 }],
   ['min raised above what it wants', { status: 'running', replicasMin: 2, replicasMax: 3, replicasWanted: 1 }, [s('a', 'ready')], { kind: 'resize', replicas: 2 }],
   ['running as wished', { status: 'running' }, [s('a', 'ready')], { kind: 'hand-to-nodes' }],

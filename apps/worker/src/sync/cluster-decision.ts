@@ -18,8 +18,8 @@ export type ClusterAction =
   | { kind: 'resize'; replicas: number }
   /** Fewer servers than it wants: check what it asks, then place one more. */
   | { kind: 'place' }
-  /** More servers than it wants: the least advanced one goes. */
-  | { kind: 'shrink'; serverId: string }
+  /** More servers than it wants (the least advanced one goes), or one on a draining node now replaced. */
+  | { kind: 'shrink'; serverId: string; message: string }
   /** Its servers' nodes do the rest: each server gets a node job. */
   | { kind: 'hand-to-nodes' };
 
@@ -37,6 +37,8 @@ export interface ClusterFacts {
 export interface ServerFacts {
   id: string;
   status: ServerStatus;
+  /** Its node is draining: the server is replaced elsewhere first, then goes. */
+  leaving?: boolean;
 }
 
 /** Least advanced first: the one a shrink removes. */
@@ -57,13 +59,16 @@ export function decideInCluster(row: ClusterFacts, servers: readonly ServerFacts
     } else {
       const within = Math.min(Math.max(row.replicasWanted, floor), row.replicasMax);
       if (within !== row.replicasWanted) return { kind: 'resize', replicas: within };
-      const live = servers.filter((s) => s.status !== 'stopping');
+      // Servers on a draining node do not count: their replacements are placed while they still serve.
+      const live = servers.filter((s) => s.status !== 'stopping' && !s.leaving);
       if (live.length < row.replicasWanted) return { kind: 'place' };
       if (live.length > row.replicasWanted) {
         // The least advanced goes; among equals, the newest.
         const victim = [...live].reverse().sort((a, b) => RANK[a.status] - RANK[b.status])[0]!;
-        return { kind: 'shrink', serverId: victim.id };
+        return { kind: 'shrink', serverId: victim.id, message: 'more servers than it wants: this one goes' };
       }
+      const leaving = servers.find((s) => s.leaving && s.status !== 'stopping');
+      if (leaving && live.every((s) => s.status === 'ready')) return { kind: 'shrink', serverId: leaving.id, message: 'its node is draining and its replacement is ready: this one goes' };
     }
   }
   return servers.length > 0 ? { kind: 'hand-to-nodes' } : { kind: 'done' };

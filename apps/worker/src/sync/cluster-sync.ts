@@ -25,12 +25,12 @@ export class BadDeploymentError extends Error {
 export async function syncInCluster(ctx: WorkerContext, deploymentId: string, reason: string): Promise<Outcome> {
   const row = await ctx.db.deployment.findUnique({
     where: { id: deploymentId },
-    include: { servers: { select: { id: true, status: true, generation: true, nodeId: true, node: { select: { status: true } } }, orderBy: { createdAt: 'asc' } } },
+    include: { servers: { select: { id: true, status: true, generation: true, nodeId: true, node: { select: { status: true, drainingAt: true } } }, orderBy: { createdAt: 'asc' } } },
   });
   if (!row) return DONE;
   const { servers, ...dep } = row;
   const wake = dep.replicasWanted === 0 && dep.desiredState === 'running' && (await wakeWanted(ctx.redis, deploymentId));
-  const action = decideInCluster(dep, servers, wake);
+  const action = decideInCluster(dep, servers.map((s) => ({ ...s, leaving: s.node.drainingAt !== null })), wake);
   switch (action.kind) {
     case 'done':
       return DONE;
@@ -52,7 +52,7 @@ export async function syncInCluster(ctx: WorkerContext, deploymentId: string, re
       return place(ctx, dep);
     case 'shrink': {
       const server = servers.find((s) => s.id === action.serverId)!;
-      await changeServer(ctx, { server: { ...server, deploymentId }, to: 'stopping', message: 'more servers than it wants: this one goes' });
+      await changeServer(ctx, { server: { ...server, deploymentId }, to: 'stopping', message: action.message });
       return AGAIN;
     }
     case 'hand-to-nodes':
