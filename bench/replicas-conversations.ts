@@ -4,17 +4,8 @@
 // come from the server and are appended as they were answered, as any chat client does. Answer lengths and pauses
 // vary, so conversations drift apart in time as real ones do instead of moving in lockstep.
 
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same conversations in every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@gguf/testkit';
+
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tor', 've', 'sa', 'quin', 'bel', 'do', 'ra', 'nu', 'pe', 'lis', 'gan', 'cho', 'tri', 'mos', 'el', 'dar'];
 

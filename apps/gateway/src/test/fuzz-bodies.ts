@@ -10,17 +10,6 @@ export interface BodyVariant {
   expect?: number;
 }
 
-/** mulberry32: small, seeded, the same sequence on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const text = (value: string) => Buffer.from(value, 'utf8');
 const json = (value: unknown) => text(JSON.stringify(value));

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { randomBodies, seededRandom, structuredBodies } from './fuzz-bodies';
+import { seededRandom } from '@gguf/testkit';
+import { randomBodies, structuredBodies } from './fuzz-bodies';
 import type { FuzzCase } from './fuzz-client';
 import { orgCases } from './fuzz-org-cases';
 import { rawCases } from './fuzz-raw-cases';

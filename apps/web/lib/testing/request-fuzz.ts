@@ -1,4 +1,5 @@
 import { type IdKind, newId } from '@gguf/core';
+import { seededRandom as seededNumbers } from '@gguf/testkit';
 import type { z } from 'zod';
 
 /**
@@ -7,16 +8,9 @@ import type { z } from 'zod';
  * values, bodies, query strings and path parameters a careless or hostile client sends.
  */
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+/** A seeded random source with the helpers the fuzz draws with (the same sequence for a seed on every machine). */
 export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededNumbers(seed);
   return { next, chance: (p: number) => next() < p, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T };
 }
 export type Random = ReturnType<typeof seededRandom>;
